@@ -1,0 +1,82 @@
+"""The JSON API under /api/: one NinjaAPI composing each app's router."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from core.apikit import AUTH
+from core.errors import DatongError
+
+api = NinjaAPI(
+    title="Datong API",
+    version="1",
+    description="The JSON API of Datong. Every operation names its permission in `x-permission`.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request, status: int, code: str, message, details: dict | None = None):
+    return api.create_response(
+        request, {"code": code, "message": str(message), "details": details or {}}, status=status
+    )
+
+
+@api.exception_handler(DatongError)
+def on_domain_error(request, exc: DatongError):
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    details = {}
+    for err in exc.errors:
+        where = ".".join(str(part) for part in err.get("loc", ()))
+        details[where] = err.get("msg", "")
+    return _error(request, 422, "invalid", _("The input is not valid."), details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", _("Please sign in."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, "not_allowed", _("You are not allowed to do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", exc.message)
+
+
+def _add_routers() -> None:
+    """Each app's router, mounted under its own prefix."""
+    from core.accounts.api import router as accounts_router
+    from core.jobs.api import router as jobs_router
+    from core.notify.api import router as notify_router
+    from core.organisation.api import router as organisation_router
+    from core.workcalendar.api import router as workcalendar_router
+    from core.web.api import router as web_router
+
+    api.add_router("/accounts", accounts_router, tags=["accounts"])
+    api.add_router("/organisation", organisation_router, tags=["organisation"])
+    api.add_router("/calendar", workcalendar_router, tags=["calendar"])
+    api.add_router("/notifications", notify_router, tags=["notifications"])
+    api.add_router("/tasks", jobs_router, tags=["tasks"])
+    api.add_router("/", web_router, tags=["meta"])
+
+
+_add_routers()

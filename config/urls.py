@@ -1,0 +1,18 @@
+"""Top-level URLs: each app's pages under its own prefix, the API under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("core.web.urls")),
+    path("accounts/", include("core.accounts.urls")),
+    path("organisation/", include("core.organisation.urls")),
+    path("calendar/", include("core.workcalendar.urls")),
+    path("audit/", include("core.audit.urls")),
+    path("inbox/", include("core.notify.urls")),
+    path("tasks/", include("core.jobs.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

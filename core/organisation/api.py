@@ -1,0 +1,3 @@
+from core.apikit import DatongRouter
+
+router = DatongRouter()
