@@ -68,8 +68,8 @@ def _add_routers() -> None:
     from core.jobs.api import router as jobs_router
     from core.notify.api import router as notify_router
     from core.organisation.api import router as organisation_router
-    from core.workcalendar.api import router as workcalendar_router
     from core.web.api import router as web_router
+    from core.workcalendar.api import router as workcalendar_router
 
     api.add_router("/accounts", accounts_router, tags=["accounts"])
     api.add_router("/organisation", organisation_router, tags=["organisation"])

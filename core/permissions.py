@@ -139,6 +139,8 @@ SELF_GUARDED_MODULES: tuple[str, ...] = (
 
 
 def is_self_guarded(view: Callable) -> bool:
+    if isinstance(view, functools.partial):
+        view = view.func
     module = getattr(view, "__module__", "") or ""
     owner = getattr(view, "__self__", None)
     if owner is not None:

@@ -1,0 +1,36 @@
+"""Project-wide fixtures: one user per role, and clients signed in as each."""
+
+import pytest
+
+from core.accounts.roles import Role
+
+
+@pytest.fixture
+def make_user(db):
+    from core.accounts.tests.factories import UserFactory
+
+    def make(role: str = Role.CITIZEN, **kwargs):
+        kwargs.setdefault("username", f"{role}-{UserFactory._meta.model.objects.count()}")
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def users(make_user):
+    """One active account per role, keyed by role."""
+    return {role: make_user(role, username=f"the-{role}") for role in Role.values}
+
+
+@pytest.fixture
+def client_for(client, users):
+    """A test client signed in as the given role (None: anonymous)."""
+    from django.test import Client
+
+    def make(role: str | None):
+        c = Client()
+        if role is not None:
+            c.force_login(users[role])
+        return c
+
+    return make

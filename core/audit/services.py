@@ -1,0 +1,81 @@
+"""Writing the audit log: `record()` is the only way in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import GENESIS_HASH, AuditEntry
+
+# One lock key for the chain: entries are appended one at a time (PostgreSQL advisory lock;
+# SQLite serialises writers itself with IMMEDIATE transactions).
+_CHAIN_LOCK_KEY = 7_301_104
+
+
+def _normalise(value: Any) -> Any:
+    """Round-trip through JSON so the stored value and the hashed value are identical."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _actor(actor) -> tuple[int | None, str]:
+    if actor is None:
+        return None, "system"
+    if isinstance(actor, str):
+        return None, actor
+    if not getattr(actor, "is_authenticated", False):
+        return None, "anonymous"
+    return actor.pk, f"{actor.get_username()} ({getattr(actor, 'role', '')})"
+
+
+def _target(target) -> tuple[str, str, str]:
+    if target is None:
+        return "", "", ""
+    meta = getattr(target, "_meta", None)
+    if meta is None:
+        return type(target).__name__, "", str(target)[:300]
+    return meta.label_lower, str(target.pk), str(target)[:300]
+
+
+@transaction.atomic
+def record(
+    *,
+    actor,
+    action: str,
+    target=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    data: dict | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain, in the caller's transaction.
+
+    `actor` is a user, None for the system, or a label such as "worker". `action` is the
+    action code (`"suggestion.register"`).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-id").only("hash").first()
+    actor_id, actor_label = _actor(actor)
+    target_type, target_id, target_label = _target(target)
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor_id=actor_id,
+        actor_label=actor_label[:200],
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        before=_normalise(before),
+        after=_normalise(after),
+        data=_normalise(data) or {},
+        prev_hash=last.hash if last else GENESIS_HASH,
+    )
+    entry.hash = entry.compute_hash()
+    entry.save(force_insert=True)
+    return entry
