@@ -62,6 +62,9 @@ class LoginFailure(models.Model):
         verbose_name = _("login failure")
         verbose_name_plural = _("login failures")
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class ApiToken(models.Model):
     """A personal API token; only its hash is stored, the token is shown once."""
