@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BallotingConfig(AppConfig):
+    name = "balloting"
+    label = "balloting"
