@@ -65,6 +65,7 @@ def on_http_error(request, exc: HttpError):
 def _add_routers() -> None:
     """Each app's router, mounted under its own prefix."""
     from core.accounts.api import router as accounts_router
+    from core.audit.api import router as audit_router
     from core.jobs.api import router as jobs_router
     from core.notify.api import router as notify_router
     from core.organisation.api import router as organisation_router
@@ -75,6 +76,7 @@ def _add_routers() -> None:
     api.add_router("/organisation", organisation_router, tags=["organisation"])
     api.add_router("/calendar", workcalendar_router, tags=["calendar"])
     api.add_router("/notifications", notify_router, tags=["notifications"])
+    api.add_router("/audit", audit_router, tags=["audit"])
     api.add_router("/tasks", jobs_router, tags=["tasks"])
     api.add_router("/", web_router, tags=["meta"])
 

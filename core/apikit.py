@@ -7,12 +7,18 @@ Each app keeps a `DatongRouter` in its own `api.py`; `config/api.py` composes th
 from __future__ import annotations
 
 import functools
+import inspect
+import re
+import typing
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
+from ninja.constants import NOT_SET
 from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -28,27 +34,67 @@ def acting_user(request: HttpRequest):
     return request.user
 
 
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session; unsafe methods also need the CSRF token."""
+class _PermissionChecked:
+    """Mixin for the auth classes: once the caller is known, check the operation's permission.
+
+    Checking here (ninja's auth step) rather than in the view means a refused caller gets 403
+    before the input is parsed, so a refusal never depends on, or reveals, the payload.
+    """
+
+    permission: str | None = None
+
+    def _allow(self, user):
+        if user is None:
+            return None
+        if self.permission and not permissions.has_perm(user, self.permission):
+            raise NotAllowed()
+        return user
+
+
+class SessionAuth(_PermissionChecked, APIKeyCookie):
+    """The signed-in browser session; unsafe methods also need the CSRF token.
+
+    A session that still owes its second factor (core.accounts.second_factor) is refused.
+    """
 
     param_name = "sessionid"
 
-    def __init__(self) -> None:
+    def __init__(self, permission: str | None = None) -> None:
+        self.permission = permission
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No session cookie: nothing to authenticate, and no CSRF failure to report.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        super()._get_key(request)  # the CSRF check for unsafe methods
+        return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        from .accounts.second_factor import pending_step
+
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return user
-        return None
+        if key is None or user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if pending_step(user) is not None:
+            raise NotAllowed(
+                _("Confirm your sign-in with your second factor first."), code="second_factor_required"
+            )
+        return self._allow(user)
 
 
-class TokenAuth(HttpBearer):
+class TokenAuth(_PermissionChecked, HttpBearer):
     """`Authorization: Bearer dt_…`, a personal token (core.accounts.ApiToken)."""
+
+    def __init__(self, permission: str | None = None) -> None:
+        self.permission = permission
+        super().__init__()
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from .accounts.models import ApiToken
 
+        if not token or len(token) > 200:
+            return None
         token_row = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
@@ -58,10 +104,48 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=timezone.now())
         request.user = token_row.user
-        return token_row.user
+        return self._allow(token_row.user)
 
 
-AUTH = [TokenAuth(), SessionAuth()]
+def auth_for(permission: str | None = None) -> list:
+    """Token first, then session; both refuse callers without `permission`."""
+    return [TokenAuth(permission), SessionAuth(permission)]
+
+
+AUTH = auth_for()
+
+
+def _resolved_signature(view_func) -> inspect.Signature | None:
+    """The view's signature with string annotations evaluated in the view's own module.
+
+    ninja evaluates string annotations (`from __future__ import annotations`) in the globals
+    of the function it is given; that is this module for the permission wrapper, where the
+    app's schemas are unknown. Resolving them here lets app modules use postponed annotations.
+    """
+    try:
+        hints = typing.get_type_hints(view_func, include_extras=True)
+    except (NameError, TypeError):
+        return None
+    signature = inspect.signature(view_func)
+    parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
+    return signature.replace(parameters=parameters, return_annotation=hints.get("return", signature.return_annotation))
+
+
+def _typed_path(path: str, signature: inspect.Signature) -> str:
+    """`/units/{unit_id}` becomes `/units/{int:unit_id}` when `unit_id: int`.
+
+    Django then matches only digits there, so a sibling route such as `/units/import` is
+    never swallowed by the id route (which would answer 405 to a POST meant for the import).
+    """
+
+    def typed(match):
+        name = match.group(1)
+        parameter = signature.parameters.get(name)
+        if parameter is not None and parameter.annotation is int:
+            return "{int:" + name + "}"
+        return match.group(0)
+
+    return re.sub(r"{(\w+)}", typed, path)
 
 
 class DatongRouter(Router):
@@ -76,6 +160,9 @@ class DatongRouter(Router):
         if not permission:
             raise ImproperlyConfigured(f"API operation {methods} {path} declares no permission")
         extra = dict(kwargs.pop("openapi_extra", None) or {})
+        if "auth" not in kwargs and self.auth is NOT_SET:
+            # The permission is checked as soon as the caller is known (see _PermissionChecked).
+            kwargs["auth"] = auth_for(permission)
         extra["x-permission"] = permission
         parent = super().api_operation
 
@@ -87,7 +174,12 @@ class DatongRouter(Router):
                 return view_func(request, *args, **kw)
 
             guarded.datong_permission = permission
-            parent(methods, path, openapi_extra=extra, **kwargs)(guarded)
+            signature = _resolved_signature(view_func)
+            route = path
+            if signature is not None:
+                guarded.__signature__ = signature
+                route = _typed_path(path, signature)
+            parent(methods, route, openapi_extra=extra, **kwargs)(guarded)
             return view_func
 
         return decorator

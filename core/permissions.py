@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 
 from .accounts.roles import Role
 from .errors import NotAllowed
@@ -138,7 +142,16 @@ SELF_GUARDED_MODULES: tuple[str, ...] = (
 )
 
 
-def is_self_guarded(view: Callable) -> bool:
+# URL namespaces whose every view guards itself: the admin site's URLs include a plain
+# RedirectView (old object URLs) that only forwards to a guarded admin page.
+SELF_GUARDED_NAMESPACES: tuple[str, ...] = ("admin",)
+
+
+def is_self_guarded(view: Callable, namespaces: Iterable[str] = ()) -> bool:
+    """True for views that guard themselves (SELF_GUARDED_MODULES), or that live in a
+    self-guarded URL namespace (`namespaces`: the app names the URL was included under)."""
+    if any(name in SELF_GUARDED_NAMESPACES for name in namespaces):
+        return True
     if isinstance(view, functools.partial):
         view = view.func
     module = getattr(view, "__module__", "") or ""
@@ -158,10 +171,112 @@ class DenyByDefaultMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if declared_permission(view_func) or is_self_guarded(view_func):
+        match = getattr(request, "resolver_match", None)
+        namespaces = match.app_names if match is not None else ()
+        if declared_permission(view_func) or is_self_guarded(view_func, namespaces):
             return None
         log.error("view %s declares no permission: refused", getattr(view_func, "__qualname__", view_func))
         raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One URL pattern of the project, as the deny-by-default proof walks them."""
+
+    route: str  # the pattern as written, includes joined: "accounts/tokens/<int:token_id>/revoke/"
+    name: str | None  # "accounts:token-revoke"
+    view: Callable
+    namespaces: tuple[str, ...]  # app names of the includes it sits in
+    sample_path: str | None  # "/accounts/tokens/1/revoke/": made-up arguments; None if unbuildable
+    has_arguments: bool
+
+    @property
+    def permission(self) -> str | None:
+        return declared_permission(self.view)
+
+    @property
+    def self_guarded(self) -> bool:
+        return is_self_guarded(self.view, self.namespaces)
+
+
+# Made-up URL arguments, tried in order against each converter (custom converters included).
+_SAMPLE_ARGUMENTS = ("1", "x", "2026-01-05", "2026", "00000000-0000-4000-8000-000000000001")
+_REGEX_SPECIALS = frozenset(".^$*+?[](){}|\\")
+_ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _sample_for(converter) -> str | None:
+    for candidate in _SAMPLE_ARGUMENTS:
+        if not re.fullmatch(converter.regex, candidate):
+            continue
+        try:
+            converter.to_python(candidate)
+        except ValueError:
+            continue
+        return candidate
+    return None
+
+
+def _sample_piece(pattern) -> tuple[str | None, bool]:
+    """A concrete path piece for one pattern level, and whether it takes arguments."""
+    text = str(pattern)
+    if isinstance(pattern, RoutePattern):
+        converters = pattern.converters
+        if not converters:
+            return text, False
+        missing = False
+
+        def substitute(match):
+            nonlocal missing
+            sample = _sample_for(converters[match.group("name")])
+            if sample is None:
+                missing = True
+                return ""
+            return sample
+
+        piece = _ROUTE_PARAMETER.sub(substitute, text)
+        return (None if missing else piece), True
+    # A regex pattern: usable only when it is a plain literal between ^ and $.
+    literal = text.removeprefix("^").removesuffix("$")
+    if pattern.regex.groups or any(ch in _REGEX_SPECIALS for ch in literal):
+        return None, True
+    return literal, False
+
+
+def url_endpoints(urlconf=None) -> list[Endpoint]:
+    """Every URL pattern of the project (includes followed), with the view it calls."""
+    endpoints: list[Endpoint] = []
+
+    def walk(
+        patterns, route: str, path: str | None, namespace: tuple[str, ...], names: tuple[str, ...], args: bool
+    ):
+        for entry in patterns:
+            piece, piece_args = _sample_piece(entry.pattern)
+            sample = None if path is None or piece is None else path + piece
+            if isinstance(entry, URLResolver):
+                walk(
+                    entry.url_patterns,
+                    route + str(entry.pattern),
+                    sample,
+                    namespace + ((entry.namespace,) if entry.namespace else ()),
+                    names + ((entry.app_name,) if entry.app_name else ()),
+                    args or piece_args,
+                )
+                continue
+            full_name = ":".join(namespace + (entry.name,)) if entry.name else None
+            endpoints.append(
+                Endpoint(
+                    route=route + str(entry.pattern),
+                    name=full_name,
+                    view=entry.callback,
+                    namespaces=names,
+                    sample_path=None if sample is None else "/" + sample,
+                    has_arguments=args or piece_args,
+                )
+            )
+
+    walk(get_resolver(urlconf).url_patterns, "", "", (), (), False)
+    return endpoints
 
 
 def roles_allowed(code: str) -> Iterable[str] | None:

@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "core.workcalendar",
     "core.jobs",
     "core.web",
+    # the secret-voting machinery and the domains built on it
+    "casework",
+    "balloting",
+    "plenary",
+    "elections",
+    "proposals",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Deny by default: a view that declares no permission is refused (core.permissions).
     "core.permissions.DenyByDefaultMiddleware",
+    "core.error_pages.DomainErrorMiddleware",
     "core.accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
@@ -128,15 +135,21 @@ else:
 # --- background work (django-tasks; DATONG_TASK_BACKEND=db|rq|immediate) ----------------
 TASK_BACKEND = os.environ.get("DATONG_TASK_BACKEND", "db")
 if TASK_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq"]
+    # Workers: `manage.py rqworker default --with-scheduler` (the scheduler runs retries
+    # deferred with run_after); RQ must build django_tasks_rq's Job, hence JOB_CLASS.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# A failed task is retried this many times, with backoff (core.jobs).
+# A failed task is tried at most this many times in all, with backoff (core.jobs).
 TASK_MAX_ATTEMPTS = int(os.environ.get("DATONG_TASK_MAX_ATTEMPTS", "3"))
+# Backoff: the pause after the n-th failure is BASE * 2**(n-1) seconds, at most MAX.
+TASK_RETRY_BASE_DELAY = float(os.environ.get("DATONG_TASK_RETRY_BASE_DELAY", "30"))
+TASK_RETRY_MAX_DELAY = float(os.environ.get("DATONG_TASK_RETRY_MAX_DELAY", "3600"))
 
 # --- accounts and security ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -171,6 +184,7 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DATONG_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DATONG_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -205,6 +219,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# TIME-3 UNSURE: ordinary weekends count as rest days under CC art. 203 (court practice).
+DATONG_WEEKEND_IS_REST_DAY = env_bool("DATONG_WEEKEND_IS_REST_DAY", True)
+
 # --- static ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -223,6 +240,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Absolute links in notification e-mails (e.g. https://rd.example.org); empty: site paths.
+DATONG_SITE_URL = os.environ.get("DATONG_SITE_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "datong@localhost")
 # SMS is a pluggable backend, off by default (a contractor under SEC-12).
 DATONG_SMS_BACKEND = os.environ.get("DATONG_SMS_BACKEND", "")

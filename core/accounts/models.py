@@ -6,12 +6,21 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
+
+
+class DatongUserManager(UserManager):
+    """`createsuperuser` makes an administrator: only that role may use the Django admin."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -30,6 +39,8 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    objects = DatongUserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -40,10 +51,26 @@ class User(AbstractUser):
                 | (~Q(role=Role.UNIT_CLERK) & Q(handling_unit__isnull=True)),
                 name="accounts_user_unit_clerk_has_unit",
             ),
+            # Staff use the pages; the Django admin (is_staff, is_superuser) is for administrators.
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMINISTRATOR) | Q(is_staff=False, is_superuser=False),
+                name="accounts_user_only_administrators_use_admin",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.UNIT_CLERK and self.handling_unit_id is None:
+            raise ValidationError({"handling_unit": _("A unit clerk must belong to a handling unit.")})
+        if self.role != Role.UNIT_CLERK and self.handling_unit_id is not None:
+            raise ValidationError({"handling_unit": _("Only a unit clerk belongs to a handling unit.")})
+        if self.role != Role.ADMINISTRATOR and (self.is_staff or self.is_superuser):
+            raise ValidationError(
+                {"role": _("Only administrators may use the administration site.")}
+            )
 
     @property
     def display_name(self) -> str:
@@ -51,10 +78,15 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """Failed logins per account name and per client address, for lockout."""
+    """Failed logins per account name and per client address, for lockout.
+
+    `key` is `user:<name>` (kept for names that match no account too, so a lockout never
+    reveals whether an account exists) or `ip:<address>`.
+    """
 
     key = models.CharField(max_length=200, unique=True)
     failures = models.PositiveIntegerField(default=0)
+    first_failed_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

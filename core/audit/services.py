@@ -9,7 +9,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import GENESIS_HASH, AuditEntry
+from .models import GENESIS_HASH, HEAD_PK, AuditChainHead, AuditEntry
+from .secrecy import check_ballot_secrecy
 
 # One lock key for the chain: entries are appended one at a time (PostgreSQL advisory lock;
 # SQLite serialises writers itself with IMMEDIATE transactions).
@@ -42,6 +43,23 @@ def _target(target) -> tuple[str, str, str]:
     return meta.label_lower, str(target.pk), str(target)[:300]
 
 
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked; created from the table when missing (a fresh or flushed database)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is None:
+        last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+        head = AuditChainHead.objects.create(
+            pk=HEAD_PK,
+            seq=last.seq if last else 0,
+            hash=last.hash if last else GENESIS_HASH,
+            entry_id=last.pk if last else None,
+        )
+    return head
+
+
 @transaction.atomic
 def record(
     *,
@@ -55,15 +73,15 @@ def record(
     """Append one entry to the chain, in the caller's transaction.
 
     `actor` is a user, None for the system, or a label such as "worker". `action` is the
-    action code (`"suggestion.register"`).
+    action code (`"suggestion.register"`). Raises `SecretBallotViolation` (nothing written)
+    when the entry could reveal how anyone voted (SEC-1, see core.audit.secrecy).
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    last = AuditEntry.objects.order_by("-id").only("hash").first()
+    check_ballot_secrecy(action=action, actor=actor, target=target, before=before, after=after, data=data)
+    head = _locked_head()
     actor_id, actor_label = _actor(actor)
     target_type, target_id, target_label = _target(target)
     entry = AuditEntry(
+        seq=head.seq + 1,
         at=timezone.now(),
         actor_id=actor_id,
         actor_label=actor_label[:200],
@@ -74,8 +92,10 @@ def record(
         before=_normalise(before),
         after=_normalise(after),
         data=_normalise(data) or {},
-        prev_hash=last.hash if last else GENESIS_HASH,
+        prev_hash=head.hash,
     )
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)
+    head.seq, head.hash, head.entry_id, head.updated_at = entry.seq, entry.hash, entry.pk, entry.at
+    head.save(update_fields=["seq", "hash", "entry_id", "updated_at"])
     return entry

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read-all/", views.read_all, name="read-all"),
+    path("<int:notification_id>/read/", views.notification_read, name="notification-read"),
+    path("<int:notification_id>/open/", views.notification_open, name="notification-open"),
+]

@@ -44,6 +44,8 @@ class District(models.Model):
         DISTRICT = "district", _("District")
         COUNTY = "county", _("County")
         ZONE = "zone", _("Development zone")
+        # The subdivisions of a county-level congress's area (街道、乡、镇).
+        TOWNSHIP = "township", _("Township, town or subdistrict")
 
     congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="districts")
     name = models.CharField(_("name"), max_length=100)
@@ -241,6 +243,7 @@ class LiaisonStation(models.Model):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=300, blank=True)
     deputies = models.ManyToManyField(Deputy, blank=True, related_name="liaison_stations")
+    is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:

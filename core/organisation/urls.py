@@ -1,4 +1,50 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "organisation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("congress/", views.congress_detail, name="congress"),
+    path("congress/edit/", views.congress_update, name="congress-update"),
+    path("congress/parameter/", views.parameter_set, name="parameter-set"),
+    path("districts/", views.district_list, name="district-list"),
+    path("districts/export.xlsx", views.district_export, name="district-export"),
+    path("districts/new/", views.district_create, name="district-create"),
+    path("districts/<int:district_id>/edit/", views.district_update, name="district-update"),
+    path("terms/", views.term_list, name="term-list"),
+    path("terms/export.xlsx", views.term_export, name="term-export"),
+    path("terms/new/", views.term_create, name="term-create"),
+    path("terms/<int:term_id>/edit/", views.term_update, name="term-update"),
+    path("terms/<int:term_id>/sessions/new/", views.session_create, name="session-create"),
+    path("terms/<int:term_id>/standing-committee/", views.standing_committee_update, name="standing-committee-update"),
+    path("sessions/<int:session_id>/edit/", views.session_update, name="session-update"),
+    path("delegations/", views.delegation_list, name="delegation-list"),
+    path("delegations/export.xlsx", views.delegation_export, name="delegation-export"),
+    path("delegations/new/", views.delegation_create, name="delegation-create"),
+    path("delegations/<int:delegation_id>/edit/", views.delegation_update, name="delegation-update"),
+    path("deputies/", views.deputy_list, name="deputy-list"),
+    path("deputies/export.xlsx", views.deputy_export, name="deputy-export"),
+    path("deputies/new/", views.deputy_create, name="deputy-create"),
+    path("deputies/import/", views.deputy_import, name="deputy-import"),
+    path("deputies/template.xlsx", views.deputy_template, name="deputy-template"),
+    path("deputies/<int:deputy_id>/edit/", views.deputy_update, name="deputy-update"),
+    path("deputies/<int:deputy_id>/leave/", views.deputy_leave, name="deputy-leave"),
+    path("deputies/<int:deputy_id>/return/", views.deputy_return, name="deputy-return"),
+    path("units/", views.unit_list, name="unit-list"),
+    path("units/export.xlsx", views.unit_export, name="unit-export"),
+    path("units/new/", views.unit_create, name="unit-create"),
+    path("units/import/", views.unit_import, name="unit-import"),
+    path("units/template.xlsx", views.unit_template, name="unit-template"),
+    path("units/<int:unit_id>/edit/", views.unit_update, name="unit-update"),
+    path("units/<int:unit_id>/deactivate/", views.unit_deactivate, name="unit-deactivate"),
+    path("units/<int:unit_id>/reactivate/", views.unit_reactivate, name="unit-reactivate"),
+    path("stations/", views.station_list, name="station-list"),
+    path("stations/export.xlsx", views.station_export, name="station-export"),
+    path("stations/new/", views.station_create, name="station-create"),
+    path("stations/import/", views.station_import, name="station-import"),
+    path("stations/template.xlsx", views.station_template, name="station-template"),
+    path("stations/<int:station_id>/edit/", views.station_update, name="station-update"),
+    path("stations/<int:station_id>/close/", views.station_close, name="station-close"),
+    path("stations/<int:station_id>/reopen/", views.station_reopen, name="station-reopen"),
+]

@@ -1,0 +1,73 @@
+"""The profile page: language, password; the language switch for visitors."""
+
+import pytest
+from django.conf import settings
+
+from core.accounts.roles import Role
+from core.accounts.tests.factories import PASSWORD
+from core.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_shows_the_account(client_for, users):
+    page = client_for(Role.UNIT_CLERK).get("/accounts/profile/").content.decode()
+    assert users[Role.UNIT_CLERK].username in page
+    assert users[Role.UNIT_CLERK].handling_unit.name in page
+
+
+def test_language_choice_is_saved_and_changes_the_page_language(client_for, users):
+    client = client_for(Role.DEPUTY)
+    assert client.get("/accounts/profile/").headers["Content-Language"] == "zh-hans"
+    response = client.post("/accounts/profile/", {"language": "en"})
+    assert response.status_code == 302
+    users[Role.DEPUTY].refresh_from_db()
+    assert users[Role.DEPUTY].language == "en"
+    assert client.get("/accounts/profile/").headers["Content-Language"] == "en"
+    entry = AuditEntry.objects.get(action="user.set_language")
+    assert entry.before == {"language": "zh-hans"} and entry.after == {"language": "en"}
+
+
+def test_saved_language_follows_the_user_to_a_new_session(client, make_user):
+    make_user(Role.CITIZEN, username="wang", language="en")
+    client.post("/accounts/login/", {"username": "wang", "password": PASSWORD})
+    assert client.get("/accounts/profile/").headers["Content-Language"] == "en"
+
+
+def test_unknown_language_is_refused(client_for, users):
+    response = client_for(Role.CITIZEN).post("/accounts/profile/", {"language": "fr"})
+    assert response.status_code == 200
+    users[Role.CITIZEN].refresh_from_db()
+    assert users[Role.CITIZEN].language == "zh-hans"
+
+
+def test_visitor_switches_language_with_a_cookie(client):
+    response = client.post("/language/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.get("/accounts/login/").headers["Content-Language"] == "en"
+
+
+def test_signed_in_switch_also_saves_the_account_language(client_for, users):
+    client = client_for(Role.STAFF)
+    client.post("/language/", {"language": "en", "next": "/accounts/profile/"})
+    users[Role.STAFF].refresh_from_db()
+    assert users[Role.STAFF].language == "en"
+
+
+def test_password_change_needs_the_old_password(client_for, users):
+    client = client_for(Role.CITIZEN)
+    wrong = client.post(
+        "/accounts/password/",
+        {"old_password": "not-it", "new_password1": "new-pass-2026-x", "new_password2": "new-pass-2026-x"},
+    )
+    assert wrong.status_code == 200
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "new-pass-2026-x", "new_password2": "new-pass-2026-x"},
+    )
+    assert response.status_code == 302
+    users[Role.CITIZEN].refresh_from_db()
+    assert users[Role.CITIZEN].check_password("new-pass-2026-x")
+    assert client.get("/accounts/profile/").status_code == 200  # still signed in
+    assert AuditEntry.objects.filter(action="user.change_password").count() == 1

@@ -1,0 +1,352 @@
+"""Account pages: sign in and out, register, profile, second factor, API tokens, and the
+account-management page of the congress office. Each view declares its permission."""
+
+from __future__ import annotations
+
+import functools
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import activate
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from core.errors import NotAllowed, NotFound, ValidationFailed
+from core.permissions import has_perm, public, requires
+
+from . import second_factor, selectors, services
+from .forms import AccountCreateForm, CodeForm, LanguageForm, LoginForm, RegistrationForm, TokenForm
+from .roles import Role
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _domain_errors(view):
+    """Map the domain's refusals to the page answers: 403 and 404."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return wrapped
+
+
+def _given_next(request) -> str:
+    """The `next` the request carries, if it stays on this site ("" otherwise)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _safe_next(request, default: str | None = None) -> str:
+    """Where to go after this page: a same-site `next`, else `default` or the home page."""
+    target = _given_next(request)
+    if target:
+        return target
+    if default:
+        return default
+    try:
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    except NoReverseMatch:  # the home page is not there (yet): the profile always is
+        return reverse("accounts:profile")
+
+
+def _with_next(url_name: str, target: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': target})}"
+
+
+def _add_errors(form, exc: ValidationFailed, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationFailed details on the form's fields."""
+    for field, message in exc.details.items():
+        field = (aliases or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, str(message))
+
+
+def _after_sign_in(request, target: str) -> HttpResponseRedirect:
+    step = second_factor.pending_step(request.user)
+    if step == second_factor.VERIFY:
+        return redirect(_with_next("accounts:totp-verify", target))
+    if step == second_factor.ENROL:
+        return redirect(_with_next("accounts:totp-enrol", target))
+    return redirect(target)
+
+
+# --- sign in, sign out, register --------------------------------------------------------
+
+
+@public
+@sensitive_post_parameters("password")
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.authenticate_with_lockout(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except services.LoginRefused as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            auth_login(request, user, backend=BACKEND)
+            return _after_sign_in(request, _safe_next(request))
+    return render(request, "accounts/login.html", {"form": form, "next": _given_next(request)})
+
+
+@public
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    try:
+        target = resolve_url(settings.LOGOUT_REDIRECT_URL)
+    except NoReverseMatch:
+        target = reverse("accounts:login")
+    return redirect(target)
+
+
+@public
+@sensitive_post_parameters("password1", "password2")
+def register_view(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.register_citizen(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"],
+                by=request.user,
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc, aliases={"password": "password1"})
+        else:
+            auth_login(request, user, backend=BACKEND)
+            messages.success(request, _("Welcome. Your account is ready."))
+            return redirect(_safe_next(request, default=reverse("accounts:profile")))
+    return render(request, "accounts/register.html", {"form": form})
+
+
+# --- language ---------------------------------------------------------------------------
+
+
+# --- profile, password ------------------------------------------------------------------
+
+
+@requires("accounts.profile")
+@_domain_errors
+def profile_view(request):
+    form = LanguageForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        services.set_language(
+            user_id=request.user.pk, language=form.cleaned_data["language"], by=request.user
+        )
+        activate(form.cleaned_data["language"])
+        messages.success(request, _("Your language is saved."))
+        return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "profile": selectors.profile_of(request.user),
+        "has_device": second_factor.has_device(request.user),
+        "second_factor_required": second_factor.is_required(request.user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@requires("accounts.profile")
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@_domain_errors
+def password_change_view(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_password(
+            user_id=request.user.pk,
+            password=form.cleaned_data["new_password1"],
+            by=request.user,
+            validate=False,
+        )
+        request.user.refresh_from_db(fields=["password"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password is changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+# --- second factor ----------------------------------------------------------------------
+
+
+@requires("accounts.profile")
+@_domain_errors
+def totp_enrol_view(request):
+    user = request.user
+    target = _safe_next(request, default=reverse("accounts:profile"))
+    if second_factor.has_device(user):
+        if not second_factor.is_verified(user):
+            return redirect(_with_next("accounts:totp-verify", target))
+        return render(request, "accounts/totp_enrolled.html", {"next": target})
+    device = services.start_totp_enrolment(by=user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = services.confirm_totp_device(
+            device_id=device.pk, token=form.cleaned_data["token"], by=user
+        )
+        if confirmed is not None:
+            otp_login(request, confirmed)
+            messages.success(request, _("Your second factor is set up."))
+            return redirect(target)
+        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "form": form,
+        "qr_svg": qr.svg_inline(
+            scale=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")
+        ),
+        "secret": second_factor.secret_for_display(device),
+        "next": target,
+        "required": second_factor.is_required(user),
+    }
+    return render(request, "accounts/totp_enrol.html", context)
+
+
+@requires("accounts.profile")
+@_domain_errors
+def totp_verify_view(request):
+    user = request.user
+    target = _safe_next(request)
+    if second_factor.is_verified(user):
+        return redirect(target)
+    if not second_factor.has_device(user):
+        return redirect(_with_next("accounts:totp-enrol", target))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.verify_second_factor(token=form.cleaned_data["token"], by=user)
+        if device is not None:
+            otp_login(request, device)
+            return redirect(target)
+        form.add_error("token", _("That code is not right. Wait for the next code and try again."))
+    return render(request, "accounts/totp_verify.html", {"form": form, "next": target})
+
+
+@requires("accounts.profile")
+@require_POST
+@_domain_errors
+def totp_remove_view(request):
+    if not second_factor.is_verified(request.user):
+        return redirect(_with_next("accounts:totp-verify", reverse("accounts:profile")))
+    services.remove_second_factor(user_id=request.user.pk, by=request.user)
+    messages.success(request, _("Your second factor is removed."))
+    return redirect("accounts:profile")
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+@requires("accounts.token")
+@_domain_errors
+def token_list_view(request):
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.create_token(name=form.cleaned_data["name"], by=request.user)
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            form = TokenForm()
+    context = {"form": form, "tokens": selectors.tokens_for(request.user), "new_key": new_key}
+    return render(request, "accounts/tokens.html", context)
+
+
+@requires("accounts.token")
+@require_POST
+@_domain_errors
+def token_revoke_view(request, token_id: int):
+    services.revoke_token(token_id=token_id, by=request.user)
+    messages.success(request, _("The token is revoked."))
+    return redirect("accounts:token-list")
+
+
+# --- account management (congress office) ----------------------------------------------
+
+
+@requires("accounts.manage")
+@_domain_errors
+def user_list_view(request):
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    rows = selectors.accounts_for(request.user, query=query, role=role)[:500]
+    context = {
+        "rows": [(account, has_perm(request.user, "accounts.manage_account", account)) for account in rows],
+        "query": query,
+        "role": role,
+        "roles": Role.choices,
+    }
+    return render(request, "accounts/user_list.html", context)
+
+
+@requires("accounts.manage")
+@_domain_errors
+def user_create_view(request):
+    form = AccountCreateForm(request.POST or None, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, password = services.create_account(by=request.user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            return render(request, "accounts/user_created.html", {"account": account, "password": password})
+    return render(request, "accounts/user_create.html", {"form": form})
+
+
+@requires("accounts.manage")
+@require_POST
+@_domain_errors
+def user_deactivate_view(request, user_id: int):
+    try:
+        account = services.deactivate_user(user_id=user_id, by=request.user)
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(str(m) for m in exc.details.values()))
+    else:
+        messages.success(request, _("%(name)s can no longer sign in.") % {"name": account.username})
+    return redirect("accounts:user-list")
+
+
+@requires("accounts.manage")
+@require_POST
+@_domain_errors
+def user_reset_lockout_view(request, user_id: int):
+    account = services.reset_lockout(user_id=user_id, by=request.user)
+    messages.success(request, _("%(name)s may sign in again.") % {"name": account.username})
+    return redirect("accounts:user-list")
+
+
+@requires("accounts.manage")
+@require_POST
+@_domain_errors
+def user_reset_second_factor_view(request, user_id: int):
+    account = services.remove_second_factor(user_id=user_id, by=request.user)
+    messages.success(request, _("%(name)s must set up a second factor again.") % {"name": account.username})
+    return redirect("accounts:user-list")

@@ -1,0 +1,42 @@
+"""Notifications: one row per recipient in the in-app inbox; e-mail and SMS are delivered from it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # The action code that caused it ("suggestion.register"), as in the audit log.
+    action = models.CharField(_("action"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Delivery: what was asked for and when it went out (a task may run twice: send once).
+    send_email = models.BooleanField(_("send by e-mail"), default=True)
+    send_sms = models.BooleanField(_("send by SMS"), default=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    sms_sent_at = models.DateTimeField(_("SMS sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notify_recipient_read_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
