@@ -1,0 +1,339 @@
+"""The benchmark harness: a real server on loopback, N concurrent users, figures and ratios.
+
+    from bench.harness import BenchApp, Scenario, run, report
+
+    with BenchApp() as app:                       # migrate + seed a throwaway database,
+        results = run(app, [                      # serve it with waitress on a free port
+            Scenario("minimal view", "/__bench__/minimal", baseline=True),
+            Scenario("home, staff", "/", auth="session"),
+        ])
+    report("Home page", results)
+
+Each scenario runs `users` client threads (http.client, keep-alive) against the server for
+a bounded time and request count, after a short warm-up that is not counted; it reports
+p50/p95/p99 latency, throughput and errors, and each scenario's throughput as a share of
+the baseline measured in the same run (so the figure survives a slower or busier machine).
+
+The server is `waitress` (BENCH_THREADS threads, default 8) in its own process, under
+bench.settings (DATONG_DEBUG=1, DEBUG off). Database: a fresh SQLite file in a temporary
+directory; with DATABASE_URL=postgres://... a throwaway PostgreSQL database beside the
+named one (created and dropped). Environment: BENCH_USERS (100), BENCH_DURATION (seconds
+per scenario, 10), BENCH_MAX_REQUESTS (50000), BENCH_WARMUP (2), BENCH_THREADS (8).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    #: None (anonymous), "session" (a signed-in staff member) or "token" (Bearer token).
+    auth: str | None = None
+    baseline: bool = False
+    #: "app" (the project) or "bare" (a WSGI app without Django, on a server of its own).
+    target: str = "app"
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    requests: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    note: str = ""
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        if len(self.latencies) == 1:
+            return self.latencies[0]
+        cuts = statistics.quantiles(self.latencies, n=1000, method="inclusive")
+        return cuts[min(len(cuts) - 1, max(0, int(q * 1000) - 1))]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A waitress process serving `app` (module:callable) on a free loopback port."""
+
+    def __init__(self, app: str, env: dict, log_path: Path, threads: int) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        command = [
+            sys.executable,
+            "-m",
+            "waitress",
+            f"--listen={HOST}:{self.port}",
+            f"--threads={threads}",
+            "--connection-limit=1000",
+            "--backlog=2048",
+            "--channel-timeout=30",
+            app,
+        ]
+        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited; see {log_path}")
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.settimeout(0.5)
+                if probe.connect_ex((HOST, self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the server did not start within 60 s; see {log_path}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+class BenchApp:
+    """Migrate and seed a throwaway database, then serve the project (and the bare app)."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads or env_int("BENCH_THREADS", 8)
+        self.tmp = Path(tempfile.mkdtemp(prefix="datong-bench-"))
+        self.servers: dict[str, Server] = {}
+        self.credentials: dict = {}
+        self.pg_admin_url: str | None = None
+        self.pg_database: str | None = None
+        self.database_label = "SQLite (throwaway file)"
+
+    # --- database ---------------------------------------------------------------------
+    def _env(self) -> dict:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DATONG_TASK_BACKEND"}
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            DATONG_DEBUG="1",
+            DATONG_VAR_DIR=str(self.tmp),
+            PYTHONPATH=str(ROOT),
+            PYTHONUNBUFFERED="1",
+        )
+        if self.pg_database:
+            env["DATABASE_URL"] = _with_database(os.environ["DATABASE_URL"], self.pg_database)
+            env["DB_CONN_MAX_AGE"] = "60"
+        return env
+
+    def _create_pg_database(self) -> None:
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            return
+        import psycopg
+
+        self.pg_admin_url = _with_database(url, "postgres")
+        self.pg_database = f"datong_bench_{os.getpid()}"
+        with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_database}"')
+            conn.execute(f'CREATE DATABASE "{self.pg_database}"')
+        self.database_label = f"PostgreSQL (throwaway database {self.pg_database})"
+
+    def _drop_pg_database(self) -> None:
+        if not self.pg_database:
+            return
+        import psycopg
+
+        with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_database}" WITH (FORCE)')
+
+    def _manage(self, *args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self._env(), check=True)
+
+    # --- lifecycle --------------------------------------------------------------------
+    def __enter__(self) -> BenchApp:
+        try:
+            self._create_pg_database()
+            self._manage("migrate", "--noinput", "--skip-checks", "-v", "0")
+            seed_out = self.tmp / "seed.json"
+            subprocess.run(
+                [sys.executable, "-m", "bench.seed", str(seed_out)], cwd=ROOT, env=self._env(), check=True
+            )
+            self.credentials = json.loads(seed_out.read_text())
+            self.servers["app"] = Server("bench.wsgi:application", self._env(), self.tmp / "app.log", self.threads)
+            self.servers["bare"] = Server("bench.wsgi:bare", self._env(), self.tmp / "bare.log", self.threads)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for server in self.servers.values():
+            server.stop()
+        self._drop_pg_database()
+
+    def headers(self, auth: str | None) -> dict[str, str]:
+        headers = {"Host": "127.0.0.1", "Accept": "text/html,application/json", "Accept-Language": "zh-CN"}
+        if auth == "session":
+            headers["Cookie"] = f"sessionid={self.credentials['session']}"
+        elif auth == "token":
+            headers["Authorization"] = f"Bearer {self.credentials['token']}"
+        return headers
+
+    def get(self, path: str, auth: str | None = None, target: str = "app") -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection(HOST, self.servers[target].port, timeout=30)
+        try:
+            conn.request("GET", path, headers=self.headers(auth))
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def _user(app: BenchApp, scenario: Scenario, stop_at: list, count_from: list, limit: int, sink: Result, lock):
+    port = app.servers[scenario.target].port
+    headers = app.headers(scenario.auth)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    errors = 0
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    while True:
+        started = time.perf_counter()
+        if started >= stop_at[0]:
+            break
+        try:
+            conn.request("GET", scenario.path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        finished = time.perf_counter()
+        if started >= count_from[0]:
+            statuses[status] = statuses.get(status, 0) + 1
+            if status == 200:
+                latencies.append(finished - started)
+            else:
+                errors += 1
+            if len(latencies) + errors >= limit:
+                break
+    conn.close()
+    with lock:
+        sink.latencies.extend(latencies)
+        sink.errors += errors
+        for status, count in statuses.items():
+            sink.statuses[status] = sink.statuses.get(status, 0) + count
+
+
+def measure(app: BenchApp, scenario: Scenario, *, users: int, duration: float, max_requests: int, warmup: float) -> Result:
+    """Run one scenario: `users` keep-alive clients, warm-up, then `duration` seconds."""
+    result = Result(scenario)
+    status, _body = app.get(scenario.path, scenario.auth, scenario.target)
+    if status != 200:
+        result.note = f"not measured: GET {scenario.path} answered {status}"
+        return result
+    lock = threading.Lock()
+    now = time.perf_counter()
+    count_from = [now + warmup]
+    stop_at = [now + warmup + duration]
+    per_user = max(1, max_requests // users)
+    threads = [
+        threading.Thread(target=_user, args=(app, scenario, stop_at, count_from, per_user, result, lock), daemon=True)
+        for _ in range(users)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=warmup + duration + 120)
+    result.elapsed = min(time.perf_counter(), stop_at[0]) - count_from[0]
+    result.requests = len(result.latencies)
+    return result
+
+
+def run(app: BenchApp, scenarios: list[Scenario], *, users: int | None = None, duration: float | None = None) -> list[Result]:
+    users = users or env_int("BENCH_USERS", 100)
+    duration = duration or env_float("BENCH_DURATION", 10)
+    max_requests = env_int("BENCH_MAX_REQUESTS", 50000)
+    warmup = env_float("BENCH_WARMUP", 2)
+    results = []
+    for scenario in scenarios:
+        print(f"  measuring {scenario.name} ({users} users, {duration:g} s) …", flush=True)
+        results.append(measure(app, scenario, users=users, duration=duration, max_requests=max_requests, warmup=warmup))
+    return results
+
+
+def report(title: str, results: list[Result], app: BenchApp | None = None) -> str:
+    """Print (and return) the table: figures, then each scenario as a share of the baseline."""
+    baseline = next((r for r in results if r.scenario.baseline and r.requests), None)
+    users = env_int("BENCH_USERS", 100)
+    lines = [
+        "",
+        f"## {title}",
+        f"{users} concurrent loopback users, keep-alive; waitress "
+        f"{app.threads if app else '?'} threads; {app.database_label if app else ''}; "
+        f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
+        "",
+        f"{'scenario':<42} {'req':>7} {'err':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs baseline':>12}",
+    ]
+    for r in results:
+        if r.note:
+            lines.append(f"{r.scenario.name:<42} {r.note}")
+            continue
+        ratio = ""
+        if baseline is not None:
+            ratio = "baseline" if r is baseline else f"{r.throughput / baseline.throughput:.2f}x"
+        lines.append(
+            f"{r.scenario.name:<42} {r.requests:>7} {r.errors:>5} {r.throughput:>8.1f} "
+            f"{r.percentile(0.50) * 1000:>8.1f} {r.percentile(0.95) * 1000:>8.1f} "
+            f"{r.percentile(0.99) * 1000:>8.1f} {ratio:>12}"
+        )
+        if r.errors:
+            lines.append(f"{'':<42} statuses: {dict(sorted(r.statuses.items()))}")
+    lines.append("")
+    lines.append("'vs baseline': throughput as a share of the baseline's, measured in this run.")
+    text = "\n".join(lines)
+    print(text, flush=True)
+    return text

@@ -1,0 +1,15 @@
+"""WSGI entry points for benchmarks: the project under bench settings, and a bare WSGI app."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
+
+
+def bare(environ, start_response):
+    """No Django at all: what the WSGI server alone manages on this machine."""
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+    return [b"ok"]

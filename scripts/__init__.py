@@ -1,0 +1,1 @@
+"""Developer scripts: the demo server, pinning, the strict-skip pytest plugin."""
