@@ -47,7 +47,7 @@ demo: install messages
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v 0
 	$(DEMO_ENV) $(MANAGE) make_demo_city --out $(DEMO_CITY)
-	$(DEMO_ENV) $(MANAGE) load_city $(DEMO_CITY)
+	$(DEMO_ENV) $(MANAGE) load_city --demo $(DEMO_CITY)
 	@$(DEMO_ENV) $(MANAGE) create_demo_accounts > var/demo_accounts.txt
 	@cat var/demo_accounts.txt
 	$(DEMO_ENV) PORT=$(PORT) $(PY) scripts/serve_demo.py
