@@ -8,4 +8,6 @@ class WebConfig(AppConfig):
     verbose_name = _("Pages' shell")
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401  (registers the production-settings check)
+
         from . import navigation, permissions  # noqa: F401  (registers codes and default entries)

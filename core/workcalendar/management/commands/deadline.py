@@ -8,10 +8,12 @@ warning on stderr. Bad input exits non-zero with the reason on stderr.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from core.workcalendar import selectors
 from core.workcalendar.forms import DeadlineForm, errors_of
+from core.workcalendar.source import LayeredCalendar
 
 OPTION_NAMES = {"from": "--from", "months": "--months", "days": "--days", "working_days": "--working-days"}
 
@@ -42,7 +44,16 @@ class Command(BaseCommand):
                     problems.append(f"{OPTION_NAMES.get(field, field)}: {message}")
             raise CommandError("; ".join(problems))
         cleaned = form.cleaned_data
-        deadline = selectors.compute(form.start, cleaned["unit"], cleaned["count"])
+        try:
+            calendar = selectors.current_calendar()
+        except DatabaseError:
+            # A database without the holiday table (not migrated yet): chinese-calendar alone,
+            # and say so, since staff overrides cannot be applied.
+            self.stderr.write(
+                _("Warning: the holiday table is not set up (run migrate); using the official calendar only.")
+            )
+            calendar = LayeredCalendar.build((), ())
+        deadline = selectors.compute(form.start, cleaned["unit"], cleaned["count"], calendar=calendar)
         if deadline.provisional:
             self.stderr.write(
                 _(
