@@ -16,3 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Tests read the English msgids; the zh-hans interface is covered by the catalogue test
+# (tests/test_translations.py) and the browser tests, which sign in in both languages.
+LANGUAGE_CODE = "en"

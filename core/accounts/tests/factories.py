@@ -16,6 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     role = Role.CITIZEN
+    language = "en"
     # Only administrators use the Django admin (constraint accounts_user_only_administrators_use_admin).
     is_staff = factory.LazyAttribute(lambda o: o.role == Role.ADMINISTRATOR)
     is_superuser = factory.LazyAttribute(lambda o: o.role == Role.ADMINISTRATOR)

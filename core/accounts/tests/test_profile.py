@@ -17,6 +17,8 @@ def test_profile_shows_the_account(client_for, users):
 
 
 def test_language_choice_is_saved_and_changes_the_page_language(client_for, users):
+    users[Role.DEPUTY].language = "zh-hans"  # the model's default; test accounts use English
+    users[Role.DEPUTY].save(update_fields=["language"])
     client = client_for(Role.DEPUTY)
     assert client.get("/accounts/profile/").headers["Content-Language"] == "zh-hans"
     response = client.post("/accounts/profile/", {"language": "en"})
@@ -35,6 +37,8 @@ def test_saved_language_follows_the_user_to_a_new_session(client, make_user):
 
 
 def test_unknown_language_is_refused(client_for, users):
+    users[Role.CITIZEN].language = "zh-hans"
+    users[Role.CITIZEN].save(update_fields=["language"])
     response = client_for(Role.CITIZEN).post("/accounts/profile/", {"language": "fr"})
     assert response.status_code == 200
     users[Role.CITIZEN].refresh_from_db()
@@ -42,10 +46,10 @@ def test_unknown_language_is_refused(client_for, users):
 
 
 def test_visitor_switches_language_with_a_cookie(client):
-    response = client.post("/language/", {"language": "en", "next": "/accounts/login/"})
+    response = client.post("/language/", {"language": "zh-hans", "next": "/accounts/login/"})
     assert response.status_code == 302
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    assert client.get("/accounts/login/").headers["Content-Language"] == "en"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    assert client.get("/accounts/login/").headers["Content-Language"] == "zh-hans"
 
 
 def test_signed_in_switch_also_saves_the_account_language(client_for, users):

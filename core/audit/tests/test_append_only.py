@@ -53,6 +53,7 @@ def test_the_database_refuses_an_update(entry):
     assert AuditEntry.objects.get(pk=entry.pk).action == "unit.rename"
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite keeps DELETE for flush (migration 0005)"
 )

@@ -48,7 +48,8 @@ def test_csp_header_allows_only_our_own_scripts_and_styles(client):
     assert "unsafe-inline" not in policy
 
 
-def test_base_has_language_viewport_skip_link_and_landmarks(client):
+def test_base_has_language_viewport_skip_link_and_landmarks(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the product's default (tests otherwise run in English)
     html = client.get("/").content.decode()
     assert '<html lang="zh-hans">' in html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
