@@ -185,3 +185,60 @@ def count_round(
         ballots_void=void,
         counts=tuple(counts),
     )
+
+
+# --- double entry of paper ballots ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a ballot, normalised so that readings with the same effect compare
+    equal: a blank is an abstention, write-ins are stripped, de-duplicated and sorted."""
+
+    marks: tuple[tuple[str, str], ...]
+    write_ins: tuple[str, ...]
+
+    def as_ballot(self) -> Ballot:
+        return Ballot(marks=dict(self.marks), write_ins=self.write_ins)
+
+
+def normalise_reading(marks: Mapping[str, str], write_ins: Iterable[str], *, keys: Sequence[str]) -> Reading:
+    """The reading of one sheet in a comparable form (raises BallotInputError on a mark
+    for an option not on the ballot or an unknown mark)."""
+    listed = set(keys)
+    for key, mark in marks.items():
+        if key not in listed:
+            raise BallotInputError(f"mark for {key!r}, which is not on the ballot")
+        if mark not in MARKS:
+            raise BallotInputError(f"unknown mark {mark!r} for {key!r}")
+    names = sorted({str(name).strip() for name in write_ins if str(name).strip()})
+    return Reading(tuple((key, marks.get(key, ABSTAIN)) for key in keys), tuple(names))
+
+
+def reading_differences(first: Reading, second: Reading) -> tuple[str, ...]:
+    """The options (by key) and "write_ins" on which two readings of a sheet differ."""
+    differ = tuple(key for (key, a), (_, b) in zip(first.marks, second.marks, strict=True) if a != b)
+    if first.write_ins != second.write_ins:
+        differ += ("write_ins",)
+    return differ
+
+
+def drop_ineligible_write_ins(
+    ballot: Ballot, *, eligible: frozenset[str] | None, allowed: bool = True
+) -> tuple[Ballot, int]:
+    """ELEC-10: leave out write-ins that the round does not accept (none at all, or only
+    deputies: `eligible` is then the set of deputies' names). Returns the ballot to count
+    and how many names were left out. A listed option's own key written in is kept."""
+    if not ballot.write_ins:
+        return ballot, 0
+    if not allowed:
+        return Ballot(marks=ballot.marks, write_ins=()), len(ballot.write_ins)
+    if eligible is None:
+        return ballot, 0
+    kept = tuple(name for name in ballot.write_ins if str(name).strip() in eligible)
+    return Ballot(marks=ballot.marks, write_ins=kept), len(ballot.write_ins) - len(kept)
+
+
+def chosen_count(marks: Mapping[str, str], write_ins: Sequence[str]) -> int:
+    """ELEC-12: persons chosen on a ballot = FOR marks plus write-ins."""
+    names = {str(name).strip() for name in write_ins if str(name).strip()}
+    return sum(1 for mark in marks.values() if mark == FOR) + len(names)

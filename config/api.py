@@ -64,6 +64,8 @@ def on_http_error(request, exc: HttpError):
 
 def _add_routers() -> None:
     """Each app's router, mounted under its own prefix."""
+    from balloting.api import router as balloting_router
+    from casework.api import router as casework_router
     from core.accounts.api import router as accounts_router
     from core.audit.api import router as audit_router
     from core.jobs.api import router as jobs_router
@@ -71,6 +73,10 @@ def _add_routers() -> None:
     from core.organisation.api import router as organisation_router
     from core.web.api import router as web_router
     from core.workcalendar.api import router as workcalendar_router
+    from elections.api import router as elections_router
+    from plenary.api import router as plenary_router
+    from proposals.api import router as proposals_router
+    from proposals.bill_api import router as bills_router
 
     api.add_router("/accounts", accounts_router, tags=["accounts"])
     api.add_router("/organisation", organisation_router, tags=["organisation"])
@@ -78,6 +84,12 @@ def _add_routers() -> None:
     api.add_router("/notifications", notify_router, tags=["notifications"])
     api.add_router("/audit", audit_router, tags=["audit"])
     api.add_router("/tasks", jobs_router, tags=["tasks"])
+    api.add_router("/casework", casework_router, tags=["casework"])
+    api.add_router("/proposals", proposals_router, tags=["proposals"])
+    api.add_router("/bills", bills_router, tags=["bills and interpellations"])
+    api.add_router("/plenary", plenary_router, tags=["plenary"])
+    api.add_router("/elections", elections_router, tags=["elections"])
+    api.add_router("/voting", balloting_router, tags=["voting"])
     api.add_router("/", web_router, tags=["meta"])
 
 

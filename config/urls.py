@@ -13,6 +13,13 @@ urlpatterns = [
     path("audit/", include("core.audit.urls")),
     path("inbox/", include("core.notify.urls")),
     path("tasks/", include("core.jobs.urls")),
+    path("casework/", include("casework.urls")),
+    path("proposals/documents/", include("proposals.urls_documents")),
+    path("proposals/bills/", include("proposals.bill_urls")),
+    path("proposals/", include("proposals.urls")),
+    path("plenary/", include("plenary.urls")),
+    path("elections/", include("elections.urls")),
+    path("voting/", include("balloting.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

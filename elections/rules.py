@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from balloting.rules import RoundCount, majority_of_all
 
@@ -50,3 +51,209 @@ def decide_round(count: RoundCount, *, seats: int, all_deputies: int) -> Outcome
     if not count.round_valid:
         return Outcome(majority_of_all(all_deputies), (), (), 0, seats)
     return decide(count.for_votes(), seats=seats, all_deputies=all_deputies)
+
+
+# --- offices (ELEC-1) --------------------------------------------------------------------
+
+SC_CHAIR = "sc_chair"
+SC_VICE_CHAIR = "sc_vice_chair"
+SC_SECRETARY_GENERAL = "sc_secretary_general"
+SC_MEMBER = "sc_member"
+MAYOR = "mayor"
+VICE_MAYOR = "vice_mayor"
+SUPERVISORY_DIRECTOR = "supervisory_director"
+COURT_PRESIDENT = "court_president"
+PROCURATOR_GENERAL = "procurator_general"
+
+#: ELEC-6: offices with one holder; the list may exceed the seat by one.
+SINGLE_HOLDER = frozenset(
+    {SC_CHAIR, SC_SECRETARY_GENERAL, MAYOR, SUPERVISORY_DIRECTOR, COURT_PRESIDENT, PROCURATOR_GENERAL}
+)
+#: ELEC-7 (a): vice-chairs and vice-mayors, 1 to 3 more candidates than seats.
+DEPUTY_POSTS = frozenset({SC_VICE_CHAIR, VICE_MAYOR})
+#: ELEC-1 (a): the standing committee, elected from among the deputies.
+STANDING_COMMITTEE = frozenset({SC_CHAIR, SC_VICE_CHAIR, SC_SECRETARY_GENERAL, SC_MEMBER})
+OFFICE_KINDS = (
+    SC_CHAIR, SC_VICE_CHAIR, SC_SECRETARY_GENERAL, SC_MEMBER,
+    MAYOR, VICE_MAYOR, SUPERVISORY_DIRECTOR, COURT_PRESIDENT, PROCURATOR_GENERAL,
+)
+
+
+def must_be_deputy(kind: str) -> bool:
+    """ELEC-1 (a): standing-committee office holders are elected from among the deputies."""
+    return kind in STANDING_COMMITTEE
+
+
+def requires_upper_approval(kind: str) -> bool:
+    """ELEC-1: a procurator-general's election takes effect only with upper-level approval."""
+    return kind == PROCURATOR_GENERAL
+
+
+def seats_allowed(kind: str, seats: int) -> bool:
+    """ELEC-6: a single-holder office has one seat; other offices at least one."""
+    if seats < 1:
+        return False
+    return seats == 1 if kind in SINGLE_HOLDER else True
+
+
+def write_ins_rule(kind: str) -> str:
+    """ELEC-10: a write-in for a standing-committee seat must be a deputy of this congress
+    (members are elected 在代表中, LOL-2022 art. 47); for the other offices any voter."""
+    return "deputies" if kind in STANDING_COMMITTEE else "anyone"
+
+
+def sc_seats_fit(total_sc_seats: int, sc_size: int | None) -> bool:
+    """ELEC-2: the standing-committee seats elected in a session (chair, vice-chairs,
+    secretary-general and members together) do not exceed the size fixed for the term."""
+    return sc_size is None or total_sc_seats <= sc_size
+
+
+# --- margins (ELEC-6, ELEC-7, ELEC-17) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarginRange:
+    """How many more candidates than seats the law allows: `low`..`high` (None: no upper
+    bound). `flagged`: ELEC-7 UNSURE, no whole number lies between seats/10 and seats/5, so
+    k ≥ 1 is required and staff are told."""
+
+    low: int
+    high: int | None
+    flagged: bool = False
+
+    def allows(self, margin: int) -> bool:
+        return margin >= self.low and (self.high is None or margin <= self.high)
+
+
+def margin_range(kind: str, seats: int, *, by_election: bool = False) -> MarginRange:
+    """The statutory range of the margin k (candidates − seats) for an office.
+
+    - ELEC-17 by-election: candidates may equal or exceed the seats (0, no cap);
+    - ELEC-6 single-holder offices: 0 or 1;
+    - ELEC-7 (a) vice-chairs, vice-mayors: 1 to 3;
+    - ELEC-7 (b) standing-committee members: seats/10 ≤ k ≤ seats/5 in integers
+      (10·k ≥ seats and 5·k ≤ seats): 40 seats → 4..8, 35 → 4..7; when no integer fits
+      (1-4 seats), k ≥ 1 and flagged.
+    """
+    if by_election:
+        return MarginRange(0, None)
+    if kind in SINGLE_HOLDER:
+        return MarginRange(0, 1)
+    if kind in DEPUTY_POSTS:
+        return MarginRange(1, 3)
+    low = -(-seats // 10)
+    high = seats // 5
+    if high < 1 or low > high:
+        return MarginRange(1, None, flagged=True)
+    return MarginRange(low, high)
+
+
+def default_margin(kind: str, seats: int, parameters: Mapping[str, object], *, by_election: bool = False) -> int:
+    """The margin used when an election does not set its own: the session's parameter for
+    single-holder offices (ELEC-6) and deputy posts (ELEC-7), else the smallest lawful one."""
+    if by_election:
+        return 0
+    if kind in SINGLE_HOLDER:
+        return int(parameters.get("margin_single_office", 1))
+    if kind in DEPUTY_POSTS:
+        return int(parameters.get("margin_deputy_office", 1))
+    return margin_range(kind, seats).low
+
+
+@dataclass(frozen=True)
+class ListDecision:
+    """ELEC-9: what the presidium does with the nominations.
+
+    `action`: "list" (the nominees are the official list), "primary" (more nominees than
+    the margin allows: a primary picks `list_size`), or "too_few" (fewer than the law's
+    minimum `minimum`: more nominations are needed)."""
+
+    action: str
+    nominated: int
+    minimum: int
+    list_size: int
+    flagged: bool
+
+
+def list_decision(kind: str, seats: int, margin: int, nominated: int, *, by_election: bool = False) -> ListDecision:
+    """ELEC-6/7/9. Examples: mayor (1 seat, margin 1): 1 or 2 nominees → list, 3 → primary
+    for 2. Vice-mayors, 5 seats, margin 2: 9 nominees → primary for 7; 5 → too few."""
+    allowed = margin_range(kind, seats, by_election=by_election)
+    minimum = seats + allowed.low
+    list_size = seats + margin
+    if nominated < minimum:
+        action = "too_few"
+    elif nominated > list_size:
+        action = "primary"
+    else:
+        action = "list"
+    return ListDecision(action, nominated, minimum, min(nominated, list_size), allowed.flagged)
+
+
+def runoff_list_ok(kind: str, seats: int, candidates: int, *, by_election: bool = False) -> bool:
+    """ELEC-15: a run-off for vice-chairs, vice-mayors or standing-committee members must be
+    contested again with the ELEC-7 margin (1 vice-mayor seat → 2 to 4 candidates); a
+    single-holder office keeps ELEC-6 (1 or 2 candidates for the seat)."""
+    return margin_range(kind, seats, by_election=by_election).allows(candidates - seats)
+
+
+# --- deliberation (ELEC-8) -----------------------------------------------------------------
+
+
+def deliberation_ok(nominations_open_at, ballot_at, *, is_general_election: bool, min_days: int = 2) -> bool:
+    """ELEC-8: at a general election, nominating and deliberating take at least two days,
+    read as 48 hours (`deliberation_min_days` × 24 h) from the opening of nominations to
+    the ballot. Other elections are not bound."""
+    if not is_general_election:
+        return True
+    if nominations_open_at is None or ballot_at is None:
+        return False
+    return ballot_at - nominations_open_at >= timedelta(days=min_days)
+
+
+# --- primary (ELEC-9) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrimaryCut:
+    """The top `places` of a primary ranking; `tied` share the cut-off for `tie_places`."""
+
+    selected: tuple[str, ...]
+    tied: tuple[str, ...]
+    tie_places: int
+
+
+def rank_cut(for_votes: Mapping[str, int], places: int) -> PrimaryCut:
+    """Take the `places` with the most votes. A tie at the cut-off that leaves more tied
+    than places is left open (ELEC-9 `primary_tie_rule`, ELEC-14 repeat)."""
+    ranked = sorted(for_votes.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) <= places:
+        return PrimaryCut(tuple(name for name, _ in ranked), (), 0)
+    cutoff = ranked[places - 1][1]
+    above = tuple(name for name, votes in ranked if votes > cutoff)
+    at_cutoff = tuple(sorted(name for name, votes in ranked if votes == cutoff))
+    remaining = places - len(above)
+    if len(at_cutoff) == remaining:
+        return PrimaryCut(above + at_cutoff, (), 0)
+    return PrimaryCut(above, at_cutoff, remaining)
+
+
+def primary_cut(for_votes: Mapping[str, int], list_size: int) -> PrimaryCut:
+    """ELEC-9: the official list is the top of the primary ranking down to `list_size`.
+    Example: 9 nominees, list of 7 → the 7 with the most votes."""
+    return rank_cut(for_votes, list_size)
+
+
+# --- tie-break (ELEC-14) -------------------------------------------------------------------
+
+
+def decide_tie_break(
+    for_votes: Mapping[str, int], *, seats: int, all_deputies: int, requires_majority: bool = False
+) -> Outcome:
+    """ELEC-14: among the tied candidates only, those with more votes win. With
+    `tiebreak_requires_majority` (default false: the law says only 以得票多的当选) the
+    winners must also reach a majority of all deputies. Another tie is voted again."""
+    if requires_majority:
+        return decide(for_votes, seats=seats, all_deputies=all_deputies)
+    cut = rank_cut(for_votes, seats)
+    return Outcome(majority_of_all(all_deputies), cut.selected, cut.tied, cut.tie_places, 0)

@@ -1,6 +1,35 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalsConfig(AppConfig):
     name = "proposals"
     label = "proposals"
+    verbose_name = _("Bills and suggestions")
+
+    def ready(self) -> None:
+        from . import casekind, permissions  # noqa: F401 - registers the kind and the action codes
+
+        self._register_navigation()
+        self._ready_bills()
+
+    @staticmethod
+    def _ready_bills() -> None:
+        """Bills and interpellations (BILL-*, RES-2): their action codes, the interpellation
+        case kind, and their pages in the menu."""
+        from core.web.navigation import NavEntry, register
+
+        from . import bill_casekind, bill_permissions  # noqa: F401 - registers the codes and the kind
+
+        register(NavEntry("bills", _("Bills"), "bills:bill-list", order=32))
+        register(NavEntry("interpellations", _("Interpellations"), "bills:interpellation-list", order=33))
+
+    @staticmethod
+    def _register_navigation() -> None:
+        from core.web.navigation import NavEntry, register
+
+        from . import desk_permissions  # noqa: F401 - the desks' codes, which the entries follow
+
+        register(NavEntry("suggestions-desk", _("Suggestions desk"), "proposals:staff-desk", order=30))
+        register(NavEntry("my-suggestions", _("My suggestions"), "proposals:deputy-desk", order=30))
+        register(NavEntry("suggestions", _("Suggestions"), "proposals:suggestion-list", order=31))

@@ -72,3 +72,110 @@
     mountCharts(event.target);
   });
 })();
+
+/* --- voting in the room (balloting) ----------------------------------------------------
+   The projector polls its round's result (a small JSON answer) every 300 ms and reloads
+   the page when the round's state changes, so the counts show within a second of the
+   close; while voting it updates how many have voted. The ballot form warns before a
+   ballot that would be void (too many chosen, ELEC-12) and is sent only once. The server
+   decides in every case; without script the pages work the same, only without the live
+   figures and the early warning. */
+(function () {
+  "use strict";
+
+  var POLL_MS = 300;
+  var FINAL = { counted: true, void: true };
+
+  function pollProjector(el) {
+    var url = el.getAttribute("data-poll-url");
+    var shown = el.getAttribute("data-status");
+    if (!url || FINAL[shown]) {
+      return;
+    }
+    function tick() {
+      fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          if (data.status !== shown) {
+            window.location.reload();
+            return;
+          }
+          if (data.progress) {
+            el.querySelectorAll("[data-progress]").forEach(function (cell) {
+              var value = data.progress[cell.getAttribute("data-progress")];
+              if (value !== undefined && value !== null) {
+                cell.textContent = String(value);
+              }
+            });
+          }
+          window.setTimeout(tick, POLL_MS);
+        })
+        .catch(function () {
+          window.setTimeout(tick, POLL_MS * 4);
+        });
+    }
+    window.setTimeout(tick, POLL_MS);
+  }
+
+  /* How many are chosen: FOR marks plus names written in (ELEC-12). */
+  function chosen(form) {
+    var count = form.querySelectorAll('.ballot-line input[type="radio"][value="for"]:checked').length;
+    form.querySelectorAll(".write-in input").forEach(function (input) {
+      if (input.value.trim()) {
+        count += 1;
+      }
+    });
+    return count;
+  }
+
+  function checkBallot(form) {
+    var most = parseInt(form.getAttribute("data-chosen-max"), 10);
+    var tooMany = !isNaN(most) && chosen(form) > most;
+    var error = form.querySelector("[data-choice-error]");
+    if (error) {
+      error.textContent = tooMany ? form.getAttribute("data-too-many") || "" : "";
+      error.hidden = !tooMany;
+    }
+    return !tooMany;
+  }
+
+  function mountBallot(form) {
+    if (form.getAttribute("data-ballot-mounted")) {
+      return;
+    }
+    form.setAttribute("data-ballot-mounted", "1");
+    form.addEventListener("change", function () {
+      checkBallot(form);
+    });
+    form.addEventListener("input", function () {
+      checkBallot(form);
+    });
+    form.addEventListener("submit", function (event) {
+      if (!checkBallot(form)) {
+        event.preventDefault();
+        var error = form.querySelector("[data-choice-error]");
+        if (error) {
+          error.setAttribute("tabindex", "-1");
+          error.focus();
+        }
+        return;
+      }
+      /* One vote: a second tap while the first is on its way sends nothing. */
+      if (form.getAttribute("data-sent")) {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sent", "1");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-projector]").forEach(pollProjector);
+    document.querySelectorAll("form[data-ballot]").forEach(mountBallot);
+  });
+})();

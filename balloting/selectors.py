@@ -1,0 +1,299 @@
+"""Reads of secret votes for pages, the projector and the API, scoped to the user asking.
+
+Counts are never readable while a round is open or closed-but-uncounted: `round_result`
+returns None until the round has been counted. While voting, only the progress (how many
+have been admitted and how many have voted) is shown. Nothing here says how anyone voted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from core.permissions import has_perm
+
+from . import permissions as codes
+from . import rules
+from .models import Eligibility, Option, PaperEntry, Round, RoundScrutineer, SheetResolution
+
+
+def rounds(user, *, session=None, status: str | None = None) -> QuerySet[Round]:
+    """Rounds the user may see (staff, administrators, deputies), newest last."""
+    if not has_perm(user, codes.VIEW):
+        return Round.objects.none()
+    queryset = Round.objects.select_related("session")
+    if session is not None:
+        queryset = queryset.filter(session=session)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def ballot_options(round_: Round) -> list[Option]:
+    """The lines of the ballot in ballot order (no counts): for the voting form and the
+    paper-entry form."""
+    return list(round_.options.filter(is_write_in=False).order_by("position", "pk").only("key", "label", "position"))
+
+
+def ballot_keys(round_: Round) -> list[str]:
+    """The keys of the ballot's lines in ballot order (one cheap query: the vote API maps a
+    single choice onto the one line of a motion)."""
+    return list(round_.options.filter(is_write_in=False).order_by("position", "pk").values_list("key", flat=True))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What may be shown while a round is open: how many may vote and how many have."""
+
+    status: str
+    method: str
+    admitted: int
+    voted: int
+    ballots_issued: int
+    sheets_entered: int
+
+
+def round_progress(user, round_: Round) -> Progress | None:
+    if not has_perm(user, codes.VIEW, round_):
+        return None
+    admitted = Eligibility.objects.filter(round=round_)
+    return Progress(
+        status=round_.status,
+        method=round_.method,
+        admitted=admitted.count(),
+        voted=admitted.filter(has_voted=True).count(),
+        ballots_issued=round_.ballots_issued,
+        sheets_entered=PaperEntry.objects.filter(round=round_).values("sheet_number").distinct().count(),
+    )
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    key: str
+    label: str
+    is_write_in: bool
+    for_votes: int
+    against: int
+    abstain: int
+    reaches_threshold: bool
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """The counted round, as the result report shows it (ELEC-11..13, SESS-4, SEC-2)."""
+
+    round_id: int
+    title: str
+    status: str
+    round_valid: bool
+    all_deputies: int
+    all_deputies_basis: str
+    threshold: int
+    seats: int
+    ballots_issued: int
+    ballots_returned: int
+    ballots_valid: int
+    ballots_void: int
+    write_ins_dropped: int
+    options: tuple[OptionResult, ...]
+    scrutineers: tuple[tuple[str, bool], ...]  # (name, signed)
+    signed_off: bool
+
+
+def round_result(user, round_: Round) -> RoundResult | None:
+    """The result of a counted round; None while it is open, closed but not counted, or for
+    a user who may not see rounds. Counts are hidden until the count (RES-1 practice)."""
+    if not has_perm(user, codes.VIEW, round_) or round_.counted_at is None:
+        return None
+    return counted_result(round_)
+
+
+def public_rounds() -> QuerySet[Round]:
+    """Rounds anyone may follow on the public projector: votes on motions and projects once
+    opened. Election rounds are published by the election's announcement (elections), and a
+    prepared round is nobody's business yet."""
+    return Round.objects.exclude(kind=Round.Kind.ELECTION).exclude(status=Round.Status.DRAFT)
+
+
+def published_result(round_: Round) -> RoundResult | None:
+    """The result anyone may see: a counted round among `public_rounds()`; None otherwise
+    (counts stay hidden while voting and until the count, RES-1 practice)."""
+    if round_.counted_at is None or not public_rounds().filter(pk=round_.pk).exists():
+        return None
+    return counted_result(round_)
+
+
+def counted_result(round_: Round) -> RoundResult | None:
+    """The counts of a counted round, for a caller that has already decided the reader may
+    see them (the functions above; a domain's published result, such as an announced
+    election round). None before the count."""
+    if round_.counted_at is None:
+        return None
+    threshold = round_.threshold or rules.majority_of_all(round_.all_deputies or 1)
+    options = tuple(
+        OptionResult(
+            key=o.key,
+            label=o.label,
+            is_write_in=o.is_write_in,
+            for_votes=o.for_votes or 0,
+            against=o.against_votes or 0,
+            abstain=o.abstain_votes or 0,
+            reaches_threshold=(o.for_votes or 0) >= threshold,
+        )
+        for o in round_.options.order_by("is_write_in", "position", "pk")
+    )
+    signatures = tuple((s.name, s.signed_at is not None) for s in round_.scrutineers.all())
+    return RoundResult(
+        round_id=round_.pk,
+        title=round_.title,
+        status=round_.status,
+        round_valid=bool(round_.round_valid),
+        all_deputies=round_.all_deputies or 0,
+        all_deputies_basis=round_.all_deputies_basis,
+        threshold=threshold,
+        seats=round_.seats,
+        ballots_issued=round_.ballots_issued,
+        ballots_returned=round_.ballots_returned or 0,
+        ballots_valid=round_.ballots_valid or 0,
+        ballots_void=round_.ballots_void or 0,
+        write_ins_dropped=round_.write_ins_dropped,
+        options=options,
+        scrutineers=signatures,
+        signed_off=bool(signatures) and all(signed for _name, signed in signatures),
+    )
+
+
+@dataclass(frozen=True)
+class MyVote:
+    """A deputy's own standing in a round: admitted, voted. Never what they chose."""
+
+    admitted: bool
+    has_voted: bool
+
+
+def my_vote(user, round_: Round) -> MyVote:
+    deputy = getattr(user, "deputy", None) if getattr(user, "is_authenticated", False) else None
+    if deputy is None:
+        return MyVote(False, False)
+    row = Eligibility.objects.filter(round=round_, deputy=deputy).first()
+    return MyVote(row is not None, bool(row and row.has_voted))
+
+
+def open_rounds_for(user) -> QuerySet[Round]:
+    """Open electronic rounds the signed-in deputy is admitted to and has not voted in."""
+    deputy = getattr(user, "deputy", None) if getattr(user, "is_authenticated", False) else None
+    if deputy is None or not has_perm(user, codes.CAST):
+        return Round.objects.none()
+    return Round.objects.filter(
+        status=Round.Status.OPEN,
+        method=Round.Method.ELECTRONIC,
+        eligibilities__deputy=deputy,
+        eligibilities__has_voted=False,
+    )
+
+
+# --- double entry --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetState:
+    """One paper sheet in the double entry: how far it is and, once both readings are in,
+    where they differ. A reading is never shown before the second one is entered."""
+
+    sheet_number: int
+    entries: int
+    state: str  # "once" | "agreed" | "discrepant" | "resolved"
+    differences: tuple[str, ...]
+    readings: tuple[dict, ...]  # both readings, only when discrepant or resolved
+
+
+def _may_see_entries(user, round_: Round) -> bool:
+    return has_perm(user, codes.RESOLVE, round_)
+
+
+def sheet_states(user, round_: Round) -> list[SheetState]:
+    """Every sheet entered so far, for the scrutineers' and staff's discrepancy page."""
+    if not _may_see_entries(user, round_):
+        return []
+    keys = [o.key for o in ballot_options(round_)]
+    by_sheet: dict[int, dict[int, PaperEntry]] = defaultdict(dict)
+    for entry in PaperEntry.objects.filter(round=round_):
+        by_sheet[entry.sheet_number][entry.slot] = entry
+    resolved = set(SheetResolution.objects.filter(round=round_).values_list("sheet_number", flat=True))
+    states = []
+    for number in sorted(by_sheet):
+        entries = by_sheet[number]
+        if len(entries) < 2:
+            states.append(SheetState(number, len(entries), "once", (), ()))
+            continue
+        first = rules.normalise_reading(entries[1].marks, entries[1].write_ins, keys=keys)
+        second = rules.normalise_reading(entries[2].marks, entries[2].write_ins, keys=keys)
+        differences = rules.reading_differences(first, second)
+        if not differences:
+            states.append(SheetState(number, 2, "agreed", (), ()))
+            continue
+        readings = tuple(
+            {"slot": e.slot, "marks": dict(e.marks), "write_ins": list(e.write_ins)}
+            for e in (entries[1], entries[2])
+        )
+        state = "resolved" if number in resolved else "discrepant"
+        states.append(SheetState(number, 2, state, differences, readings))
+    return states
+
+
+def discrepancies(user, round_: Round) -> list[SheetState]:
+    """Sheets whose two readings differ and are not resolved yet: the count waits for them."""
+    return [s for s in sheet_states(user, round_) if s.state in ("once", "discrepant")]
+
+
+def paper_readings(round_: Round) -> tuple[list[rules.Reading], dict[str, str]]:
+    """The agreed reading of every sheet, and the problems that stop the count
+    ({"sheet 12": reason}): a sheet entered only once, or read differently and unresolved."""
+    keys = [o.key for o in ballot_options(round_)]
+    by_sheet: dict[int, dict[int, PaperEntry]] = defaultdict(dict)
+    for entry in PaperEntry.objects.filter(round=round_):
+        by_sheet[entry.sheet_number][entry.slot] = entry
+    resolved = {r.sheet_number: r for r in SheetResolution.objects.filter(round=round_)}
+    readings, problems = [], {}
+    for number in sorted(by_sheet):
+        entries = by_sheet[number]
+        if len(entries) < 2:
+            problems[f"sheet {number}"] = _("entered only once")
+            continue
+        first = rules.normalise_reading(entries[1].marks, entries[1].write_ins, keys=keys)
+        second = rules.normalise_reading(entries[2].marks, entries[2].write_ins, keys=keys)
+        if not rules.reading_differences(first, second):
+            readings.append(first)
+        elif number in resolved:
+            r = resolved[number]
+            readings.append(rules.normalise_reading(r.marks, r.write_ins, keys=keys))
+        else:
+            problems[f"sheet {number}"] = _("the two readings differ and are not resolved")
+    return readings, problems
+
+
+def ready_to_count(round_: Round) -> bool:
+    """A closed round can be counted: electronic always; paper once ballots issued are
+    recorded and every sheet has two readings that agree or are resolved."""
+    if round_.status != Round.Status.CLOSED:
+        return False
+    if round_.method == Round.Method.ELECTRONIC:
+        return True
+    if round_.ballots_issued == 0:
+        return False
+    _readings, problems = paper_readings(round_)
+    return not problems
+
+
+def my_entries(user, round_: Round) -> QuerySet[PaperEntry]:
+    """The scrutineer's own readings (to correct a typing slip before resolution)."""
+    if not has_perm(user, codes.ENTER, round_):
+        return PaperEntry.objects.none()
+    return PaperEntry.objects.filter(round=round_, entered_by=user)
+
+
+def scrutineers(round_: Round) -> QuerySet[RoundScrutineer]:
+    return round_.scrutineers.all()

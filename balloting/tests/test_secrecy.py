@@ -1,0 +1,121 @@
+"""SEC-1 by construction: the schema and the audit log cannot link a ballot to a deputy.
+
+(a) eligibility and ballot contents in separate tables: no foreign key, no shared sequence,
+    no timestamp finer than the round; (b) stored order shuffled; (c) no IP, device or user
+    with ballot contents; (d) the audit log says "a ballot was cast in round R".
+"""
+
+import uuid
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models
+
+from balloting import services
+from balloting.models import Ballot, Eligibility, PaperEntry, Round
+from balloting.rules import AGAINST, FOR
+from core.audit.models import AuditEntry
+from core.organisation.models import Deputy
+
+pytestmark = pytest.mark.django_db
+
+PERSON_MODELS = {Deputy, apps.get_model(settings.AUTH_USER_MODEL)}
+TIME_FIELDS = (models.DateTimeField, models.DateField, models.TimeField, models.DurationField)
+IDENTIFYING_WORDS = ("ip", "addr", "device", "agent", "user", "deputy", "voter", "session", "cookie", "created", "time", "seq")
+
+
+def ballot_content_models():
+    """Every model in balloting that holds what a voter marked (named *ballot*, or
+    carrying marks) and is not a scrutineer's reading of an anonymous paper sheet."""
+    found = []
+    for model in apps.get_app_config("balloting").get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if model is PaperEntry or model._meta.model_name == "sheetresolution":
+            continue  # a paper sheet is anonymous; these hold a scrutineer's reading of it
+        if "ballot" in model._meta.model_name or "marks" in names:
+            found.append(model)
+    return found
+
+
+def test_sec_1_ballot_content_has_no_link_to_a_person_or_eligibility():
+    """(a), (c): no foreign key (or other relation) to a deputy, a user or eligibility."""
+    assert Ballot in ballot_content_models()
+    for model in ballot_content_models():
+        for field in model._meta.get_fields():
+            if field.is_relation and field.related_model is not None:
+                assert field.related_model not in PERSON_MODELS | {Eligibility}, (model, field.name)
+                assert field.related_model is Round, (model, field.name)
+
+
+def test_sec_1_ballot_columns_carry_no_identifying_data():
+    """(c): the stored table has the round, the marks and the write-ins, and a random key."""
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, Ballot._meta.db_table)}
+    assert columns == {"id", "round_id", "marks", "write_ins"}
+    for model in ballot_content_models():
+        for field in model._meta.concrete_fields:
+            if field.name in ("id", "round", "marks", "write_ins"):
+                continue
+            assert not any(word in field.name.lower() for word in IDENTIFYING_WORDS), (model, field.name)
+
+
+def test_sec_1_no_timestamp_on_ballots_or_eligibility():
+    """(a): no timestamp finer than the round on either side (the round has its own)."""
+    for model in ballot_content_models() + [Eligibility]:
+        assert not [f.name for f in model._meta.concrete_fields if isinstance(f, TIME_FIELDS)], model
+
+
+def test_sec_1_a_ballots_key_is_random_not_a_sequence():
+    """(a), (b): a UUID key, not an auto-incrementing integer shared with anything."""
+    pk = Ballot._meta.pk
+    assert isinstance(pk, models.UUIDField)
+    assert not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField)
+    assert Ballot._meta.ordering == ["id"]
+    assert pk.default() != pk.default() and isinstance(pk.default(), uuid.UUID)
+
+
+def test_sec_1_eligibility_does_not_point_at_ballots():
+    """(a): who voted knows nothing of what was marked, and no model joins the two."""
+    for field in Eligibility._meta.get_fields():
+        if field.is_relation:
+            assert field.related_model is not Ballot
+    for model in apps.get_models():
+        # Forward links only: the round is shared by both, as the round (never finer).
+        relations = {
+            f.related_model for f in model._meta.get_fields() if f.is_relation and (f.concrete or f.many_to_many)
+        }
+        assert not ({Ballot, Eligibility} <= relations), model
+
+
+def test_sec_1_the_audit_log_says_only_that_a_ballot_was_cast(session, staff, deputies, everyone_present):
+    """(d): after a vote, the ballot entries name the round only: no actor, no deputy, no
+    user, no ballot id, no marks; and nothing in the whole log carries a ballot's key."""
+    round_ = services.create_round(
+        by=staff, session=session, kind=Round.Kind.MOTION, title="决议", options=[("motion", "决议")],
+        method=Round.Method.ELECTRONIC,
+    )
+    services.open_round(by=staff, round=round_)
+    for deputy, mark in zip(deputies, [FOR, AGAINST, FOR, FOR, AGAINST, FOR], strict=True):
+        services.cast_vote(by=deputy.user, round=round_, marks={"motion": mark})
+    services.close_round(by=staff, round=round_)
+    services.count_round(by=staff, round=round_)
+
+    casts = AuditEntry.objects.filter(action="ballot.cast")
+    assert casts.count() == 6
+    deputy_ids = {str(d.pk) for d in deputies}
+    user_ids = {d.user_id for d in deputies}
+    for entry in casts:
+        assert entry.actor_id is None and entry.actor_label == "ballot box"
+        assert entry.data == {"round_id": round_.pk}
+        assert entry.before is None and entry.after is None
+        assert entry.target_type == "balloting.round"
+    ballot_ids = {str(pk) for pk in Ballot.objects.values_list("id", flat=True)}
+    for entry in AuditEntry.objects.all():
+        text = f"{entry.data} {entry.before} {entry.after} {entry.target_id} {entry.target_label}"
+        assert not any(pk in text for pk in ballot_ids)
+        assert entry.actor_id not in user_ids
+        if entry.action.startswith(("ballot.", "round.")):
+            assert entry.target_type != "organisation.deputy"
+            assert not (entry.target_id in deputy_ids and entry.target_type == "organisation.deputy")
+            assert "marks" not in (entry.data or {}) and "deputy_id" not in (entry.data or {})

@@ -1,0 +1,198 @@
+"""Benchmark 3: the staff's "what is late" and the per-unit counts at 1,000,000 cases (issue 3).
+
+Target: with 1,000,000 cases and 100 handling units in PostgreSQL, the "what is late" list
+and the per-unit counts answer at p95 ≤ 100 ms, reported beside the raw SQL of the same
+query measured in the same run.
+
+1. A throwaway PostgreSQL database beside DATABASE_URL's (bench.harness.BenchApp: migrate,
+   seed, serve with waitress); without DATABASE_URL the local server at
+   postgres://postgres@127.0.0.1:5432 is tried. No PostgreSQL: a loud note, exit 0.
+2. bench/casework_data.py generates the cases and assignments in SQL and ANALYZEs.
+3. The selectors, called directly as staff, against their captured SQL through a bare
+   cursor (BENCH_CASEWORK_RUNS runs each, default 200): p50/p95/p99 and the ratio.
+4. The real pages and API operations that serve those lists (those that exist and answer
+   200 are measured), one keep-alive client, the same number of runs.
+5. For each query over target: its EXPLAIN (ANALYZE, BUFFERS), for the report.
+
+Figures, not pass/fail: the exit status is non-zero only if the benchmark could not run.
+Environment: BENCH_CASES (1000000), BENCH_UNITS (100), BENCH_CASEWORK_RUNS (200),
+BENCH_SHOW_PLANS (1: print the plans of queries over target).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import HOST, ROOT, BenchApp, env_int  # noqa: E402
+
+TARGET_MS = 100.0
+#: As in bench/casework_data.py: a slow target gets at least MIN_RUNS runs, then stops once
+#: BUDGET_SECONDS are spent.
+MIN_RUNS = 20
+BUDGET_SECONDS = 90.0
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+
+#: (label, path, auth): the pages and API operations behind the two lists.
+HTTP_TARGETS = [
+    ("page /casework/assignments/?overdue=yes (staff)", "/casework/assignments/?overdue=yes", "session"),
+    ("page /casework/late/ (staff)", "/casework/late/", "session"),
+    ("page /proposals/office/ (staff desk)", "/proposals/office/", "session"),
+    ("API /api/casework/assignments?overdue=true", "/api/casework/assignments?overdue=true&page_size=50", "token"),
+    ("API /api/casework/late-by-unit", "/api/casework/late-by-unit", "token"),
+    ("API /api/casework/unit-counts", "/api/casework/unit-counts", "token"),
+]
+
+
+def loud(text: str) -> None:
+    bar = "!" * 78
+    print(f"\n{bar}\n!! {text}\n{bar}\n", flush=True)
+
+
+def postgres_url() -> str | None:
+    """DATABASE_URL when it names PostgreSQL, else the local server if it answers."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url
+    if url:
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(LOCAL_POSTGRES, connect_timeout=3):
+            return LOCAL_POSTGRES
+    except Exception:
+        return None
+
+
+def helper(app: BenchApp, command: str, *args: str) -> dict | list:
+    with tempfile.NamedTemporaryFile(suffix=".json", dir=app.tmp, delete=False) as handle:
+        out = handle.name
+    subprocess.run(
+        [sys.executable, "-m", "bench.casework_data", command, out, *args], cwd=ROOT, env=app._env(), check=True
+    )
+    return json.loads(Path(out).read_text())
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {}
+    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else [values[0]] * 99
+    return {"runs": len(values), "p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
+
+
+def measure_http(app: BenchApp, runs: int) -> list[dict]:
+    """Each target, one keep-alive client, sequential: latency as one staff member sees it."""
+    results = []
+    for label, path, auth in HTTP_TARGETS:
+        status, _body = app.get(path, auth=auth)
+        if status != 200:
+            results.append({"name": label, "note": f"not measured: GET {path} answered {status}"})
+            continue
+        print(f"    {label} …", flush=True)
+        conn = http.client.HTTPConnection(HOST, app.servers["app"].port, timeout=120)
+        headers = app.headers(auth)
+        times, errors, spent = [], 0, 0.0
+        try:
+            for index in range(runs + 5):
+                if len(times) >= MIN_RUNS and spent > BUDGET_SECONDS:
+                    break  # far over target: enough runs to say so
+                started = time.perf_counter()
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                elapsed = time.perf_counter() - started
+                if index < 5:
+                    continue  # warm-up
+                spent += elapsed
+                if response.status == 200:
+                    times.append(elapsed)
+                else:
+                    errors += 1
+        finally:
+            conn.close()
+        results.append({"name": label, "http": percentiles(times), "errors": errors})
+    return results
+
+
+def _ms(figures: dict, key: str) -> str:
+    return f"{figures[key]:8.1f}" if figures.get(key) is not None else f"{'—':>8}"
+
+
+def report(data: dict, measured: list, http: list, app: BenchApp, runs: int) -> list[str]:
+    print("\n## Casework at scale: what is late, per-unit counts")
+    print(
+        f"{data['cases']:,} cases ({', '.join(f'{k} {v:,}' for k, v in sorted(data['states'].items()))}), "
+        f"{data['assignments']:,} assignments, {data['units']} units, {data['overdue_cases']:,} cases overdue "
+        f"({100 * data['overdue_cases'] / max(1, data['cases']):.1f} %); generated in {data['total_seconds']} s"
+    )
+    print(f"{app.database_label}; {os.cpu_count()} CPUs; up to {runs} runs each after 5 warm-up (at least "
+          f"{MIN_RUNS}, {BUDGET_SECONDS:g} s at most per query); target p95 ≤ {TARGET_MS:g} ms")
+    print()
+    print(f"{'query (direct, as staff)':<62} {'':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs raw':>7}")
+    over = []
+    for row in measured:
+        selector, raw = row["selector"], row["raw_sql"]
+        ratio = selector["p95"] / raw["p95"] if raw.get("p95") else float("nan")
+        verdict = "ok" if selector["p95"] <= TARGET_MS else "OVER"
+        print(f"{row['name']:<62} {'selector':>10} {_ms(selector, 'p50')} {_ms(selector, 'p95')} "
+              f"{_ms(selector, 'p99')} {ratio:6.2f}x  {verdict} ({selector['runs']} runs)")
+        print(f"{'':<62} {'raw SQL':>10} {_ms(raw, 'p50')} {_ms(raw, 'p95')} {_ms(raw, 'p99')} "
+              f"{'':>7}  ({len(row['statements'])} statement(s))")
+        if selector["p95"] > TARGET_MS:
+            over.append(row)
+    print()
+    print(f"{'over HTTP (one keep-alive client)':<62} {'':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for row in http:
+        if "note" in row:
+            print(f"{row['name']:<62} {row['note']}")
+            continue
+        figures = row["http"]
+        verdict = "ok" if figures.get("p95", 1e9) <= TARGET_MS else "OVER"
+        errors = f"  errors {row['errors']}" if row["errors"] else ""
+        print(f"{row['name']:<62} {'':>10} {_ms(figures, 'p50')} {_ms(figures, 'p95')} {_ms(figures, 'p99')}"
+              f"  {verdict} ({figures.get('runs', 0)} runs){errors}")
+    print()
+    print("'vs raw': the selector's p95 over the p95 of its own SQL sent through a bare cursor, same run.")
+    if over and os.environ.get("BENCH_SHOW_PLANS", "1") == "1":
+        print("\n### Plans of the queries over target (EXPLAIN ANALYZE, BUFFERS)")
+        for row in over:
+            for sql, plan in zip(row["statements"], row["plans"], strict=False):
+                print(f"\n-- {row['name']}\n{sql}\n{plan}")
+    return [row["name"] for row in over]
+
+
+def main() -> int:
+    print("Benchmark: casework at 1,000,000 cases (what is late, per-unit counts)", flush=True)
+    url = postgres_url()
+    if url is None:
+        loud("SKIPPED: this benchmark needs PostgreSQL. Set DATABASE_URL=postgres://… "
+             "(a throwaway database is created beside it) or start the local server.")
+        return 0
+    os.environ["DATABASE_URL"] = url
+    cases = env_int("BENCH_CASES", 1_000_000)
+    units = env_int("BENCH_UNITS", 100)
+    runs = env_int("BENCH_CASEWORK_RUNS", 200)
+    with BenchApp() as app:
+        print(f"  generating {cases:,} cases for {units} units …", flush=True)
+        data = helper(app, "generate", str(cases), str(units))
+        print("  measuring the selectors and their SQL …", flush=True)
+        measured = helper(app, "measure", str(runs))
+        print("  measuring over HTTP …", flush=True)
+        http = measure_http(app, runs)
+        report(data, measured, http, app, runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""Reads of cases for desks, the API and reports, scoped to the user asking.
+
+- staff: every case (one congress per installation);
+- a unit clerk: cases with an assignment for their unit (and only their unit's figures);
+- a filer or co-signer (deputy, citizen): cases they are owed a reply on;
+- anyone else: nothing.
+
+Lists are querysets (callers paginate). Queries filter on indexed columns: assignments by
+(status, due_on) and (unit, status, due_on); scoping uses EXISTS sub-queries rather than
+joins, so a list never repeats a case and stays cheap at a million cases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from core.accounts.roles import Role
+from core.errors import NotFound
+from core.permissions import has_perm, role_of
+from core.workcalendar import rules as time_rules
+
+from . import kinds, rules
+from .models import Assignment, Case, Feedback, Recipient, Reply
+
+
+def _today(now: datetime | None = None) -> date:
+    return time_rules.local_date(now or timezone.now())
+
+
+def _mine(user) -> Q:
+    return Q(user=user) | Q(deputy__user=user)
+
+
+def scope_cases(user, queryset: QuerySet | None = None) -> QuerySet:
+    """`queryset` (default: every case) narrowed to what `user` may see."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    role = role_of(user)
+    if role == Role.STAFF:
+        return queryset
+    if role == Role.UNIT_CLERK and user.handling_unit_id:
+        return queryset.filter(
+            Exists(Assignment.objects.filter(case=OuterRef("pk"), unit_id=user.handling_unit_id))
+        )
+    if role in (Role.DEPUTY, Role.CITIZEN):
+        return queryset.filter(Exists(Recipient.objects.filter(_mine(user), case=OuterRef("pk"))))
+    return queryset.none()
+
+
+def cases_for(
+    user,
+    *,
+    kind: str | None = None,
+    status: str | list[str] | None = None,
+    unit: int | None = None,
+    key_supervised: bool | None = None,
+    overdue: bool | None = None,
+    q: str = "",
+    now: datetime | None = None,
+) -> QuerySet:
+    """The cases `user` may see, newest first, with optional filters.
+
+    `overdue=True`: an assignment without a reply is past its due date (TIME-6).
+    """
+    queryset = Case.objects.select_related("congress")
+    if kind:
+        if not has_perm(user, kinds.get(kind).code("view")):
+            return queryset.none()
+        queryset = queryset.filter(kind=kind)
+    queryset = scope_cases(user, queryset)
+    if status:
+        queryset = queryset.filter(status__in=[status] if isinstance(status, str) else status)
+    if unit:
+        queryset = queryset.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), unit_id=unit)))
+    if key_supervised is not None:
+        queryset = queryset.filter(is_key_supervised=key_supervised)
+    if overdue is not None:
+        late = Exists(
+            Assignment.objects.filter(case=OuterRef("pk"), status=rules.PENDING, due_on__lt=_today(now))
+        )
+        queryset = queryset.filter(late if overdue else ~late)
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(title__icontains=q)
+    return queryset.order_by("-registered_at", "-pk")
+
+
+def case_for(user, case_id: int) -> Case:
+    """One case `user` may see; NotFound otherwise (never says whether it exists)."""
+    case = Case.objects.select_related("congress", "merged_into").filter(pk=case_id).first()
+    if case is None or not has_perm(user, kinds.get(case.kind).code("view"), case):
+        raise NotFound()
+    return case
+
+
+def assignments_for(user, case: Case, *, now: datetime | None = None) -> list[Assignment]:
+    """The case's assignments (every round), each with `is_overdue` set (TIME-6)."""
+    if not has_perm(user, kinds.get(case.kind).code("view"), case):
+        return []
+    now = now or timezone.now()
+    rows = list(Assignment.objects.filter(case=case).select_related("unit").order_by("round", "role", "pk"))
+    for row in rows:
+        row.is_overdue = row.status == rules.PENDING and rules.is_overdue(row.due_on, now)
+    return rows
+
+
+def replies_for(user, case: Case) -> list[Reply]:
+    """Replies `user` may read: staff and the case's units all of them; filers only those
+    addressed to them (an assisting unit's view is internal, SUGG-5)."""
+    if not has_perm(user, kinds.get(case.kind).code("view"), case):
+        return []
+    queryset = Reply.objects.filter(case=case).select_related("unit").order_by("round", "submitted_at", "pk")
+    if role_of(user) not in (Role.STAFF, Role.UNIT_CLERK):
+        queryset = queryset.filter(role__in=rules.REPLYING_ROLES)
+    return list(queryset)
+
+
+def feedback_for(user, case: Case) -> list[Feedback]:
+    if not has_perm(user, kinds.get(case.kind).code("view"), case):
+        return []
+    return list(Feedback.objects.filter(case=case).select_related("reply__unit").order_by("round", "rated_at"))
+
+
+def recipients_for(user, case: Case) -> list[Recipient]:
+    """Who is owed the reply (staff and the case's units: they must reply to them)."""
+    if role_of(user) not in (Role.STAFF, Role.UNIT_CLERK) or not has_perm(
+        user, kinds.get(case.kind).code("view"), case
+    ):
+        return []
+    return list(Recipient.objects.filter(case=case).select_related("deputy", "user", "source_case"))
+
+
+def awaiting_my_rating(user, *, kind: str | None = None) -> QuerySet:
+    """Replies the user, as a filer, has yet to rate (SUGG-7)."""
+    if role_of(user) not in (Role.DEPUTY, Role.CITIZEN):
+        return Reply.objects.none()
+    mine = Recipient.objects.filter(_mine(user), is_lead=True, withdrawn_at__isnull=True)
+    queryset = Reply.objects.filter(
+        role__in=rules.REPLYING_ROLES,
+        case__status=rules.REPLIED,
+        round=F("case__round"),
+        case__in=mine.values("case_id"),
+    ).exclude(Exists(Feedback.objects.filter(reply=OuterRef("pk"), recipient__in=mine)))
+    if kind:
+        queryset = queryset.filter(case__kind=kind)
+    return queryset.select_related("case", "unit").order_by("submitted_at")
+
+
+# --- desks: what is due and late --------------------------------------------------------------
+
+
+def _assignments_in_scope(user, kind: str | None) -> QuerySet:
+    role = role_of(user)
+    queryset = Assignment.objects.filter(status=rules.PENDING, case__status__in=rules.HANDLING_STATES)
+    if kind:
+        queryset = queryset.filter(case__kind=kind)
+    if role == Role.STAFF:
+        return queryset
+    if role == Role.UNIT_CLERK and user.handling_unit_id:
+        return queryset.filter(unit_id=user.handling_unit_id)
+    return queryset.none()
+
+
+def due_soon(user, *, kind: str | None = None, unit: int | None = None, days: int | None = None,
+             now: datetime | None = None) -> QuerySet:
+    """Pending assignments due today or within `days` days (default: the reminder period),
+    soonest first: a clerk's own unit, staff any (or `unit`)."""
+    today = _today(now)
+    days = rules.DEFAULT_REMIND_BEFORE_DAYS if days is None else days
+    queryset = _assignments_in_scope(user, kind).filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+    if unit:
+        queryset = queryset.filter(unit_id=unit)
+    return queryset.select_related("case", "unit").order_by("due_on", "pk")
+
+
+def overdue_assignments(user, *, kind: str | None = None, unit: int | None = None,
+                        now: datetime | None = None) -> QuerySet:
+    """TIME-6: pending assignments past their due date, oldest first."""
+    queryset = _assignments_in_scope(user, kind).filter(due_on__lt=_today(now))
+    if unit:
+        queryset = queryset.filter(unit_id=unit)
+    return queryset.select_related("case", "unit").order_by("due_on", "pk")
+
+
+@dataclass(frozen=True)
+class LateRow:
+    unit_id: int
+    unit_name: str
+    overdue: int
+    oldest_due_on: date
+    key_supervised: int
+
+
+def late_by_unit(user, *, kind: str | None = None, now: datetime | None = None) -> list[LateRow]:
+    """"What is late, by unit" (TIME-6 escalation): overdue pending assignments counted per
+    unit, most first. Staff see every unit, a clerk their own."""
+    rows = (
+        _assignments_in_scope(user, kind)
+        .filter(due_on__lt=_today(now))
+        .values("unit_id", "unit__name")
+        .annotate(
+            overdue=Count("pk"),
+            oldest=Min("due_on"),
+            key_supervised=Count("pk", filter=Q(case__is_key_supervised=True)),
+        )
+        .order_by("-overdue", "oldest", "unit__name")
+    )
+    return [
+        LateRow(r["unit_id"], r["unit__name"], r["overdue"], r["oldest"], r["key_supervised"]) for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    unit_id: int
+    unit_name: str
+    pending: int
+    due_soon: int
+    overdue: int
+    replied: int
+    replied_on_time: int
+
+
+def unit_counts(user, *, kind: str | None = None, days: int | None = None,
+                now: datetime | None = None) -> list[UnitCounts]:
+    """Per unit: assignments being handled, due soon, overdue, replied (and on time)."""
+    role = role_of(user)
+    today = _today(now)
+    days = rules.DEFAULT_REMIND_BEFORE_DAYS if days is None else days
+    queryset = Assignment.objects.exclude(status=rules.CANCELLED)
+    if kind:
+        queryset = queryset.filter(case__kind=kind)
+    if role == Role.UNIT_CLERK and user.handling_unit_id:
+        queryset = queryset.filter(unit_id=user.handling_unit_id)
+    elif role != Role.STAFF:
+        return []
+    handling = Q(status=rules.PENDING, case__status__in=rules.HANDLING_STATES)
+    rows = (
+        queryset.values("unit_id", "unit__name")
+        .annotate(
+            pending=Count("pk", filter=handling),
+            due_soon=Count("pk", filter=handling & Q(due_on__gte=today, due_on__lte=today + timedelta(days=days))),
+            overdue=Count("pk", filter=handling & Q(due_on__lt=today)),
+            replied=Count("pk", filter=Q(status=rules.DONE)),
+            replied_on_time=Count("pk", filter=Q(status=rules.DONE, replied_on__lte=F("due_on"))),
+        )
+        .order_by("unit__name")
+    )
+    return [
+        UnitCounts(r["unit_id"], r["unit__name"], r["pending"], r["due_soon"], r["overdue"], r["replied"],
+                   r["replied_on_time"])
+        for r in rows
+    ]
+
+
+# --- statistics for reports (unscoped: callers pass cases they may report on) -----------------
+
+
+@dataclass
+class UnitStatistics:
+    unit_id: int
+    unit_name: str
+    lead: int = 0
+    assisting: int = 0
+    separate: int = 0
+    replied: int = 0
+    replied_on_time: int = 0
+    overdue: int = 0
+    reply_classes: Counter = field(default_factory=Counter)
+    satisfaction: Counter = field(default_factory=Counter)
+
+
+def unit_statistics(cases: QuerySet, *, now: datetime | None = None) -> list[UnitStatistics]:
+    """Per handling unit, over `cases`: assignments made by role (first round), replies and
+    replies on time, still overdue, reply classes (SUGG-6) of the latest round and ratings
+    (SUGG-7). Counts only: no names, no text (SEC-6)."""
+    today = _today(now)
+    stats: dict[int, UnitStatistics] = {}
+
+    def row(unit_id, name) -> UnitStatistics:
+        if unit_id not in stats:
+            stats[unit_id] = UnitStatistics(unit_id, name)
+        return stats[unit_id]
+
+    case_ids = cases.values("pk")
+    # Roles count every first-round assignment made (even one later withdrawn by a merge or
+    # moot when the case closed): what the unit was given to handle.
+    assignments = (
+        Assignment.objects.filter(case__in=case_ids)
+        .values("unit_id", "unit__name")
+        .annotate(
+            lead=Count("pk", filter=Q(role=rules.LEAD, round=1)),
+            assisting=Count("pk", filter=Q(role=rules.ASSISTING, round=1)),
+            separate=Count("pk", filter=Q(role=rules.SEPARATE_UNIT, round=1)),
+            replied=Count("pk", filter=Q(status=rules.DONE)),
+            on_time=Count("pk", filter=Q(status=rules.DONE, replied_on__lte=F("due_on"))),
+            overdue=Count(
+                "pk", filter=Q(status=rules.PENDING, due_on__lt=today, case__status__in=rules.HANDLING_STATES)
+            ),
+        )
+    )
+    for r in assignments:
+        s = row(r["unit_id"], r["unit__name"])
+        s.lead, s.assisting, s.separate = r["lead"], r["assisting"], r["separate"]
+        s.replied, s.replied_on_time, s.overdue = r["replied"], r["on_time"], r["overdue"]
+    classes = (
+        Reply.objects.filter(case__in=case_ids, role__in=rules.REPLYING_ROLES, round=F("case__round"))
+        .values("unit_id", "unit__name", "reply_class")
+        .annotate(n=Count("pk"))
+    )
+    for r in classes:
+        row(r["unit_id"], r["unit__name"]).reply_classes[r["reply_class"]] += r["n"]
+    ratings = (
+        Feedback.objects.filter(case__in=case_ids)
+        .values("reply__unit_id", "reply__unit__name", "satisfaction")
+        .annotate(n=Count("pk"))
+    )
+    for r in ratings:
+        row(r["reply__unit_id"], r["reply__unit__name"]).satisfaction[r["satisfaction"]] += r["n"]
+    return sorted(stats.values(), key=lambda s: s.unit_name)
+
+
+def satisfaction_by_unit(user, *, kind: str | None = None, since: date | None = None,
+                         until: date | None = None) -> dict[int, Counter]:
+    """Ratings per unit (SUGG-7): {unit id: Counter(satisfaction → count)}. Staff: every
+    unit; a clerk: their own."""
+    role = role_of(user)
+    queryset = Feedback.objects.all()
+    if kind:
+        queryset = queryset.filter(case__kind=kind)
+    if role == Role.UNIT_CLERK and user.handling_unit_id:
+        queryset = queryset.filter(reply__unit_id=user.handling_unit_id)
+    elif role != Role.STAFF:
+        return {}
+    if since:
+        queryset = queryset.filter(rated_at__gte=_start_of(since))
+    if until:
+        queryset = queryset.filter(rated_at__lt=_start_of(until + timedelta(days=1)))
+    result: dict[int, Counter] = {}
+    for r in queryset.values("reply__unit_id", "satisfaction").annotate(n=Count("pk")):
+        result.setdefault(r["reply__unit_id"], Counter())[r["satisfaction"]] = r["n"]
+    return result
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=time_rules.LEGAL_ZONE)
+
+
+def is_overdue(assignment: Assignment, now: datetime | None = None) -> bool:
+    """TIME-6 for one assignment: no reply and past 24:00 of its due date."""
+    return assignment.status == rules.PENDING and rules.is_overdue(assignment.due_on, now or timezone.now())

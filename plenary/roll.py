@@ -1,0 +1,65 @@
+"""The session's answers to balloting's questions (balloting.roll): all deputies (SESS-4),
+who is present today, whether there is a quorum (SESS-1), whether a deputy may vote."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from balloting.roll import OrganisationRoll
+
+from . import rules
+from .models import Attendance, RosterEntry, SessionRoster
+
+
+def roster_of(session) -> SessionRoster | None:
+    return SessionRoster.objects.filter(session=session).first()
+
+
+def counted_entries(roster: SessionRoster):
+    """The roster entries that make up "all deputies" on the roster's basis (SESS-4)."""
+    entries = RosterEntry.objects.filter(roster=roster)
+    if roster.basis == SessionRoster.Basis.IN_OFFICE:
+        entries = entries.filter(in_office=True)
+    return entries
+
+
+def present_ids(session, day=None) -> set[int]:
+    """Deputies checked in on `day` (today by default) who are on the roster and in office."""
+    day = day or timezone.localdate()
+    roster = roster_of(session)
+    if roster is None:
+        return set()
+    return set(
+        Attendance.objects.filter(
+            session=session,
+            day=day,
+            deputy__in_office=True,
+            deputy_id__in=RosterEntry.objects.filter(roster=roster, in_office=True).values("deputy_id"),
+        ).values_list("deputy_id", flat=True)
+    )
+
+
+class SessionRoll:
+    def all_deputies(self, session) -> tuple[int, str]:
+        roster = roster_of(session)
+        if roster is None:
+            return OrganisationRoll().all_deputies(session)
+        return counted_entries(roster).count(), roster.basis
+
+    def present_deputy_ids(self, session) -> set[int]:
+        return present_ids(session)
+
+    def quorum_met(self, session) -> bool:
+        if roster_of(session) is None:
+            return False
+        all_deputies, _basis = self.all_deputies(session)
+        return rules.has_quorum(len(self.present_deputy_ids(session)), all_deputies)
+
+    def may_vote(self, session, deputy) -> bool:
+        roster = roster_of(session)
+        return (
+            roster is not None
+            and deputy.in_office
+            and RosterEntry.objects.filter(roster=roster, deputy=deputy, in_office=True).exists()
+            and Attendance.objects.filter(session=session, deputy=deputy, day=timezone.localdate()).exists()
+        )

@@ -1,0 +1,18 @@
+"""Documents of suggestions, mounted at /proposals/documents/ (namespace proposal_documents)."""
+
+from django.urls import path
+
+from . import views_documents as views
+
+app_name = "proposal_documents"
+
+urlpatterns = [
+    path("import/", views.suggestion_import, name="suggestion-import"),
+    path("import/template.xlsx", views.suggestion_import_template, name="suggestion-import-template"),
+    path("import/<slug:upload_id>/", views.suggestion_import_result, name="suggestion-import-result"),
+    path("replies/<int:reply_id>/letter.docx", views.reply_letter, name="reply-letter"),
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/prepare/", views.report_prepare, name="report-prepare"),
+    path("reports/<int:report_id>/report.docx", views.report_download, name="report-download"),
+    path("reports/<int:report_id>/published.docx", views.report_published, name="report-published"),
+]

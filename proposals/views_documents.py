@@ -1,0 +1,228 @@
+"""Documents of suggestions: the spreadsheet import (with its progress bar), the reply letter
+and the handling report as docx (GB/T 9704 layout: proposals/documents.py).
+
+Each view checks the permission, parses its form, calls one service or selector, renders.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.documents import xlsx_response
+from core.errors import DatongError, NotAllowed, NotFound
+from core.jobs import progress
+from core.organisation.models import Session
+from core.permissions import public, requires
+
+from . import documents, importing, selectors, services, tasks
+from .documents import REPLY_LETTER, REPORT
+from .importing import IMPORT
+
+_L = gettext_lazy
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(exc: DatongError):
+    if isinstance(exc, NotFound):
+        return Http404()
+    if isinstance(exc, NotAllowed):
+        return PermissionDenied()
+    return None
+
+
+# --- the import ----------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_L("Spreadsheet (xlsx)"))
+
+
+def _import_page(request: HttpRequest, form: ImportForm, problems: list[str], status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "proposals/documents/import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "columns": importing.COLUMNS,
+            "term": importing.current_term(),
+            "inline_max_rows": importing.INLINE_MAX_ROWS,
+            "max_rows": importing.MAX_ROWS,
+        },
+        status=status,
+    )
+
+
+@requires(IMPORT)
+@require_http_methods(["GET", "POST"])
+def suggestion_import(request: HttpRequest) -> HttpResponse:
+    """The upload form. The file is checked (real type, size, header) before it is stored;
+    a small one is imported at once, a large one by the background task; either way the
+    result page follows."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, form, [], status=422 if request.method == "POST" else 200)
+    try:
+        result, rows = importing.accept_upload(form.cleaned_data["file"], by=request.user)
+    except DatongError as exc:
+        refusal = _refused(exc)
+        if refusal is not None:
+            raise refusal from exc
+        messages.error(request, str(exc.message))
+        return _import_page(request, form, importing.problems_of(exc), status=422)
+    result_url = reverse("proposal_documents:suggestion-import-result", args=[result.upload])
+    if rows <= importing.INLINE_MAX_ROWS:
+        importing.run_upload(result.upload, by=request.user, result_url=result_url)
+    else:
+        upload_id, user_id = result.upload, request.user.pk
+        transaction.on_commit(
+            lambda: tasks.import_suggestions.enqueue(upload_id=upload_id, user_id=user_id, result_url=result_url)
+        )
+    return redirect(result_url)
+
+
+@requires(IMPORT)
+@require_GET
+def suggestion_import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(importing.template_xlsx(), _("suggestions-template") + ".xlsx")
+
+
+@requires(IMPORT)
+@require_GET
+def suggestion_import_result(request: HttpRequest, upload_id: str) -> HttpResponse:
+    """The result of an upload: its progress bar while it runs, then what was imported or
+    every problem by row number. htmx polls it: 204 while running, a full refresh when done."""
+    try:
+        result = importing.result_for(request.user, upload_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.htmx:
+        if not result.finished:
+            return HttpResponse(status=204)
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(
+        request,
+        "proposals/documents/import_result.html",
+        {"result": result, "key": importing.progress_key(result.upload),
+         "record": progress.get(importing.progress_key(result.upload))},
+        status=422 if result.state == "failed" else 200,
+    )
+
+
+# --- the reply letter (SUGG-6) -------------------------------------------------------------------
+
+
+@requires(REPLY_LETTER)
+@require_GET
+def reply_letter(request: HttpRequest, reply_id: int) -> HttpResponse:
+    """The unit's reply letter to the deputies, as docx (staff, the replying unit's clerks,
+    the deputies it is addressed to)."""
+    try:
+        reply = documents.reply_for_letter(request.user, reply_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return _docx(documents.reply_letter_docx(reply), documents.reply_letter_filename(reply))
+
+
+# --- the handling report (SUGG-8) ----------------------------------------------------------------
+
+
+class PrepareForm(forms.Form):
+    title = forms.CharField(label=_L("Title"), max_length=200, required=False)
+    session = forms.ModelChoiceField(
+        label=_L("Suggestions of the session"), queryset=Session.objects.none(), required=False,
+        empty_label=_L("The whole term"),
+    )
+    for_session = forms.ModelChoiceField(
+        label=_L("Reported to the session"), queryset=Session.objects.none(), required=False,
+        empty_label=_L("(not yet fixed)"),
+    )
+
+    def __init__(self, *args, term=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        sessions = Session.objects.filter(term=term).order_by("number") if term else Session.objects.none()
+        self.fields["session"].queryset = sessions
+        self.fields["for_session"].queryset = sessions
+
+
+@requires(REPORT)
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Prepared handling reports with their docx, and the form to prepare one (staff)."""
+    term = importing.current_term()
+    return render(
+        request,
+        "proposals/documents/reports.html",
+        {
+            "reports": selectors.reports_for(request.user)[:50],
+            "form": PrepareForm(term=term),
+            "term": term,
+        },
+    )
+
+
+@requires(REPORT)
+@require_POST
+def report_prepare(request: HttpRequest) -> HttpResponse:
+    """SUGG-8: freeze the figures of the current term (or one session) as a report."""
+    term = importing.current_term()
+    form = PrepareForm(request.POST, term=term)
+    if term is None or not form.is_valid():
+        messages.error(request, _("The report could not be prepared: check the form."))
+        return redirect("proposal_documents:report-list")
+    try:
+        report = services.prepare_handling_report(
+            by=request.user, term=term, session=form.cleaned_data["session"],
+            for_session=form.cleaned_data["for_session"], title=form.cleaned_data["title"],
+        )
+    except DatongError as exc:
+        refusal = _refused(exc)
+        if refusal is not None:
+            raise refusal from exc
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The report “%(title)s” was prepared.") % {"title": report.title})
+    return redirect("proposal_documents:report-list")
+
+
+@requires(REPORT)
+@require_GET
+def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The handling report as docx (staff)."""
+    try:
+        report = documents.report_for(request.user, report_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return _docx(documents.report_docx(report), documents.report_filename(report))
+
+
+@public
+@require_GET
+def report_published(request: HttpRequest, report_id: int) -> HttpResponse:
+    """SUGG-8: a published report is public (it holds no personal data, SEC-6); 404 until
+    it is published."""
+    try:
+        report = documents.published_report(report_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = _docx(documents.report_docx(report), documents.report_filename(report, published=True))
+    response["Cache-Control"] = "public, max-age=300"
+    return response
