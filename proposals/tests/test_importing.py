@@ -313,3 +313,12 @@ def test_old_results_are_forgotten(staff_client, city, good_rows):
     assert importing.forget_old_results(days=-1) == 1
     assert stored_uploads() == []
     assert staff_client.get(response["Location"]).status_code == 404
+
+
+def test_the_import_page_explains_the_columns_and_links_the_template(staff_client, city):
+    page = staff_client.get(reverse(IMPORT_URL))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for column in importing.COLUMNS:
+        assert column.header in text
+    assert reverse("proposal_documents:suggestion-import-template") in text
