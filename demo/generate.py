@@ -29,11 +29,8 @@ DEPUTIES_ELECTED = 344
 DEPUTIES_LEFT = 8
 
 # Invented shares of the 344 seats per delegation (the real apportionment is not in the
-# sources); the total must be DEPUTIES_ELECTED.
-SEATS = {
-    "平城区": 70, "云冈区": 52, "新荣区": 20, "云州区": 24, "阳高县": 30,
-    "天镇县": 28, "广灵县": 24, "灵丘县": 30, "浑源县": 38, "左云县": 28,
-}
+# sources), kept with the demo city's data; the total must be DEPUTIES_ELECTED.
+SEATS = yaml.safe_load((SOURCE / "seats.yaml").read_text(encoding="utf-8"))
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
