@@ -6,6 +6,7 @@ Each app keeps a `DatongRouter` in its own `api.py`; `config/api.py` composes th
 
 from __future__ import annotations
 
+import datetime
 import functools
 import inspect
 import re
@@ -83,6 +84,9 @@ class SessionAuth(_PermissionChecked, APIKeyCookie):
         return self._allow(user)
 
 
+TOKEN_USE_RESOLUTION = datetime.timedelta(minutes=1)
+
+
 class TokenAuth(_PermissionChecked, HttpBearer):
     """`Authorization: Bearer dt_…`, a personal token (core.accounts.ApiToken)."""
 
@@ -102,7 +106,10 @@ class TokenAuth(_PermissionChecked, HttpBearer):
         )
         if token_row is None or not token_row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # "Last used" to the minute is enough, and saves a write on every request.
+        if token_row.last_used_at is None or now - token_row.last_used_at > TOKEN_USE_RESOLUTION:
+            ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=now)
         request.user = token_row.user
         return self._allow(token_row.user)
 
