@@ -6,34 +6,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from core.notify.selectors import unread_count as notify_unread_count
 from core.organisation.models import Congress, Delegation, Deputy, HandlingUnit, Term
+
+# The one definition of "the congress this installation serves" lives in organisation.
+from core.organisation.selectors import current_congress, current_term  # noqa: F401  (re-exported)
 from core.permissions import require
 
 from .permissions import STAFF_DASHBOARD
 
 
-def current_congress() -> Congress | None:
-    """The congress this installation serves: the one with a current term, else the first
-    one configured, else None (a fresh installation before `load_city`)."""
-    congress = Congress.objects.filter(terms__is_current=True).order_by("pk").first()
-    return congress or Congress.objects.order_by("pk").first()
-
-
-def current_term(congress: Congress | None) -> Term | None:
-    """The congress's current term, else its latest one."""
-    if congress is None:
-        return None
-    terms = Term.objects.filter(congress=congress)
-    return terms.filter(is_current=True).first() or terms.order_by("-number").first()
-
-
 def unread_count(user) -> int | None:
-    """The user's unread notifications; None when signed out or notifications do not exist yet."""
+    """The user's unread notifications; None when signed out."""
     if not user.is_authenticated:
-        return None
-    try:
-        from core.notify.selectors import unread_count as notify_unread_count
-    except ImportError:
         return None
     return notify_unread_count(user)
 
