@@ -41,7 +41,7 @@ def decide(for_votes: Mapping[str, int], *, seats: int, all_deputies: int) -> Ou
     above = tuple(name for name, votes in passed if votes > cutoff)
     at_cutoff = tuple(name for name, votes in passed if votes == cutoff)
     remaining = seats - len(above)
-    if len(at_cutoff) <= remaining:  # cannot happen with len(passed) > seats, kept for safety
+    if len(at_cutoff) <= remaining:  # no tie at the last seat: the top `seats` are elected (ELEC-13)
         return Outcome(threshold, above + at_cutoff, (), 0, remaining - len(at_cutoff))
     return Outcome(threshold, above, tuple(sorted(at_cutoff)), remaining, 0)
 
