@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "plenary",
     "elections",
     "proposals",
+    "voices",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VoicesConfig(AppConfig):
+    """Citizens' messages (民情民意): intake, routing, answers through casework, hot topics."""
+
+    name = "voices"
+    label = "voices"
+    verbose_name = _("Citizens' voices")
