@@ -35,6 +35,10 @@ PRODUCTION = not DEBUG
 
 _DEMO_SECRET = "datong-demo-secret-key-not-for-production-0123456789abcdef"
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEMO_SECRET if DEBUG else "")
+# SEC-8: the key that encrypts citizens' phone and ID numbers at rest (voices.crypto). Set it
+# apart from SECRET_KEY in production so rotating one never loses the other; without it a key
+# is derived from SECRET_KEY (demo and tests).
+FIELD_ENCRYPTION_KEY = os.environ.get("DATONG_FIELD_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
