@@ -134,10 +134,11 @@ class ResultOut(Schema):
 
 
 def _round(user, round_id: int) -> Round:
-    round_ = selectors.rounds(user).filter(pk=round_id).first()
-    if round_ is None:
+    # A slice, not first(): no ORDER BY to build on the voting path.
+    found = list(selectors.rounds(user).filter(pk=round_id).order_by()[:1])
+    if not found:
         raise NotFound()
-    return round_
+    return found[0]
 
 
 def _progress(user, round_: Round) -> ProgressOut | None:

@@ -38,10 +38,31 @@ def ballot_options(round_: Round) -> list[Option]:
     return list(round_.options.filter(is_write_in=False).order_by("position", "pk").only("key", "label", "position"))
 
 
+#: Ballot lines by round, kept per process: (round id, round created) -> keys in ballot order.
+_BALLOT_KEYS: dict[tuple[int, object], tuple[str, ...]] = {}
+_BALLOT_KEYS_KEPT = 512
+
+
 def ballot_keys(round_: Round) -> list[str]:
-    """The keys of the ballot's lines in ballot order (one cheap query: the vote API maps a
-    single choice onto the one line of a motion)."""
-    return list(round_.options.filter(is_write_in=False).order_by("position", "pk").values_list("key", flat=True))
+    """The keys of the ballot's lines in ballot order (the vote API maps a single choice
+    onto the one line of a motion; the vote service checks the marks against them).
+
+    A round's lines are fixed when it is created (only balloting writes options, and the
+    write-ins found at the count are added as write-in options, never as lines), so they
+    are read once per process and round: every vote of a round needs them. The creation
+    time is part of the key, so a round id used again (a test database rolled back) is
+    never mistaken for the old round."""
+    key = (round_.pk, round_.created_at)
+    keys = _BALLOT_KEYS.get(key)
+    if keys is None:
+        keys = tuple(
+            round_.options.filter(is_write_in=False).order_by("position", "pk").values_list("key", flat=True)
+        )
+        if round_.pk is not None and round_.created_at is not None and keys:
+            if len(_BALLOT_KEYS) >= _BALLOT_KEYS_KEPT:
+                _BALLOT_KEYS.clear()
+            _BALLOT_KEYS[key] = keys
+    return list(keys)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions
 from core.audit.services import record
-from core.errors import InvalidTransition, NotAllowed, ValidationFailed
+from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from core.organisation.models import Deputy
 from core.organisation.rules import effective_parameters
 from core.workflow import perform
@@ -28,7 +28,7 @@ from core.workflow import perform
 from . import permissions as codes
 from . import roll, rules
 from .models import Ballot, Eligibility, Option, PaperEntry, Round, RoundScrutineer, SheetResolution
-from .selectors import paper_readings
+from .selectors import ballot_keys, paper_readings
 
 #: Write-in names are people's names (Deputy.name is at most 50 characters).
 MAX_WRITE_IN = 50
@@ -61,7 +61,9 @@ def _require_method(round_: Round, method: str) -> None:
 
 
 def _option_keys(round_: Round) -> list[str]:
-    return list(round_.options.filter(is_write_in=False).order_by("position", "pk").values_list("key", flat=True))
+    """The keys of the ballot's lines, in ballot order (selectors.ballot_keys: read once per
+    process and round, the lines being fixed when the round is created)."""
+    return ballot_keys(round_)
 
 
 def _clean_write_ins(round_: Round, write_ins: Iterable[str]) -> list[str]:
@@ -103,6 +105,13 @@ def _stored_shuffled(round_: Round, readings: Iterable[tuple[dict, list]]) -> in
     random.SystemRandom().shuffle(rows)
     Ballot.objects.bulk_create([Ballot(round=round_, marks=marks, write_ins=names) for marks, names in rows])
     return len(rows)
+
+
+def _record_ballots_cast(round_: Round, count: int) -> None:
+    """SEC-1 (d): one audit entry per electronic round when voting ends, "`count` ballots
+    were cast in round R": the ballot box as actor, the round as target, no time of any
+    single ballot, nobody's name (docs/decisions/0003-voting-throughput.md)."""
+    record(actor=_BALLOT_BOX, action=codes.CAST, target=round_, data={"round_id": round_.pk, "count": count})
 
 
 # --- preparing a round ---------------------------------------------------------------------
@@ -254,7 +263,12 @@ def issue_ballots(*, by, round: Round, count: int) -> Round:
 
 def close_round(*, by, round: Round) -> Round:
     """Close the vote. For electronic voting the ballots issued are the deputies admitted,
-    and the round's ballots are rewritten in random order (SEC-1 (b))."""
+    the round's ballots are rewritten in random order (SEC-1 (b)), and the audit log gets
+    one entry "N ballots were cast in round R" (SEC-1 (d); docs/decisions/0003).
+
+    The exclusive lock on the round (core.workflow) waits for the votes in progress, which
+    hold a share lock (`cast_vote`): every ballot committed before the close is in the
+    count and in the entry, and no vote is taken after it."""
 
     def apply(current: Round):
         _require_status(current, Round.Status.OPEN)
@@ -263,6 +277,7 @@ def close_round(*, by, round: Round) -> Round:
             stored = list(Ballot.objects.filter(round=current).values_list("marks", "write_ins"))
             Ballot.objects.filter(round=current).delete()
             _stored_shuffled(current, stored)
+            _record_ballots_cast(current, len(stored))
         current.status = Round.Status.CLOSED
         current.closed_at = timezone.now()
         current.save(update_fields=["ballots_issued", "status", "closed_at"])
@@ -297,6 +312,9 @@ def void_round(*, by, round: Round, reason: str) -> Round:
 
     def apply(current: Round):
         _require_status(current, Round.Status.DRAFT, Round.Status.OPEN, Round.Status.CLOSED)
+        if current.status == Round.Status.OPEN and current.method == Round.Method.ELECTRONIC:
+            # Voided while voting: the ballots cast so far are recorded as a close would.
+            _record_ballots_cast(current, Ballot.objects.filter(round=current).count())
         current.status = Round.Status.VOID
         current.round_valid = False
         current.closed_at = current.closed_at or timezone.now()
@@ -313,37 +331,142 @@ def cast_vote(*, by, round: Round, marks: Mapping[str, str], write_ins: Iterable
     """Cast the signed-in deputy's vote in an open electronic round.
 
     In one transaction: the deputy's eligibility is marked as voted and an anonymous ballot
-    is stored; nothing links the two (SEC-1), and the audit entry says only that a ballot
-    was cast in the round. Nothing is returned: there is no receipt. Raises NotAllowed for
-    a user who is not a deputy admitted to the round (not checked in, not in office),
-    InvalidTransition when the round is not open or the deputy has already voted, and
-    ValidationFailed for a ballot the round does not accept (ELEC-10, ELEC-12).
+    is stored; nothing links the two (SEC-1). Nothing is returned: there is no receipt.
+    Raises, with nothing written, in this order: InvalidTransition when the round is not an
+    open electronic round; NotAllowed for a user who is not a deputy admitted to the round
+    (not checked in, not in office); InvalidTransition (code "already_voted") when the
+    deputy has already voted; ValidationFailed for a ballot the round does not accept
+    (ELEC-10, ELEC-12).
+
+    Throughput (docs/decisions/0003-voting-throughput.md): everything that needs no lock is
+    read and checked first (the deputy, the session roll, the ballot's lines, the ballot
+    itself); then one short write: the round row is only *share*-locked, so the votes of a
+    round run side by side while a close (exclusive lock) waits for them and turns every
+    later vote away; "has voted" is set by a conditional UPDATE, so of two simultaneous
+    submissions by one deputy exactly one finds it unset. No audit entry per ballot:
+    `close_round` records how many were cast (SEC-1 (d)).
     """
     permissions.require(by, codes.CAST, round)
-    deputy = Deputy.objects.filter(user=by).first()
+    # Only what the vote needs (a full Deputy row costs more to build than to read).
+    deputy = Deputy.objects.filter(user=by).order_by("pk").only("pk", "in_office").first()
     if deputy is None:
         raise NotAllowed(_("Only a deputy can vote."))
-    with transaction.atomic():
-        current = Round.objects.select_for_update().select_related("session").get(pk=round.pk)
-        _require_method(current, Round.Method.ELECTRONIC)
-        _require_status(current, Round.Status.OPEN)
-        eligibility = Eligibility.objects.select_for_update().filter(round=current, deputy=deputy).first()
-        if eligibility is None or not roll.current().may_vote(current.session, deputy):
-            raise NotAllowed(_("You are not admitted to this vote: check in first (deputies in office only)."))
-        if eligibility.has_voted:
-            raise InvalidTransition(_("You have already voted in this round."), code="already_voted")
-        cleaned = _clean_marks(current, marks, allowed=_VOTE_MARKS)
-        names = _clean_write_ins(current, write_ins)
-        if current.write_ins == Round.WriteIns.DEPUTIES and any(n not in _deputy_names(current) for n in names):
+    may_vote = roll.current().may_vote(round.session, deputy)
+    invalid: ValidationFailed | None = None
+    cleaned: dict[str, str] = {}
+    names: list[str] = []
+    try:
+        cleaned, names = _checked_ballot(round, marks, write_ins)
+    except ValidationFailed as exc:
+        invalid = exc
+    if may_vote and invalid is None and _store_vote(round.pk, deputy.pk, cleaned, names):
+        return
+    raise _refusal(round.pk, deputy.pk, may_vote=may_vote, invalid=invalid)
+
+
+def _checked_ballot(round_: Round, marks: Mapping[str, str], write_ins: Iterable[str]) -> tuple[dict, list]:
+    """The ballot as stored, or ValidationFailed (ELEC-10, ELEC-12). A round's lines, seats
+    and write-in rule are fixed when it is created, so this needs no lock."""
+    cleaned = _clean_marks(round_, marks, allowed=_VOTE_MARKS)
+    names = _clean_write_ins(round_, write_ins)
+    if round_.write_ins == Round.WriteIns.DEPUTIES and names:
+        eligible = _deputy_names(round_)
+        if any(n not in eligible for n in names):
             raise _failed({"write_ins": _("Only a deputy of this congress may be written in (ELEC-10).")})
-        if rules.chosen_count(cleaned, names) > current.seats:
-            raise _failed(
-                {"marks": _("At most %(seats)s may be chosen on this ballot (ELEC-12).") % {"seats": current.seats}}
-            )
-        eligibility.has_voted = True
-        eligibility.save(update_fields=["has_voted"])
-        Ballot.objects.create(round=current, marks=cleaned, write_ins=names)
-        record(actor=_BALLOT_BOX, action=codes.CAST, target=current, data={"round_id": current.pk})
+    if rules.chosen_count(cleaned, names) > round_.seats:
+        raise _failed(
+            {"marks": _("At most %(seats)s may be chosen on this ballot (ELEC-12).") % {"seats": round_.seats}}
+        )
+    return cleaned, names
+
+
+def _store_vote(round_id: int, deputy_id: int, marks: dict, names: list) -> bool:
+    """Mark the deputy as having voted and store the ballot, in one transaction, if the
+    round is an open electronic round and the deputy is admitted and has not voted yet.
+    Returns whether the vote was stored; when it was not, nothing was written.
+
+    PostgreSQL does it in one statement (its own transaction, or the caller's): the round
+    row is share-locked (a concurrent close, FOR UPDATE, waits for it; a vote after the
+    close reads the closed status), the eligibility row is marked only if it is unmarked
+    (a second submission waits for the first and then finds it marked), and the ballot is
+    inserted only from the row that was marked. Other databases run the same steps in a
+    transaction; SQLite takes its write lock first (BEGIN IMMEDIATE), so they run one at
+    a time.
+    """
+    ballot = Ballot(round_id=round_id, marks=marks, write_ins=names)
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        fields = {f.name: f for f in Ballot._meta.concrete_fields}
+        # Table names come from the models, every value is a parameter.
+        sql = (
+            "WITH open_round AS ("  # noqa: S608
+            f" SELECT id FROM {quote(Round._meta.db_table)}"
+            " WHERE id = %s AND status = %s AND method = %s FOR SHARE"
+            "), marked AS ("
+            f" UPDATE {quote(Eligibility._meta.db_table)} SET has_voted = true"
+            " WHERE round_id IN (SELECT id FROM open_round) AND deputy_id = %s AND NOT has_voted"
+            " RETURNING round_id"
+            ")"
+            f" INSERT INTO {quote(Ballot._meta.db_table)} (id, round_id, marks, write_ins)"
+            " SELECT %s, round_id, %s, %s FROM marked"
+        )
+        params = [
+            round_id,
+            Round.Status.OPEN.value,
+            Round.Method.ELECTRONIC.value,
+            deputy_id,
+            fields["id"].get_db_prep_value(ballot.id, connection),
+            fields["marks"].get_db_prep_value(ballot.marks, connection),
+            fields["write_ins"].get_db_prep_value(ballot.write_ins, connection),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount == 1
+    with transaction.atomic():
+        status, method = _round_state(round_id)
+        if (status, method) != (Round.Status.OPEN, Round.Method.ELECTRONIC):
+            return False
+        marked = Eligibility.objects.filter(round_id=round_id, deputy_id=deputy_id, has_voted=False).update(
+            has_voted=True
+        )
+        if marked != 1:
+            return False
+        ballot.save(force_insert=True)
+        return True
+
+
+def _round_state(round_id: int) -> tuple[str, str]:
+    table = connection.ops.quote_name(Round._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status, method FROM {table} WHERE id = %s", [round_id])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    return row[0], row[1]
+
+
+def _refusal(round_id: int, deputy_id: int, *, may_vote: bool, invalid: ValidationFailed | None) -> Exception:
+    """Why a vote was not stored (nothing was written): the first reason in the order
+    `cast_vote` documents. Read after the attempt, without locks: if the round closed
+    meanwhile, that is the reason given."""
+    status, method = _round_state(round_id)
+    state = Round(status=status, method=method)  # for the messages only
+    try:
+        _require_method(state, Round.Method.ELECTRONIC)
+        _require_status(state, Round.Status.OPEN)
+    except InvalidTransition as exc:
+        return exc
+    voted = Eligibility.objects.filter(round_id=round_id, deputy_id=deputy_id).values_list("has_voted", flat=True)
+    has_voted = voted.first()
+    if not may_vote or has_voted is None:
+        return NotAllowed(_("You are not admitted to this vote: check in first (deputies in office only)."))
+    if has_voted:
+        return InvalidTransition(_("You have already voted in this round."), code="already_voted")
+    if invalid is not None:
+        return invalid
+    # Open, admitted, not voted, a valid ballot, yet not stored: a close or a second
+    # submission was committing at that very moment. Nothing was written; try again.
+    return InvalidTransition(_("Your vote was not recorded: please vote again."), code="retry")
 
 
 # --- paper ballots: double entry -----------------------------------------------------------

@@ -19,7 +19,8 @@ and the whole service path, for a motion and for a 13-name, 11-seat election.
 
 Figures, not pass/fail; the exit status is non-zero if a vote was lost or doubled or a
 request failed. Environment: BENCH_DEPUTIES (3000), BENCH_VOTE_CLIENTS (150),
-BENCH_VOTE_WINDOW (10 s), BENCH_THREADS (waitress threads, 8), DATABASE_URL (PostgreSQL,
+BENCH_VOTE_WINDOW (10 s), BENCH_THREADS (waitress threads per process, 8), BENCH_WORKERS
+(waitress processes on the one port, default: one per CPU), DATABASE_URL (PostgreSQL,
 else SQLite).
 """
 
@@ -305,7 +306,7 @@ def report(app: BenchApp, phases: list[Phase], paper: dict, seed: dict, clients:
         "",
         "## Voting in the room",
         f"{seed['deputies']} deputies, one API token each; {clients} loopback client threads, keep-alive; "
-        f"waitress {app.threads} threads; {app.database_label}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
+        f"{app.server_label}; {app.database_label}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
         f"(setting up the deputies, accounts, tokens, roster and check-ins in bulk: {seed['setup_seconds']} s)",
         "for scale, with the same clients: "
         + "; ".join(f"{r.scenario.name} {r.throughput:.0f} req/s (p50 {r.percentile(0.5) * 1000:.1f} ms)" for r in scale)
@@ -370,7 +371,8 @@ def main() -> int:
     clients = env_int("BENCH_VOTE_CLIENTS", 150)
     window = env_float("BENCH_VOTE_WINDOW", 10)
     print(f"Benchmark: {deputies} deputies vote in the room", flush=True)
-    with BenchApp() as app:
+    # A production deployment runs one waitress process per core (docs/decisions/0003).
+    with BenchApp(workers=env_int("BENCH_WORKERS", os.cpu_count() or 1)) as app:
         print("  setting up the session …", flush=True)
         seed = helper(app, "setup", str(deputies))
         phases = [

@@ -14,11 +14,16 @@ a bounded time and request count, after a short warm-up that is not counted; it 
 p50/p95/p99 latency, throughput and errors, and each scenario's throughput as a share of
 the baseline measured in the same run (so the figure survives a slower or busier machine).
 
-The server is `waitress` (BENCH_THREADS threads, default 8) in its own process, under
-bench.settings (DATONG_DEBUG=1, DEBUG off). Database: a fresh SQLite file in a temporary
-directory; with DATABASE_URL=postgres://... a throwaway PostgreSQL database beside the
-named one (created and dropped). Environment: BENCH_USERS (100), BENCH_DURATION (seconds
-per scenario, 10), BENCH_MAX_REQUESTS (50000), BENCH_WARMUP (2), BENCH_THREADS (8).
+The server is `waitress` (BENCH_THREADS threads, default 8) under bench.settings
+(DATONG_DEBUG=1, DEBUG off), in one process or, with BENCH_WORKERS=N (or
+`BenchApp(workers=N)`), in N worker processes on the same port, as a production
+deployment on an N-core machine would run it: each worker binds the port with
+SO_REUSEPORT and the kernel spreads the connections over them (`python -m bench.harness
+serve`, below; waitress itself has no pre-fork mode). Database: a fresh SQLite file in a
+temporary directory; with DATABASE_URL=postgres://... a throwaway PostgreSQL database
+beside the named one (created and dropped). Environment: BENCH_USERS (100),
+BENCH_DURATION (seconds per scenario, 10), BENCH_MAX_REQUESTS (50000), BENCH_WARMUP (2),
+BENCH_THREADS (8), BENCH_WORKERS (1).
 """
 
 from __future__ import annotations
@@ -90,52 +95,105 @@ def free_port() -> int:
 
 
 class Server:
-    """A waitress process serving `app` (module:callable) on a free loopback port."""
+    """waitress serving `app` (module:callable) on a free loopback port: one process, or
+    `workers` processes sharing the port (SO_REUSEPORT, see `serve_worker`)."""
 
-    def __init__(self, app: str, env: dict, log_path: Path, threads: int) -> None:
+    def __init__(self, app: str, env: dict, log_path: Path, threads: int, workers: int = 1) -> None:
         self.port = free_port()
         self.log_path = log_path
-        command = [
-            sys.executable,
-            "-m",
-            "waitress",
-            f"--listen={HOST}:{self.port}",
-            f"--threads={threads}",
-            "--connection-limit=1000",
-            "--backlog=2048",
-            "--channel-timeout=30",
-            app,
-        ]
+        self.workers = max(1, workers)
+        if self.workers == 1:
+            command = [
+                sys.executable,
+                "-m",
+                "waitress",
+                f"--listen={HOST}:{self.port}",
+                f"--threads={threads}",
+                "--connection-limit=1000",
+                "--backlog=2048",
+                "--channel-timeout=30",
+                app,
+            ]
+        else:
+            command = [sys.executable, "-m", "bench.harness", "serve", str(self.port), str(threads), app]
         self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.processes = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            for _ in range(self.workers)
+        ]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if any(process.poll() is not None for process in self.processes):
+                self.stop()
                 raise RuntimeError(f"the server exited; see {log_path}")
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-                probe.settimeout(0.5)
-                if probe.connect_ex((HOST, self.port)) == 0:
-                    return
+            if self._all_ready():
+                return
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"the server did not start within 60 s; see {log_path}")
 
+    def _all_ready(self) -> bool:
+        if self.workers == 1:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.settimeout(0.5)
+                return probe.connect_ex((HOST, self.port)) == 0
+        # Each worker announces itself in the log once it listens (a connection could
+        # reach the first worker up and say nothing of the others).
+        self.log.flush()
+        return self.log_path.read_bytes().count(READY_LINE) >= self.workers
+
+    @property
+    def process(self) -> subprocess.Popen:
+        return self.processes[0]
+
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
             try:
-                self.process.wait(timeout=10)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                process.kill()
+                process.wait()
         self.log.close()
+
+
+READY_LINE = b"bench worker listening"
+
+
+def serve_worker(port: int, threads: int, app: str) -> None:
+    """One of several waitress worker processes on `port` (`python -m bench.harness serve
+    PORT THREADS module:callable`): the socket is bound with SO_REUSEPORT, so every worker
+    binds the same port and the kernel hands each new connection to one of them."""
+    import importlib
+
+    import waitress
+
+    module_name, _, attribute = app.partition(":")
+    application = getattr(importlib.import_module(module_name), attribute)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind((HOST, port))
+    print(f"{READY_LINE.decode()} on {HOST}:{port} (pid {os.getpid()})", flush=True)
+    waitress.serve(
+        application,
+        sockets=[listener],
+        threads=threads,
+        connection_limit=1000,
+        backlog=2048,
+        channel_timeout=30,
+        _quiet=True,
+    )
 
 
 class BenchApp:
     """Migrate and seed a throwaway database, then serve the project (and the bare app)."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, workers: int | None = None) -> None:
         self.threads = threads or env_int("BENCH_THREADS", 8)
+        self.workers = workers or env_int("BENCH_WORKERS", 1)
         self.tmp = Path(tempfile.mkdtemp(prefix="datong-bench-"))
         self.servers: dict[str, Server] = {}
         self.credentials: dict = {}
@@ -196,7 +254,9 @@ class BenchApp:
                 [sys.executable, "-m", "bench.seed", str(seed_out)], cwd=ROOT, env=self._env(), check=True
             )
             self.credentials = json.loads(seed_out.read_text())
-            self.servers["app"] = Server("bench.wsgi:application", self._env(), self.tmp / "app.log", self.threads)
+            self.servers["app"] = Server(
+                "bench.wsgi:application", self._env(), self.tmp / "app.log", self.threads, self.workers
+            )
             self.servers["bare"] = Server("bench.wsgi:bare", self._env(), self.tmp / "bare.log", self.threads)
         except BaseException:
             self.__exit__(None, None, None)
@@ -207,6 +267,12 @@ class BenchApp:
         for server in self.servers.values():
             server.stop()
         self._drop_pg_database()
+
+    @property
+    def server_label(self) -> str:
+        if self.workers == 1:
+            return f"waitress {self.threads} threads"
+        return f"waitress {self.workers} processes x {self.threads} threads"
 
     def headers(self, auth: str | None) -> dict[str, str]:
         headers = {"Host": "127.0.0.1", "Accept": "text/html,application/json", "Accept-Language": "zh-CN"}
@@ -312,8 +378,8 @@ def report(title: str, results: list[Result], app: BenchApp | None = None) -> st
     lines = [
         "",
         f"## {title}",
-        f"{users} concurrent loopback users, keep-alive; waitress "
-        f"{app.threads if app else '?'} threads; {app.database_label if app else ''}; "
+        f"{users} concurrent loopback users, keep-alive; {app.server_label if app else 'waitress'}; "
+        f"{app.database_label if app else ''}; "
         f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
         "",
         f"{'scenario':<42} {'req':>7} {'err':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs baseline':>12}",
@@ -337,3 +403,9 @@ def report(title: str, results: list[Result], app: BenchApp | None = None) -> st
     text = "\n".join(lines)
     print(text, flush=True)
     return text
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["serve"] or len(sys.argv) != 5:
+        raise SystemExit("usage: python -m bench.harness serve PORT THREADS module:callable")
+    serve_worker(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])

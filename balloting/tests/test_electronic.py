@@ -43,9 +43,12 @@ def test_a_deputy_votes_once_and_the_ballot_is_anonymous(session, staff, deputie
     assert Eligibility.objects.get(round=round_, deputy=deputies[0]).has_voted is True
     ballot = Ballot.objects.get(round=round_)
     assert ballot.marks == {"motion": FOR}
+    # SEC-1 (d), decision 0003: the log says how many ballots were cast when voting ends.
+    assert not AuditEntry.objects.filter(action="ballot.cast").exists()
+    services.close_round(by=staff, round=round_)
     entry = AuditEntry.objects.filter(action="ballot.cast").get()
     assert entry.actor_id is None
-    assert entry.data == {"round_id": round_.pk}
+    assert entry.data == {"round_id": round_.pk, "count": 1}
     assert (entry.target_type, entry.target_id) == ("balloting.round", str(round_.pk))
 
 
@@ -175,3 +178,24 @@ def test_my_vote_says_whether_i_voted_never_how(session, staff, deputies, everyo
     assert (mine.admitted, mine.has_voted) == (True, True)
     assert not hasattr(mine, "marks")
     assert list(selectors.open_rounds_for(deputies[0].user)) == []
+
+
+def test_a_refused_vote_writes_nothing_and_gives_the_first_reason(session, staff, deputies, everyone_present):
+    """The order of refusals: round not open, not admitted, already voted, then a ballot the
+    round does not accept; a refused vote leaves no ballot and no "has voted" mark."""
+    round_ = services.open_round(by=staff, round=motion_round(session, staff))
+    with pytest.raises(ValidationFailed):
+        services.cast_vote(by=deputies[0].user, round=round_, marks={"motion": "maybe"})
+    assert not Ballot.objects.filter(round=round_).exists()
+    assert not Eligibility.objects.filter(round=round_, has_voted=True).exists()
+
+    services.cast_vote(by=deputies[0].user, round=round_, marks={"motion": FOR})
+    with pytest.raises(InvalidTransition) as already:
+        services.cast_vote(by=deputies[0].user, round=round_, marks={"motion": "maybe"})
+    assert already.value.code == "already_voted"
+
+    services.close_round(by=staff, round=round_)
+    with pytest.raises(InvalidTransition) as closed:
+        services.cast_vote(by=deputies[1].user, round=round_, marks={"motion": "maybe"})
+    assert closed.value.code != "already_voted"
+    assert Ballot.objects.filter(round=round_).count() == 1

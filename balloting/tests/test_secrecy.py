@@ -102,12 +102,12 @@ def test_sec_1_the_audit_log_says_only_that_a_ballot_was_cast(session, staff, de
     services.count_round(by=staff, round=round_)
 
     casts = AuditEntry.objects.filter(action="ballot.cast")
-    assert casts.count() == 6
+    assert casts.count() == 1  # one per round, at the close (decision 0003)
     deputy_ids = {str(d.pk) for d in deputies}
     user_ids = {d.user_id for d in deputies}
     for entry in casts:
         assert entry.actor_id is None and entry.actor_label == "ballot box"
-        assert entry.data == {"round_id": round_.pk}
+        assert entry.data == {"round_id": round_.pk, "count": 6}
         assert entry.before is None and entry.after is None
         assert entry.target_type == "balloting.round"
     ballot_ids = {str(pk) for pk in Ballot.objects.values_list("id", flat=True)}
@@ -119,3 +119,45 @@ def test_sec_1_the_audit_log_says_only_that_a_ballot_was_cast(session, staff, de
             assert entry.target_type != "organisation.deputy"
             assert not (entry.target_id in deputy_ids and entry.target_type == "organisation.deputy")
             assert "marks" not in (entry.data or {}) and "deputy_id" not in (entry.data or {})
+
+
+def test_sec_1_d_no_audit_entry_per_ballot_only_the_count_when_voting_ends(
+    session, staff, deputies, everyone_present
+):
+    """(d), decision 0003: while the round is open the log holds nothing per ballot (no time
+    of any single vote); the close writes one entry "N ballots were cast in round R" by the
+    ballot box, and the hash chain still verifies (manage.py audit_verify)."""
+    from django.core.management import call_command
+
+    from core.audit.verify import verify_chain
+
+    round_ = services.create_round(
+        by=staff, session=session, kind=Round.Kind.MOTION, title="决议", options=[("motion", "决议")],
+        method=Round.Method.ELECTRONIC,
+    )
+    services.open_round(by=staff, round=round_)
+    entries_before = AuditEntry.objects.count()
+    for deputy, mark in zip(deputies[:4], [FOR, AGAINST, FOR, AGAINST], strict=True):
+        services.cast_vote(by=deputy.user, round=round_, marks={"motion": mark})
+    assert AuditEntry.objects.count() == entries_before
+
+    services.close_round(by=staff, round=round_)
+    cast = AuditEntry.objects.get(action="ballot.cast")
+    assert (cast.actor_id, cast.actor_label) == (None, "ballot box")
+    assert (cast.target_type, cast.target_id) == ("balloting.round", str(round_.pk))
+    assert cast.data == {"round_id": round_.pk, "count": 4}
+    assert cast.before is None and cast.after is None
+    assert verify_chain().ok
+    call_command("audit_verify")
+
+
+def test_sec_1_d_a_round_voided_while_voting_records_the_ballots_cast(session, staff, deputies, everyone_present):
+    round_ = services.create_round(
+        by=staff, session=session, kind=Round.Kind.MOTION, title="决议", options=[("motion", "决议")],
+        method=Round.Method.ELECTRONIC,
+    )
+    services.open_round(by=staff, round=round_)
+    for deputy in deputies[:2]:
+        services.cast_vote(by=deputy.user, round=round_, marks={"motion": FOR})
+    services.void_round(by=staff, round=round_, reason="表决器故障")
+    assert AuditEntry.objects.get(action="ballot.cast").data == {"round_id": round_.pk, "count": 2}
