@@ -7,7 +7,8 @@ query measured in the same run.
 1. A throwaway PostgreSQL database beside DATABASE_URL's (bench.harness.BenchApp: migrate,
    seed, serve with waitress); without DATABASE_URL the local server at
    postgres://postgres@127.0.0.1:5432 is tried. No PostgreSQL: a loud note, exit 0.
-2. bench/casework_data.py generates the cases and assignments in SQL and ANALYZEs.
+2. bench/casework_data.py generates the cases and assignments in SQL (with the copies and
+   running counts the services keep, see casework/services/derived.py) and VACUUM ANALYZEs.
 3. The selectors, called directly as staff, against their captured SQL through a bare
    cursor (BENCH_CASEWORK_RUNS runs each, default 200): p50/p95/p99 and the ratio.
 4. The real pages and API operations that serve those lists (those that exist and answer

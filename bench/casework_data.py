@@ -9,7 +9,12 @@ Generating is not what is measured, so the rows are written by PostgreSQL itself
 them: every case a suggestion of one congress, a realistic mix of states (about a quarter
 being handled, most closed), one lead unit per assigned case (units skewed: a few big
 departments get most), a fifth with an assisting unit, due dates three months after
-assignment (SUGG-3), and a few per cent of all cases overdue (TIME-6). Then ANALYZE.
+assignment (SUGG-3), and a few per cent of all cases overdue (TIME-6). Each assignment
+gets the copies the services keep (`kind`, `is_open`, `is_key_supervised`, see
+casework/services/derived.py) as it is inserted, and the units' running counts
+(`casework_unittally`) are counted from the assignments, as the data migration does. Then
+VACUUM ANALYZE (what autovacuum does to a table that has settled: statistics and the
+visibility map that lets the partial indexes answer counts without the table).
 
 Measuring calls the real selectors as staff (`casework.selectors`, and the desk's
 `casework.desk_selectors.assignment_rows` where it exists), captures the SQL each one
@@ -98,7 +103,8 @@ def _sql_steps(cases: int) -> list[tuple[str, str]]:
             FROM bench_g g, LATERAL (SELECT {_STATUS} AS status) s"""),
         ("lead assignments", f"""
             INSERT INTO casework_assignment (case_id, unit_id, role, round, status, assigned_at, due_from,
-                due_unit, due_count, due_rule, due_on, due_provisional, extension_note, replied_at, replied_on)
+                due_unit, due_count, due_rule, due_on, due_provisional, extension_note, replied_at, replied_on,
+                kind, is_open, is_key_supervised)
             SELECT c.id, u.id, 'lead', c.round,
                 CASE WHEN c.status IN ('assigned', 'rehandling') THEN 'pending'
                      WHEN c.status = 'withdrawn' THEN 'withdrawn' ELSE 'replied' END,
@@ -109,7 +115,8 @@ def _sql_steps(cases: int) -> list[tuple[str, str]]:
                     (current_date - d.days)::timestamp AT TIME ZONE 'Asia/Shanghai'
                     + make_interval(days => CASE WHEN g.r5 < 0.9 THEN 60 ELSE 100 END) END,
                 CASE WHEN c.status IN ('replied', 'closed') THEN
-                    current_date - d.days + CASE WHEN g.r5 < 0.9 THEN 60 ELSE 100 END END
+                    current_date - d.days + CASE WHEN g.r5 < 0.9 THEN 60 ELSE 100 END END,
+                c.kind, c.status IN ('assigned', 'rehandling'), c.is_key_supervised
             FROM casework_case c
             JOIN bench_g g ON g.id = c.id
             JOIN bench_units u ON u.idx = floor(power(g.r2, 1.6) * (SELECT count(*) FROM bench_units))::int
@@ -117,7 +124,8 @@ def _sql_steps(cases: int) -> list[tuple[str, str]]:
             WHERE c.status NOT IN ('registered', 'merged')"""),
         ("assisting assignments", """
             INSERT INTO casework_assignment (case_id, unit_id, role, round, status, assigned_at, due_from,
-                due_unit, due_count, due_rule, due_on, due_provisional, extension_note, replied_at, replied_on)
+                due_unit, due_count, due_rule, due_on, due_provisional, extension_note, replied_at, replied_on,
+                kind, is_open, is_key_supervised)
             SELECT a.case_id, u.id, 'assisting', a.round,
                 CASE WHEN a.status = 'pending' AND a.due_from + 30 >= current_date THEN 'pending'
                      WHEN a.status = 'withdrawn' THEN 'withdrawn' ELSE 'replied' END,
@@ -125,7 +133,8 @@ def _sql_steps(cases: int) -> list[tuple[str, str]]:
                 CASE WHEN a.status = 'withdrawn' OR (a.status = 'pending' AND a.due_from + 30 >= current_date)
                      THEN NULL ELSE a.assigned_at + interval '20 days' END,
                 CASE WHEN a.status = 'withdrawn' OR (a.status = 'pending' AND a.due_from + 30 >= current_date)
-                     THEN NULL ELSE a.due_from + 20 END
+                     THEN NULL ELSE a.due_from + 20 END,
+                a.kind, a.is_open AND a.due_from + 30 >= current_date, a.is_key_supervised
             FROM casework_assignment a
             JOIN bench_g g ON g.id = a.case_id
             JOIN bench_units u ON u.idx = (floor(power(g.r2, 1.6) * (SELECT count(*) FROM bench_units))::int
@@ -134,10 +143,17 @@ def _sql_steps(cases: int) -> list[tuple[str, str]]:
         ("assignment dates on cases", """
             UPDATE casework_case c SET assigned_at = a.assigned_at, registered_at = a.assigned_at - interval '3 days'
             FROM casework_assignment a WHERE a.case_id = c.id AND a.role = 'lead'"""),
+        ("units' running counts", """
+            INSERT INTO casework_unittally (kind, unit_id, assignments, open, replied, replied_on_time)
+            SELECT kind, unit_id, count(*), count(*) FILTER (WHERE is_open),
+                count(*) FILTER (WHERE status = 'replied'),
+                count(*) FILTER (WHERE status = 'replied' AND replied_on <= due_on)
+            FROM casework_assignment WHERE status <> 'withdrawn' GROUP BY kind, unit_id"""),
         ("identity sequences", """
             SELECT setval(pg_get_serial_sequence('casework_case', 'id'), (SELECT max(id) FROM casework_case))"""),
-        ("ANALYZE cases", "ANALYZE casework_case"),
-        ("ANALYZE assignments", "ANALYZE casework_assignment"),
+        ("VACUUM ANALYZE cases", "VACUUM ANALYZE casework_case"),
+        ("VACUUM ANALYZE assignments", "VACUUM ANALYZE casework_assignment"),
+        ("VACUUM ANALYZE tallies", "VACUUM ANALYZE casework_unittally"),
         ("ANALYZE units", "ANALYZE organisation_handlingunit"),
     ]
 

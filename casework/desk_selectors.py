@@ -77,9 +77,14 @@ def assignment_rows(
 ) -> QuerySet:
     """Assignments the user may see (staff: every unit, or `unit`; a clerk: their unit),
     each annotated with `is_overdue` (TIME-6: no reply and past its due date) and
-    `open_rank` (0 while the reply is owed), sorted by `sort` (default: overdue first)."""
+    `open_rank` (0 while the reply is owed), sorted by `sort` (default: overdue first).
+
+    Filters read the assignment's copies of its case (`kind`, `is_open`,
+    `is_key_supervised`); when only open assignments are listed the sort by due date is
+    (due_on, id), which a partial index WHERE is_open serves."""
     today = _today(now)
-    handling = Q(status=rules.PENDING, case__status__in=rules.HANDLING_STATES)
+    # is_open: pending while the case is being handled (rules.assignment_open).
+    handling = Q(is_open=True)
     queryset = (
         _scoped(user)
         .select_related("case", "unit")
@@ -93,7 +98,7 @@ def assignment_rows(
         )
     )
     if kind:
-        queryset = queryset.filter(case__kind=kind)
+        queryset = queryset.filter(kind=kind)
     if unit:
         queryset = queryset.filter(unit_id=unit)
     if state == PENDING:
@@ -104,11 +109,13 @@ def assignment_rows(
         late = handling & Q(due_on__lt=today)
         queryset = queryset.filter(late) if overdue else queryset.exclude(late)
     if key_supervised is not None:
-        queryset = queryset.filter(case__is_key_supervised=key_supervised)
+        queryset = queryset.filter(is_key_supervised=key_supervised)
     q = (q or "").strip()
     if q:
         queryset = queryset.filter(case__title__icontains=q)
     order = ASSIGNMENT_SORTS.get(sort, ASSIGNMENT_SORTS["due"])[1]
+    if state == PENDING or overdue:
+        order = tuple(name for name in order if name != "open_rank")  # 0 on every row listed
     return queryset.order_by(*order)
 
 

@@ -54,6 +54,9 @@ class CaseKind:
     url: Callable[[Any], str] = _no_url
     #: Predicates replacing casework's defaults for some verbs ({"withdraw": fn}).
     permissions: Mapping[str, Callable] = field(default_factory=dict)
+    #: SUGG-6: a deputy's reply is a signed letter; a 12345 work order's reply may be the
+    #: unit's written answer alone (the kind decides).
+    reply_needs_letter: bool = True
     #: Roles that may be owed a reply (the doors of view, rate and withdraw).
     recipient_roles: tuple[str, ...] = ("deputy", "citizen")
 

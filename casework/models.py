@@ -150,6 +150,14 @@ class Assignment(models.Model):
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     #: The legal date (Asia/Shanghai) of the reply, for on-time counts.
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    # Copies kept by `casework.services.derived` in the same transaction as every change to
+    # the case or its assignments, so the desks' lists read this table alone (issue 3):
+    #: The case's kind.
+    kind = models.CharField(_("kind"), max_length=30, default="")
+    #: `rules.assignment_open`: the reply is owed (pending) and the case is being handled.
+    is_open = models.BooleanField(_("reply owed"), default=False)
+    #: The case's key supervision (SUGG-9).
+    is_key_supervised = models.BooleanField(_("key supervised"), default=False)
 
     class Meta:
         verbose_name = _("assignment")
@@ -159,6 +167,13 @@ class Assignment(models.Model):
             models.Index(fields=["status", "due_on"], name="casework_asg_status_due"),
             models.Index(fields=["unit", "status", "due_on"], name="casework_asg_unit_status_due"),
             models.Index(fields=["due_provisional"], condition=Q(due_provisional=True), name="casework_asg_provisional"),
+            # The desks (what is due, what is late), oldest first; INCLUDE on PostgreSQL only.
+            models.Index(
+                fields=["kind", "due_on", "id"], include=["unit", "is_key_supervised"], condition=Q(is_open=True),
+                name="casework_asg_open_kind_due",
+            ),
+            models.Index(fields=["due_on", "id"], condition=Q(is_open=True), name="casework_asg_open_due"),
+            models.Index(fields=["unit", "due_on", "id"], condition=Q(is_open=True), name="casework_asg_open_unit_due"),
         ]
         constraints = [
             # SUGG-5: a unit is named once per round.
@@ -180,6 +195,33 @@ class Assignment(models.Model):
     @property
     def is_extended(self) -> bool:
         return self.extension_approved_at is not None
+
+
+class UnitTally(models.Model):
+    """Running counts of one unit's assignments of one kind, kept by
+    `casework.services.derived` in the same transaction as every change (never by hand):
+    what `selectors.unit_counts` reads instead of counting a million rows."""
+
+    kind = models.CharField(_("kind"), max_length=30)
+    unit = models.ForeignKey(
+        "organisation.HandlingUnit", verbose_name=_("handling unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    #: Assignments not withdrawn.
+    assignments = models.PositiveIntegerField(_("assignments"), default=0)
+    #: Replies owed while the case is handled (`Assignment.is_open`).
+    open = models.PositiveIntegerField(_("being handled"), default=0)
+    replied = models.PositiveIntegerField(_("replied"), default=0)
+    #: Replied by the due date (TIME-3).
+    replied_on_time = models.PositiveIntegerField(_("replied on time"), default=0)
+
+    class Meta:
+        verbose_name = _("unit tally")
+        verbose_name_plural = _("unit tallies")
+        ordering = ["kind", "unit"]
+        constraints = [models.UniqueConstraint(fields=["kind", "unit"], name="casework_tally_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind}"
 
 
 def reply_letter_path(instance: Reply, filename: str) -> str:

@@ -157,6 +157,14 @@ def reminder_due(due_on: date, now: datetime, *, days_before: int = DEFAULT_REMI
     return due_on - timedelta(days=days_before) <= today and not time_rules.is_overdue(due_on, now)
 
 
+def assignment_open(assignment_status: str, case_status: str) -> bool:
+    """TIME-6: a unit still owes this reply and the case is being handled (what the desks
+    list as due and late). In lead mode an assisting unit's view may still be pending once
+    the lead unit replied: it is not open while the case waits for ratings, and open again
+    if the case is re-handled."""
+    return assignment_status == PENDING and case_status in HANDLING_STATES
+
+
 def on_time(replied_on: date, due_on: date) -> bool:
     """A reply on its due date is on time (the period ends at 24:00, TIME-3)."""
     return replied_on <= due_on

@@ -5,9 +5,12 @@
 - a filer or co-signer (deputy, citizen): cases they are owed a reply on;
 - anyone else: nothing.
 
-Lists are querysets (callers paginate). Queries filter on indexed columns: assignments by
-(status, due_on) and (unit, status, due_on); scoping uses EXISTS sub-queries rather than
-joins, so a list never repeats a case and stays cheap at a million cases.
+Lists are querysets (callers paginate). Queries filter on indexed columns; the desks read
+assignments alone, through their copies of the case (`kind`, `is_open`, `is_key_supervised`,
+kept by `casework.services.derived`) and partial indexes WHERE is_open on (kind, due_on),
+(due_on) and (unit, due_on); the per-unit counts read the running `UnitTally`. Scoping uses
+EXISTS sub-queries rather than joins, so a list never repeats a case and stays cheap at a
+million cases.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.accounts.roles import Role
@@ -25,7 +28,7 @@ from core.permissions import has_perm, role_of
 from core.workcalendar import rules as time_rules
 
 from . import kinds, rules
-from .models import Assignment, Case, Feedback, Recipient, Reply
+from .models import Assignment, Case, Feedback, Recipient, Reply, UnitTally
 
 
 def _today(now: datetime | None = None) -> date:
@@ -155,9 +158,10 @@ def awaiting_my_rating(user, *, kind: str | None = None) -> QuerySet:
 
 def _assignments_in_scope(user, kind: str | None) -> QuerySet:
     role = role_of(user)
-    queryset = Assignment.objects.filter(status=rules.PENDING, case__status__in=rules.HANDLING_STATES)
+    # is_open: pending while the case is being handled (rules.assignment_open).
+    queryset = Assignment.objects.filter(is_open=True)
     if kind:
-        queryset = queryset.filter(case__kind=kind)
+        queryset = queryset.filter(kind=kind)
     if role == Role.STAFF:
         return queryset
     if role == Role.UNIT_CLERK and user.handling_unit_id:
@@ -205,7 +209,7 @@ def late_by_unit(user, *, kind: str | None = None, now: datetime | None = None) 
         .annotate(
             overdue=Count("pk"),
             oldest=Min("due_on"),
-            key_supervised=Count("pk", filter=Q(case__is_key_supervised=True)),
+            key_supervised=Count("pk", filter=Q(is_key_supervised=True)),
         )
         .order_by("-overdue", "oldest", "unit__name")
     )
@@ -227,32 +231,46 @@ class UnitCounts:
 
 def unit_counts(user, *, kind: str | None = None, days: int | None = None,
                 now: datetime | None = None) -> list[UnitCounts]:
-    """Per unit: assignments being handled, due soon, overdue, replied (and on time)."""
+    """Per unit with an assignment not withdrawn (by name): assignments being handled,
+    due soon, overdue, replied (and on time).
+
+    Being handled, replied and on time are the running counts of `UnitTally`, which the
+    services keep in the same transaction as every change to a case or its assignments
+    (`casework.services.derived`): never stale, no refresh job. Due soon and overdue
+    depend on today, so they are counted from the open assignments due by the end of the
+    reminder period (partial index on (kind, due_on) WHERE is_open)."""
     role = role_of(user)
     today = _today(now)
     days = rules.DEFAULT_REMIND_BEFORE_DAYS if days is None else days
-    queryset = Assignment.objects.exclude(status=rules.CANCELLED)
+    last = today + timedelta(days=days)
+    tallies = UnitTally.objects.all()
+    dated = Assignment.objects.filter(is_open=True, due_on__lte=max(last, today))
     if kind:
-        queryset = queryset.filter(case__kind=kind)
+        tallies = tallies.filter(kind=kind)
+        dated = dated.filter(kind=kind)
     if role == Role.UNIT_CLERK and user.handling_unit_id:
-        queryset = queryset.filter(unit_id=user.handling_unit_id)
+        tallies = tallies.filter(unit_id=user.handling_unit_id)
+        dated = dated.filter(unit_id=user.handling_unit_id)
     elif role != Role.STAFF:
         return []
-    handling = Q(status=rules.PENDING, case__status__in=rules.HANDLING_STATES)
     rows = (
-        queryset.values("unit_id", "unit__name")
-        .annotate(
-            pending=Count("pk", filter=handling),
-            due_soon=Count("pk", filter=handling & Q(due_on__gte=today, due_on__lte=today + timedelta(days=days))),
-            overdue=Count("pk", filter=handling & Q(due_on__lt=today)),
-            replied=Count("pk", filter=Q(status=rules.DONE)),
-            replied_on_time=Count("pk", filter=Q(status=rules.DONE, replied_on__lte=F("due_on"))),
-        )
-        .order_by("unit__name")
+        tallies.values("unit_id", "unit__name")
+        .annotate(counted=Sum("assignments"), pending=Sum("open"), replied=Sum("replied"),
+                  replied_on_time=Sum("replied_on_time"))
+        .filter(counted__gt=0)
+        .order_by("unit__name", "unit_id")
     )
+    by_date = {
+        r["unit_id"]: r
+        for r in dated.values("unit_id").annotate(
+            due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last)),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+        ).order_by()
+    }
+    none = {"due_soon": 0, "overdue": 0}
     return [
-        UnitCounts(r["unit_id"], r["unit__name"], r["pending"], r["due_soon"], r["overdue"], r["replied"],
-                   r["replied_on_time"])
+        UnitCounts(r["unit_id"], r["unit__name"], r["pending"], by_date.get(r["unit_id"], none)["due_soon"],
+                   by_date.get(r["unit_id"], none)["overdue"], r["replied"], r["replied_on_time"])
         for r in rows
     ]
 
@@ -298,9 +316,7 @@ def unit_statistics(cases: QuerySet, *, now: datetime | None = None) -> list[Uni
             separate=Count("pk", filter=Q(role=rules.SEPARATE_UNIT, round=1)),
             replied=Count("pk", filter=Q(status=rules.DONE)),
             on_time=Count("pk", filter=Q(status=rules.DONE, replied_on__lte=F("due_on"))),
-            overdue=Count(
-                "pk", filter=Q(status=rules.PENDING, due_on__lt=today, case__status__in=rules.HANDLING_STATES)
-            ),
+            overdue=Count("pk", filter=Q(is_open=True, due_on__lt=today)),
         )
     )
     for r in assignments:

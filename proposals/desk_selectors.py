@@ -91,10 +91,8 @@ def _today(now: datetime | None = None) -> date:
 
 
 def _pending(today: date | None = None, **extra) -> QuerySet:
-    queryset = Assignment.objects.filter(
-        case_id=OuterRef("live_case_id"), status=case_rules.PENDING, case__status__in=case_rules.HANDLING_STATES,
-        **extra,
-    )
+    # is_open: pending while the case is being handled (casework.rules.assignment_open).
+    queryset = Assignment.objects.filter(case_id=OuterRef("live_case_id"), is_open=True, **extra)
     if today is not None:
         queryset = queryset.filter(due_on__lt=today)
     return queryset

@@ -23,6 +23,7 @@ from core.workflow import perform
 
 from .. import kinds, rules
 from ..models import Assignment, Case, Recipient
+from .derived import keeping_copies
 
 #: Types accepted for a signed reply letter (SUGG-6).
 LETTER_TYPES = ("pdf", "docx", "jpg", "png")
@@ -137,11 +138,16 @@ def _tell(users, *, action: str, title, params: Mapping[str, Any], case: Case, b
         )
 
 
-def _act(*, by, verb: str, case: Case, apply, permission_obj=None, data: dict | None = None, check_state=True):
+def _act(
+    *, by, verb: str, case: Case, apply, permission_obj=None, data: dict | None = None, check_state=True,
+    also: Iterable[int] = (),
+):
     """Lock → permission → state → `perform` (write, audit, notify) in one transaction.
 
     `apply(locked_case)` does the writing and may add to `data` (it is read after apply).
-    Returns what `apply` returned.
+    The assignments' copies and the units' tallies of the case (and of the cases `also`
+    names, which `apply` changes too) are brought up to date in the same transaction
+    (`derived.keeping_copies`). Returns what `apply` returned.
     """
     kind = kind_of(case)
     code = kind.code(verb)
@@ -155,7 +161,8 @@ def _act(*, by, verb: str, case: Case, apply, permission_obj=None, data: dict | 
 
         def run(current):
             holder["case"] = current
-            return apply(current)
+            with keeping_copies([current.pk, *also]):
+                return apply(current)
 
         result = perform(
             by=by,
@@ -249,4 +256,8 @@ def _new_assignment(*, case, unit_id, role, round_number, period, start, now, by
         due_rule=period.rule,
         due_on=deadline.date,
         due_provisional=deadline.provisional,
+        # Made for a round being handled; `keeping_copies` confirms the copies afterwards.
+        kind=case.kind,
+        is_open=True,
+        is_key_supervised=case.is_key_supervised,
     )

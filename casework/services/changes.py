@@ -145,7 +145,7 @@ def merge_cases(*, by, target: Case, sources: Iterable[Case], note: str = "", no
                   title=_L("More filers are now owed the reply to “%(title)s”"), params=text)
             return current
 
-        result = _act(by=by, verb="merge", case=the_target, apply=apply, data=data)
+        result = _act(by=by, verb="merge", case=the_target, apply=apply, data=data, also=source_ids)
     _sync(target, result)
     return result
 

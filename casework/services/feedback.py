@@ -35,6 +35,7 @@ from .base import (
     params_for,
     recipient_users,
 )
+from .derived import keeping_copies
 from .handling import _round_rows
 
 _L = gettext_lazy
@@ -76,7 +77,8 @@ def _round_state(case: Case) -> dict[str, Any]:
 
 
 def _do_rehandle(case: Case, *, by, state: Mapping[str, Any], now, note: str = "") -> list[Assignment]:
-    """Write the re-handling round (the case is locked by the caller)."""
+    """Write the re-handling round (the case is locked by the caller, who keeps the copies:
+    `derived.keeping_copies`)."""
     units = rules.rehandle_units(
         mode=case.handling_mode, dissatisfied_units=state["dissatisfied_units"], lead_unit=state["lead_unit"]
     )
@@ -110,6 +112,7 @@ def _do_rehandle(case: Case, *, by, state: Mapping[str, Any], now, note: str = "
 
 
 def _do_close(case: Case, *, now) -> None:
+    """Close the case (locked by the caller, who keeps the copies: `derived.keeping_copies`)."""
     units = _round_state(case)["unit_ids"]
     case.status = rules.CLOSED
     case.closed_at = now
@@ -168,13 +171,15 @@ def rate_reply(*, by, reply: Reply, satisfaction: str, comment: str = "", recipi
         )
         if outcome == rules.REHANDLE:
             before = _snapshot(current)
-            created = _do_rehandle(current, by=None, state=state, now=now)
+            with keeping_copies([current.pk]):
+                created = _do_rehandle(current, by=None, state=state, now=now)
             record(actor=by, action=kind.code("rehandle"), target=current, before=before, after=_snapshot(current),
                    data={"after_feedback": feedback.pk, "assignments": [
                        {"id": a.pk, "unit": a.unit_id, "due_on": a.due_on, "rule": a.due_rule} for a in created]})
         elif outcome == rules.CLOSE:
             before = _snapshot(current)
-            _do_close(current, now=now)
+            with keeping_copies([current.pk]):
+                _do_close(current, now=now)
             record(actor=by, action=kind.code("close"), target=current, before=before, after=_snapshot(current),
                    data={"after_feedback": feedback.pk})
     return feedback

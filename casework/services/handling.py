@@ -215,9 +215,9 @@ def _clean_reply(*, kind, params, role, body, reply_class, class_reason, letter,
         elif rules.reply_class_needs_reason(reply_class, classes) and not class_reason:
             # SUGG-6: units must give reasons for C and D.
             errors["class_reason"] = _("Give the reason for class %(class)s.") % {"class": reply_class}
-        if letter is None:
+        if letter is None and kind.reply_needs_letter:
             errors["letter"] = _("Attach the signed reply letter.")
-        if not signed_by:
+        if not signed_by and kind.reply_needs_letter:
             errors["signed_by"] = _("Name the head of the unit who signed the letter.")
         elif len(signed_by) > 100:
             errors["signed_by"] = _("At most 100 characters.")

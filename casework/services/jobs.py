@@ -36,7 +36,8 @@ def _remind_days() -> int:
 
 
 def _open_pending():
-    return Assignment.objects.filter(status=rules.PENDING, case__status__in=rules.HANDLING_STATES)
+    # `is_open`: pending while the case is being handled (rules.assignment_open).
+    return Assignment.objects.filter(is_open=True)
 
 
 def send_reminders(*, now=None) -> int:

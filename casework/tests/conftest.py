@@ -47,6 +47,20 @@ def _fresh_calendar_cache():
     calendar.forget_cached_calendar()
 
 
+@pytest.fixture(autouse=True)
+def _copies_agree_after_each_test(request):
+    """Issue 3: every casework test that uses the database ends with each assignment's
+    copies of its case and the units' tallies agreeing with what they copy."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or "db" in request.fixturenames
+    if uses_db:
+        request.getfixturevalue("db")  # set up first, so torn down after this check
+    yield
+    if uses_db:
+        from casework.services.derived import drift
+
+        assert drift() == []
+
+
 @pytest.fixture
 def congress(db):
     from core.organisation.tests.factories import CongressFactory

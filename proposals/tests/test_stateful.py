@@ -21,6 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from casework import rules as case_rules
 from casework import services as case_services
 from casework.models import Assignment, Case, Feedback, Recipient, Reply
+from casework.services.derived import drift
 from core.accounts.roles import Role
 from core.errors import DatongError
 from proposals import selectors, services
@@ -329,6 +330,12 @@ class SuggestionMachine(RuleBasedStateMachine):
             assert row.case_id == live.pk
             if suggestion.status != Suggestion.Status.WITHDRAWN:
                 assert row.withdrawn_at is None and row.owed_reply
+
+    @invariant()
+    def desk_copies_agree_with_the_cases(self):
+        # Issue 3: each assignment's copies of its case (kind, is_open, is_key_supervised)
+        # and the units' tallies agree with what they copy (casework.services.derived).
+        assert drift() == []
 
     @invariant()
     def ratings_only_on_replies_to_filers(self):
