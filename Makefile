@@ -50,6 +50,7 @@ demo: install messages
 	$(DEMO_ENV) $(MANAGE) load_city --demo $(DEMO_CITY)
 	@$(DEMO_ENV) $(MANAGE) create_demo_accounts > var/demo_accounts.txt
 	@cat var/demo_accounts.txt
+	$(DEMO_ENV) $(MANAGE) voices_demo
 	$(DEMO_ENV) PORT=$(PORT) $(PY) scripts/serve_demo.py
 
 # Serve what is there already (no install, no migrate, no demo data).

@@ -77,6 +77,7 @@ def _add_routers() -> None:
     from plenary.api import router as plenary_router
     from proposals.api import router as proposals_router
     from proposals.bill_api import router as bills_router
+    from voices.api import router as voices_router
 
     api.add_router("/accounts", accounts_router, tags=["accounts"])
     api.add_router("/organisation", organisation_router, tags=["organisation"])
@@ -90,6 +91,7 @@ def _add_routers() -> None:
     api.add_router("/plenary", plenary_router, tags=["plenary"])
     api.add_router("/elections", elections_router, tags=["elections"])
     api.add_router("/voting", balloting_router, tags=["voting"])
+    api.add_router("/voices", voices_router, tags=["citizens' messages"])
     api.add_router("/", web_router, tags=["meta"])
 
 

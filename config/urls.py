@@ -20,6 +20,10 @@ urlpatterns = [
     path("plenary/", include("plenary.urls")),
     path("elections/", include("elections.urls")),
     path("voting/", include("balloting.urls")),
+    path("open311/v2/", include("voices.open311_urls")),
+    path("voices/import/", include("voices.import_urls")),
+    path("voices/", include("voices.urls")),
+    path("voices/statistics/", include("voices.statistics_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -8,3 +8,9 @@ class VoicesConfig(AppConfig):
     name = "voices"
     label = "voices"
     verbose_name = _("Citizens' voices")
+
+    def ready(self) -> None:
+        from . import casekind, permissions  # noqa: F401 - registers the kind and the action codes
+        from .navigation import register_navigation
+
+        register_navigation()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -242,6 +243,8 @@ class Message(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["congress", "received_at"], name="voices_msg_received"),
+            # The lists' order (-received_at, -id) read straight off an index, keyset pages too.
+            models.Index(fields=["congress", "-received_at", "-id"], name="voices_msg_newest"),
             models.Index(fields=["congress", "category", "received_at"], name="voices_msg_category"),
             models.Index(fields=["congress", "district", "received_at"], name="voices_msg_district"),
             models.Index(fields=["congress", "status", "received_at"], name="voices_msg_status"),
@@ -315,3 +318,48 @@ class PersonalDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} → {self.message_id} ({self.fields})"
+
+
+class MessageDailyCount(models.Model):
+    """How many messages a congress received on one day (Asia/Shanghai), per category and
+    district: the rollup that the "what people worry about most" figures and the lists'
+    counts read instead of counting millions of messages.
+
+    Kept in the same transaction as every change that moves a message in or out of a
+    bucket (voices.services.counts: receiving, routing to another category), and rebuilt
+    exactly from the messages by `manage.py voices_rebuild_counts` (after bulk loads) and
+    the periodic job `voices.rebuild_counts`. A bucket may hold 0 after a message moved out.
+    """
+
+    congress = models.ForeignKey(
+        "organisation.Congress", verbose_name=_("congress"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    category = models.ForeignKey(
+        MessageCategory, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "organisation.District", verbose_name=_("district"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    count = models.IntegerField(_("messages"), default=0)
+
+    class Meta:
+        verbose_name = _("daily count of messages")
+        verbose_name_plural = _("daily counts of messages")
+        ordering = ["congress", "day"]
+        constraints = [
+            # One bucket per (congress, day, category or none, district or none): NULLs made
+            # equal so that "no category" is one bucket on PostgreSQL and SQLite alike.
+            models.UniqueConstraint(
+                F("congress"), F("day"), Coalesce(F("category"), Value(0)), Coalesce(F("district"), Value(0)),
+                name="voices_daily_count_bucket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["congress", "district", "day"], name="voices_daily_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category_id}/{self.district_id}: {self.count}"

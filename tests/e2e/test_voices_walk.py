@@ -1,0 +1,100 @@
+"""A citizen's message walked through a real browser (issue 5): a visitor on a phone-sized
+screen writes without an account and gets a tracking number; staff confirm the routing the
+text models suggested (SEC-10: a person decides); the citizen looks the number up and sees
+it accepted and being handled."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from core.accounts.roles import Role
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.e2e
+
+SUBJECT = "测试路三号路灯不亮"
+BODY = "测试路三号门前的路灯坏了一个月，晚上很黑，老人小孩出行不安全，请尽快修理。"
+
+
+@pytest.fixture
+def city(make_user):
+    from core.organisation.tests.factories import (
+        CongressFactory,
+        DistrictFactory,
+        HandlingUnitFactory,
+        TermFactory,
+    )
+    from voices.models import MessageCategory
+
+    congress = CongressFactory()
+    TermFactory(congress=congress, is_current=True)
+    roads = HandlingUnitFactory(congress=congress, name="测试市交通运输局")
+    HandlingUnitFactory(congress=congress, name="测试市教育局")
+    return {
+        "district": DistrictFactory(congress=congress, name="测试东区"),
+        "roads": roads,
+        "lights": MessageCategory.objects.create(congress=congress, code="lights", name="路灯照明", unit=roads),
+        "staff": make_user(Role.STAFF, language="en"),
+    }
+
+
+def fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_message_from_a_phone_to_its_routing(open_page, sign_in, city):
+    from voices.models import Message
+    from voices.rules import display_tracking_number
+
+    # A visitor writes on a phone, without an account.
+    phone = open_page(viewport=PHONE, language="en")
+    phone.goto(reverse("voices:message-create"))
+    expect(phone.get_by_role("heading", name="How your personal information is used")).to_be_visible()
+    fits_the_phone(phone)
+    phone.get_by_label("Subject").fill(SUBJECT)
+    phone.get_by_label("Your message:", exact=True).fill(BODY)
+    phone.get_by_label("District").select_option(label="测试东区")
+    phone.get_by_label("Your name").fill("王小明")
+    phone.get_by_label("Phone:", exact=True).fill("13812345678")
+    phone.get_by_label("Your age").select_option(label="18 or over")
+    phone.get_by_role("button", name="Send the message").click()
+    expect(phone.get_by_role("heading", name="Your message was received")).to_be_visible()
+    message = Message.objects.get()
+    number = display_tracking_number(message.tracking_number)
+    expect(phone.get_by_text(number, exact=True)).to_be_visible()
+    fits_the_phone(phone)
+
+    # What the text models would have suggested for it (SEC-10: only a suggestion).
+    Message.objects.filter(pk=message.pk).update(
+        suggested_category=city["lights"], suggested_unit=city["roads"],
+        suggestion_reasons={"category": {"label": "lights", "confidence": 0.9, "reasons": [["路灯", 2.1]]},
+                            "unit": {"label": str(city["roads"].pk), "confidence": 0.8, "reasons": [["路灯", 1.7]]}},
+    )
+
+    # Staff open it from the triage list and confirm the suggested routing.
+    desk = open_page(viewport=DESKTOP, language="en")
+    sign_in(desk, city["staff"])
+    desk.goto(reverse("voices:message-list"))
+    desk.get_by_role("link", name=SUBJECT).click()
+    expect(desk.get_by_role("heading", name="What the text models suggest")).to_be_visible()
+    expect(desk.get_by_label("Handling unit")).to_have_value(str(city["roads"].pk))
+    desk.set_viewport_size(PHONE)  # the office's pages work on a phone too
+    fits_the_phone(desk)
+    desk.set_viewport_size(DESKTOP)
+    desk.get_by_role("button", name="Accept and route").click()
+    expect(desk.get_by_text("The message was accepted and sent to the handling unit.")).to_be_visible()
+
+    # The citizen looks the number up on the phone and sees it routed.
+    phone.get_by_role("link", name="Track this message").click()
+    expect(phone.get_by_text("Being handled")).to_be_visible()
+    expect(phone.get_by_text("Accepted and routed")).to_be_visible()
+    phone.goto(reverse("voices:track"))
+    phone.get_by_label("Tracking number").fill(number)
+    phone.get_by_role("button", name="Look it up").click()
+    expect(phone.get_by_text("Being handled")).to_be_visible()
+    fits_the_phone(phone)
+    assert phone.csp_violations == []
+    assert desk.csp_violations == []

@@ -1,0 +1,276 @@
+"""/api/voices: citizens' messages: submit, track, list, a message, and staff actions
+(route, not accept, merge, call-back, reveal personal data), and the caller's own data.
+
+Reads are scoped to the caller (voices.selectors): staff see every message, deputies their
+district's, a unit clerk what was assigned to the unit, a citizen their own; a message out
+of scope answers 404. Contact data come masked, or not at all where withheld (SEC-8,
+SEC-15, MSG-7); in full only through POST .../personal-data (staff, logged). Errors are
+`{"code", "message", "details"}`: 403 not allowed, 404 not found, 409 not possible in the
+current state, 422 invalid input (`details` names the fields). Lists take
+`?page=&page_size=` and the filters of the triage page.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from ninja import Status
+from ninja.pagination import paginate
+
+from casework.models import Assignment
+from core.apikit import DatongRouter, ErrorOut, Page, acting_user, auth_for
+from core.errors import NotFound, ValidationFailed
+from core.organisation.models import District, HandlingUnit
+from core.permissions import PUBLIC
+
+from . import selectors, services
+from .models import Channel, Message, MessageCategory
+from .schemas import (
+    CallBackIn,
+    MergeIn,
+    MessageIn,
+    MessageOut,
+    MessageRowOut,
+    NotAcceptIn,
+    OwnMessageOut,
+    PersonalDataOut,
+    RevealIn,
+    RouteIn,
+    SubmittedOut,
+    TrackOut,
+)
+from .views import common
+from .views import permissions_used as codes
+from .views.data import own_data
+
+router = DatongRouter()
+
+ACTION = {200: MessageOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _anyone(request):
+    """Last in the chain: a caller without a valid token or session is a visitor."""
+    return AnonymousUser()
+
+
+# --- building the answers ---------------------------------------------------------------------
+
+
+def _row(m: Message) -> dict:
+    return {
+        "id": m.pk, "tracking_number": m.tracking_number, "subject": m.subject, "status": m.status,
+        "status_label": m.get_status_display(), "regime": m.regime, "channel": m.channel, "nature": m.nature,
+        "category_id": m.category_id, "category_name": m.category.name if m.category_id else "",
+        "district_id": m.district_id, "district_name": m.district.name if m.district_id else "",
+        "is_urgent": m.is_urgent, "is_confidential": m.is_confidential, "received_at": m.received_at,
+        "case_id": m.case_id,
+    }
+
+
+def _detail(user, message: Message) -> dict:
+    from core.permissions import has_perm
+
+    data = _row(message)
+    contact = common.masked_contact(user, message)
+    triage = has_perm(user, codes.TRIAGE, message)
+    duplicates = []
+    if triage and message.status == Message.Status.RECEIVED and not message.case.merged_into_id:
+        duplicates = [
+            {"id": m.pk, "tracking_number": m.tracking_number, "subject": m.subject, "score": float(score)}
+            for m, score in selectors.likely_duplicates(message)
+        ]
+    data.update(
+        body=message.body, location=message.location, is_anonymous=message.is_anonymous,
+        consent_to_publish_name=message.consent_to_publish_name, age_band=message.age_band,
+        notice_version=message.notice_version, accused_unit_id=message.accused_unit_id,
+        not_accepted_reason=message.not_accepted_reason, not_accepted_note=message.not_accepted_note,
+        contact={**contact, "withheld": common.identity_withheld(user, message)},
+        suggestions=[
+            {"key": s["key"], "value": str(s["value"]), "confidence": s["confidence"],
+             "reasons": [r["word"] for r in s["reasons"]]}
+            for s in (common.suggestions_of(message) if triage else [])
+        ],
+        duplicates=duplicates,
+        assignments=[
+            {"id": a.pk, "unit_id": a.unit_id, "unit_name": a.unit.name, "role": a.role, "status": a.status,
+             "due_on": a.due_on}
+            for a in Assignment.objects.filter(case=message.case).select_related("unit").order_by("round", "pk")
+        ],
+        replies=[
+            {"id": r.pk, "unit_name": r.unit.name, "body": r.body, "submitted_at": r.submitted_at}
+            for r in message.case.replies.select_related("unit").order_by("submitted_at")
+        ],
+        callbacks=[
+            {"round": c.round, "outcome": c.outcome, "comment": c.comment, "made_at": c.made_at}
+            for c in message.callbacks.all()
+        ],
+    )
+    return data
+
+
+def _fresh(user, message_id: int) -> dict:
+    return _detail(user, selectors.message_for(user, message_id))
+
+
+def _pick(model, pk, field: str, **scope):
+    """A referenced row, or a 422 naming the field."""
+    if pk is None:
+        return None
+    row = model.objects.filter(pk=pk, **scope).first()
+    if row is None:
+        raise ValidationFailed(details={field: str(ValidationFailed.default_message)})
+    return row
+
+
+class _Rows:
+    """A queryset whose items become dicts as the page takes them."""
+
+    def __init__(self, queryset, convert):
+        self.queryset, self.convert = queryset, convert
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index):
+        items = self.queryset[index]
+        return [self.convert(item) for item in items] if isinstance(index, slice) else self.convert(items)
+
+
+# --- the citizen --------------------------------------------------------------------------------
+
+
+# Open to everyone: a citizen may write without an account (SEC-5); a token or session is
+# read when there is one (the signed-in citizen is the submitter). The service checks
+# voices.submit.
+@router.post("/messages", permission=PUBLIC, auth=[*auth_for(PUBLIC), _anyone],
+             response={201: SubmittedOut, 403: ErrorOut, 422: ErrorOut})
+def submit_message(request, payload: MessageIn):
+    """Send a message (channel api); answers the tracking number."""
+    user = acting_user(request)
+    congress = common.congress()
+    scope = {"congress": congress}
+    data = payload.dict()
+    message = services.receive_message(
+        by=user, congress=congress, channel=Channel.API,
+        regime=data["regime"], nature=data["nature"], subject=data["subject"], body=data["body"],
+        category=_pick(MessageCategory, data["category_id"], "category_id", **scope),
+        district=_pick(District, data["district_id"], "district_id", **scope),
+        location=data["location"], latitude=data["latitude"], longitude=data["longitude"],
+        name=data["name"], phone=data["phone"], is_anonymous=data["is_anonymous"],
+        is_confidential=data["is_confidential"], age_band=data["age_band"],
+        guardian_consent=data["guardian_consent"], consent_to_publish_name=data["consent_to_publish_name"],
+        notice_version=data["notice_version"],
+        accused_unit=_pick(HandlingUnit, data["accused_unit_id"], "accused_unit_id", **scope),
+        submitter=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return Status(201, {"tracking_number": message.tracking_number, "status": message.status,
+                        "received_at": message.received_at})
+
+
+# Open to everyone (auth=None): the tracking number is the key, and the answer carries no
+# personal data (voices.selectors.track).
+@router.get("/track/{tracking_number}", permission=PUBLIC, auth=None, response={200: TrackOut, 404: ErrorOut})
+def track(request, tracking_number: str):
+    """Status, dates and the (scrubbed) reply of a message, by its tracking number."""
+    result = selectors.track(tracking_number)
+    if result is None:
+        raise NotFound(common.not_found_text())
+    return result
+
+
+@router.get("/mine", permission=codes.VIEW, response=list[OwnMessageOut])
+def my_messages(request):
+    """SEC-13: the caller's own messages with everything held about them (their own contact
+    data in full)."""
+    return own_data(acting_user(request))
+
+
+# --- lists and one message ------------------------------------------------------------------------
+
+
+@router.get("/messages", permission=codes.VIEW, response=list[MessageRowOut])
+@paginate(Page)
+def list_messages(
+    request,
+    status: str = "",
+    category: int | None = None,
+    district: int | None = None,
+    regime: str = "",
+    overdue: bool | None = None,
+    q: str = "",
+    order: str = "-received_at",
+):
+    """The messages the caller may see, newest first. `status`: received, accepted,
+    not_accepted; `regime`: hotline, petition, deputy_voice; `order`: -received_at,
+    received_at, subject."""
+    rows = selectors.messages_for(
+        acting_user(request), status=status or None, category=category, district=district,
+        regime=regime or None, overdue=overdue, q=q or None, order=order,
+    ).select_related("category", "district")
+    return _Rows(rows, _row)
+
+
+@router.get("/messages/{message_id}", permission=codes.VIEW, response={200: MessageOut, 404: ErrorOut})
+def get_message(request, message_id: int):
+    """A message as the caller may see it: contact data masked or withheld; for staff the
+    models' suggestions with their reasons (SEC-10) and likely duplicates."""
+    return _fresh(acting_user(request), message_id)
+
+
+# --- staff actions ------------------------------------------------------------------------------
+
+
+@router.post("/messages/{message_id}/route", permission=codes.TRIAGE, response=ACTION)
+def route_message(request, message_id: int, payload: RouteIn):
+    """SEC-10: accept and route as the person decides; MSG-7: never to the accused unit (422)."""
+    user = acting_user(request)
+    message = selectors.message_for(user, message_id)
+    scope = {"congress": message.congress}
+    category = _pick(MessageCategory, payload.category_id, "category_id", **scope)
+    unit = _pick(HandlingUnit, payload.unit_id, "unit_id", **scope)
+    assisting = [_pick(HandlingUnit, pk, "assisting_unit_ids", **scope) for pk in payload.assisting_unit_ids]
+    services.route_message(by=user, message=message, category=category, unit=unit, assisting_units=assisting,
+                           is_urgent=payload.is_urgent, note=payload.note)
+    return _fresh(user, message_id)
+
+
+@router.post("/messages/{message_id}/not-accept", permission=codes.TRIAGE, response=ACTION)
+def not_accept(request, message_id: int, payload: NotAcceptIn):
+    """MSG-5: not accepted, on a configured ground, with directions for the citizen."""
+    user = acting_user(request)
+    message = selectors.message_for(user, message_id)
+    services.not_accept(by=user, message=message, reason=payload.reason, note=payload.note)
+    return _fresh(user, message_id)
+
+
+@router.post("/messages/{message_id}/merge", permission=codes.TRIAGE, response=ACTION)
+def merge_messages(request, message_id: int, payload: MergeIn):
+    """Merge `source_ids` into this message; every sender is still owed the reply."""
+    user = acting_user(request)
+    target = selectors.message_for(user, message_id)
+    sources = []
+    for pk in payload.source_ids:
+        try:
+            sources.append(selectors.message_for(user, pk))
+        except NotFound:
+            raise ValidationFailed(details={"source_ids": str(ValidationFailed.default_message)}) from None
+    services.merge_messages(by=user, target=target, sources=sources, note=payload.note)
+    return _fresh(user, message_id)
+
+
+@router.post("/messages/{message_id}/callbacks", permission=codes.CALLBACK, response=ACTION)
+def record_callback(request, message_id: int, payload: CallBackIn):
+    """MSG-4: the satisfaction call-back; dissatisfied sends the message back to the unit."""
+    user = acting_user(request)
+    message = selectors.message_for(user, message_id)
+    services.record_callback(by=user, message=message, outcome=payload.outcome, comment=payload.comment)
+    return _fresh(user, message_id)
+
+
+@router.post("/messages/{message_id}/personal-data", permission=codes.PERSONAL_DATA,
+             response={200: PersonalDataOut, 403: ErrorOut, 404: ErrorOut})
+def reveal_personal_data(request, message_id: int, payload: RevealIn):
+    """SEC-8: the sender's data in full (a POST: every view is logged with its purpose)."""
+    user = acting_user(request)
+    message = selectors.message_for(user, message_id)
+    data = services.reveal_personal_data(by=user, message=message, purpose=payload.purpose)
+    return {key: data.get(key) or "" for key in ("name", "phone", "id_number")}

@@ -1,0 +1,527 @@
+"""Importing historical 12345 work orders (工单) from a spreadsheet (xlsx), all or nothing.
+
+Each row becomes a `Message` received on the import channel under the 12345 regime, through
+`voices.services.receive_many` (one transaction: a refused row rolls every row back), with
+quiet notifications (an import of last year's orders must not ring anyone's bell) and no
+model suggestions (the rows are history, not triage work).
+
+Checked before anything is written, every problem collected with its Excel row number:
+工单编号 present, at most 64 characters and not twice in the file; 受理时间 a date (and time)
+not in the future; 主题 and 内容 present; 类别, 区县 and 承办单位 known in the congress (by
+name or code); 办结时间 not before 受理时间 nor in the future; 联系电话 looks like a phone
+number. Idempotent by 工单编号 (the message's `external_id`): a row already imported is
+skipped and counted, so the same file imported twice adds nothing the second time.
+
+Uploads: checked (real type, size, header) before they are stored; up to INLINE_MAX_ROWS
+rows are imported while the page waits, larger files by the task `voices.import_tasks`
+with a progress bar (core.jobs.progress): checking moves the first half, writing the
+second. The sheet holds names and phone numbers, so it is deleted once imported (SEC-5),
+and results are kept KEEP_RESULTS_DAYS days.
+
+承办单位, 办结时间 and 办理结果 are checked, and handed to
+`services.record_historical_outcome` in the import's transaction once casework can record a
+reply without a signed letter (`services.outcome_supported()`); until then they are not
+written and the orders open as received (voices.services.history says what is missing).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.documents import CellError, Column, RowErrors, cell_text, read_rows, validate_upload
+from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
+from core.jobs import progress
+from core.organisation import selectors as organisation
+from core.organisation.models import District, HandlingUnit
+from core.permissions import has_perm, require
+
+from .models import Channel, Message, MessageCategory, Regime
+from .permissions import IMPORT
+
+_L = gettext_lazy
+
+#: Files up to this many rows are imported while the page waits; larger ones by the task.
+INLINE_MAX_ROWS = 100
+#: A larger sheet is refused (one transaction holds the whole import): split it.
+MAX_ROWS = 20000
+#: Progress is written once per this many rows.
+STEP = 50
+KEEP_RESULTS_DAYS = 30
+STORAGE_DIR = "voices/imports"
+
+COLUMNS = (
+    Column("external_id", "工单编号", ("工单号", "编号", "work order number", "number"), required=True,
+           help=_L("The work order's number in the 12345 system; a number already imported is skipped.")),
+    Column("received_at", "受理时间", ("来电时间", "登记时间", "received at"), required=True,
+           help=_L("When the call was taken, e.g. 2026-01-20 09:30 (a date alone is read as noon).")),
+    Column("name", "来电人", ("姓名", "诉求人", "caller", "name"),
+           help=_L("The caller's name; empty: anonymous. Stored encrypted.")),
+    Column("phone", "联系电话", ("电话", "手机", "phone"),
+           help=_L("The caller's phone number. Stored encrypted.")),
+    Column("subject", "主题", ("标题", "诉求主题", "subject"), required=True,
+           help=_L("The subject, one line (at most 200 characters).")),
+    Column("body", "内容", ("诉求内容", "来电内容", "content", "body"), required=True,
+           help=_L("What the caller asked or reported.")),
+    Column("category", "类别", ("诉求类别", "分类", "category"),
+           help=_L("The name or code of a configured message category.")),
+    Column("district", "区县", ("所属区县", "区域", "district"),
+           help=_L("The name or code of a district of the city.")),
+    Column("unit", "承办单位", ("办理单位", "handling unit", "unit"),
+           help=_L("The unit that handled it (name or code); checked, kept for a later version.")),
+    Column("closed_at", "办结时间", ("完成时间", "closed at"),
+           help=_L("When it was closed; not before 受理时间. Checked, kept for a later version.")),
+    Column("result", "办理结果", ("处理结果", "答复内容", "result"),
+           help=_L("What was done; checked, kept for a later version.")),
+)
+
+_PHONE = re.compile(r"^\+?[\d\s()-]{5,20}$")
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H时%M分", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",
+)
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did nothing (`problems`, one line per problem)."""
+
+    upload: str
+    state: str = "queued"  # queued, running, done, failed
+    file: str = ""
+    owner: int | None = None
+    rows: int = 0
+    created: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+
+def progress_key(upload_id: str) -> str:
+    return f"voices-import-{upload_id}"
+
+
+def _path(upload_id: str, suffix: str) -> str:
+    if not upload_id.isalnum():
+        raise NotFound()
+    return f"{STORAGE_DIR}/{upload_id}.{suffix}"
+
+
+def _save(name: str, content: bytes) -> None:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(content))
+
+
+def save_result(result: ImportResult) -> None:
+    _save(_path(result.upload, "json"), json.dumps(result.as_dict(), ensure_ascii=False).encode())
+
+
+def load_result(upload_id: str) -> ImportResult | None:
+    name = _path(upload_id, "json")
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name) as handle:
+        data = json.loads(handle.read())
+    return ImportResult(**{k: v for k, v in data.items() if k in ImportResult.__dataclass_fields__})
+
+
+def result_for(user, upload_id: str) -> ImportResult:
+    """The result of an import the user started; NotFound for anyone else's (or none)."""
+    if not has_perm(user, IMPORT) or not upload_id.isalnum():
+        raise NotFound()
+    result = load_result(upload_id)
+    if result is None or result.owner != user.pk:
+        raise NotFound()
+    return result
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def cell_datetime(value: Any) -> datetime.datetime | None:
+    """A cell as an aware date and time in the city's zone (None when empty); a date alone is
+    read as noon, so that it stays on its day in any zone."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        moment = datetime.datetime.combine(value, datetime.time(12, 0))
+    else:
+        text = re.sub(r"\s+", " ", cell_text(value))
+        for fmt in _DATETIME_FORMATS:
+            try:
+                moment = datetime.datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+            if "%H" not in fmt:
+                moment = moment.replace(hour=12)
+            break
+        else:
+            raise CellError(_("«%(value)s» is not a date and time (write it like 2026-01-20 09:30).")
+                            % {"value": text})
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class _Lookup:
+    """The congress's categories, districts and units by name and by code."""
+
+    def __init__(self, congress):
+        self.categories = _by_name_and_code(MessageCategory.objects.filter(congress=congress, is_active=True))
+        self.districts = _by_name_and_code(District.objects.filter(congress=congress))
+        self.units = _by_name_and_code(HandlingUnit.objects.filter(congress=congress))
+
+
+def _by_name_and_code(queryset) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in queryset:
+        for key in (getattr(item, "code", ""), item.name):
+            if key:
+                found.setdefault(str(key).casefold(), item)
+    return found
+
+
+class _Row:
+    def __init__(self, number: int, values: dict[str, Any], errors: RowErrors):
+        self.number, self.values, self.errors = number, values, errors
+        self.ok = True
+
+    def error(self, key: str, reason: str) -> None:
+        header = next((c.header for c in COLUMNS if c.key == key), key)
+        self.errors.add(self.number, header, reason)
+        self.ok = False
+
+    def text(self, key: str, *, max_length: int, required: bool = False) -> str:
+        try:
+            text = cell_text(self.values.get(key), max_length=max_length)
+        except CellError as exc:
+            self.error(key, exc.reason)
+            return ""
+        if required and not text:
+            self.error(key, _("this column must be filled in."))
+        return text
+
+    def moment(self, key: str, *, required: bool = False, now: datetime.datetime) -> datetime.datetime | None:
+        try:
+            moment = cell_datetime(self.values.get(key))
+        except CellError as exc:
+            self.error(key, exc.reason)
+            return None
+        if moment is None and required:
+            self.error(key, _("this column must be filled in."))
+        if moment is not None and moment > now:
+            self.error(key, _("this time is in the future."))
+            return None
+        return moment
+
+    def known(self, key: str, table: dict[str, Any], reason: str):
+        text = self.text(key, max_length=200)
+        if not text:
+            return None
+        item = table.get(text.casefold())
+        if item is None:
+            self.error(key, reason % {"value": text})
+        return item
+
+
+def check_rows(
+    rows: list[tuple[int, dict[str, Any]]], *, congress, on_row: Callable[[], None] | None = None
+) -> list[dict[str, Any]]:
+    """Check every row; return `receive_message` keyword arguments for each (with `_row`), or
+    raise ValidationFailed listing every problem by row number (`row_errors`)."""
+    lookup = _Lookup(congress)
+    now = timezone.now()
+    errors = RowErrors()
+    planned: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, values in rows:
+        row = _Row(number, values, errors)
+        external_id = row.text("external_id", max_length=64, required=True)
+        if external_id in seen:
+            row.error("external_id", _("the same work order number is also in row %(row)s.") % {
+                "row": seen[external_id]})
+        elif external_id:
+            seen[external_id] = number
+        received_at = row.moment("received_at", required=True, now=now)
+        name = row.text("name", max_length=100)
+        phone = row.text("phone", max_length=40)
+        if phone and not _PHONE.match(phone):
+            row.error("phone", _("«%(value)s» is not a phone number.") % {"value": phone})
+        subject = row.text("subject", max_length=200, required=True)
+        body = row.text("body", max_length=20000, required=True)
+        category = row.known("category", lookup.categories, _("«%(value)s» is not a configured category."))
+        district = row.known("district", lookup.districts, _("«%(value)s» is not a district of the city."))
+        unit = row.known("unit", lookup.units, _("«%(value)s» is not a handling unit of the city."))
+        closed_at = row.moment("closed_at", now=now)
+        if closed_at is not None and received_at is not None and closed_at < received_at:
+            row.error("closed_at", _("it is before 受理时间."))
+        result = row.text("result", max_length=20000)
+        if row.ok:
+            planned.append({
+                "_row": number,
+                "regime": Regime.HOTLINE,
+                "external_id": external_id,
+                "received_at": received_at,
+                "name": name,
+                "phone": phone,
+                "is_anonymous": not (name or phone),
+                "subject": subject,
+                "body": body,
+                "category": category,
+                "district": district,
+                "classify": False,
+                # The outcome ("_": not receive_message's): recorded when casework allows it.
+                "_outcome": {"unit": unit, "closed_at": closed_at, "result": result}
+                if unit is not None and closed_at is not None and result else None,
+            })
+        if on_row is not None:
+            on_row()
+    if not rows:
+        errors.add(1, "", _("the sheet has no data rows."))
+    errors.raise_if_any()
+    return planned
+
+
+def already_imported(congress, external_ids: list[str]) -> set[str]:
+    """The work order numbers of this list that an earlier import brought in."""
+    found: set[str] = set()
+    for start in range(0, len(external_ids), 1000):
+        found.update(
+            Message.objects.filter(
+                congress=congress, channel=Channel.IMPORT, external_id__in=external_ids[start : start + 1000]
+            ).values_list("external_id", flat=True)
+        )
+    return found
+
+
+# --- importing ----------------------------------------------------------------------------------
+
+
+def read(file) -> list[tuple[int, dict[str, Any]]]:
+    return list(read_rows(file, COLUMNS, max_rows=MAX_ROWS))
+
+
+def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None) -> tuple[int, int]:
+    """Check then write every row (all or nothing); returns (created, skipped as already
+    imported). Raises NotAllowed, or ValidationFailed with `row_errors` and nothing written."""
+    from . import services
+
+    require(by, IMPORT)
+    congress = organisation.current_congress()
+    if congress is None:
+        raise ValidationFailed(_("The city has not been configured yet: there is no congress to import into."))
+    checked = [0]
+
+    def on_row() -> None:
+        checked[0] += 1
+        if key and checked[0] % STEP == 0:
+            progress.advance(key, STEP)
+
+    planned = check_rows(rows, congress=congress, on_row=on_row)
+    existing = already_imported(congress, [p["external_id"] for p in planned])
+    fresh = [p for p in planned if p["external_id"] not in existing]
+    if key:
+        progress.update(key, done=len(rows), message=_("Importing the rows…"))
+    if fresh:
+        try:
+            with transaction.atomic():
+                messages = services.receive_many(
+                    by=by, congress=congress, channel=Channel.IMPORT, rows=fresh, quiet=True,
+                    progress=_Advance(key) if key else None,
+                )
+                record_outcomes(by=by, planned=fresh, messages=messages)
+        except ValidationFailed as exc:
+            raise _as_row_errors(exc) from exc
+    return len(fresh), len(existing)
+
+
+def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message]) -> int:
+    """Record the rows' historical outcomes (承办单位, 办结时间, 办理结果) through
+    `services.record_historical_outcome`, in the import's transaction; returns how many.
+    Until casework can record a reply without a signed letter (see voices.services.history)
+    nothing is recorded and the orders open as received."""
+    from . import services
+
+    if not services.outcome_supported():
+        return 0
+    errors: dict[str, str] = {}
+    done = 0
+    for row, message in zip(planned, messages, strict=True):
+        outcome = row.get("_outcome")
+        if not outcome:
+            continue
+        try:
+            services.record_historical_outcome(by=by, message=message, **outcome)
+            done += 1
+        except ValidationFailed as exc:
+            errors[f"row {row['_row']}"] = "; ".join(f"{k}: {v}" for k, v in exc.details.items())
+    if errors:
+        raise ValidationFailed(details=errors)
+    return done
+
+
+class _Advance:
+    """What `receive_many(progress=…)` is given: called as `(done, total)` after each row;
+    moves the bar's second half (the first half is the checking)."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.reported = 0
+
+    def __call__(self, done: int, *args, **kwargs) -> None:
+        if done - self.reported >= STEP:
+            progress.advance(self.key, done - self.reported)
+            self.reported = done
+
+
+def _as_row_errors(exc: ValidationFailed) -> ValidationFailed:
+    """The service's refusal (details keyed "row N") as row-numbered problems."""
+    errors = RowErrors()
+    for where, reason in (exc.details or {}).items():
+        match = re.search(r"(\d+)", str(where))
+        errors.add(int(match.group(1)) if match else 0, "", str(reason))
+    if not errors:
+        errors.add(0, "", str(exc.message))
+    return errors.error()
+
+
+def problems_of(exc: DatongError) -> list[str]:
+    row_errors = getattr(exc, "row_errors", None)
+    if row_errors:
+        return row_errors.messages()
+    details = getattr(exc, "details", None) or {}
+    return [str(v) for v in details.values()] or [str(exc.message)]
+
+
+def accept_upload(file, *, by) -> tuple[ImportResult, int]:
+    """Check the upload (permission, type, size, header, row count), store it and record it as
+    queued. Returns the result record and the number of rows. Raises NotAllowed,
+    ValidationFailed (nothing stored)."""
+    require(by, IMPORT)
+    validate_upload(file, allowed=("xlsx",))
+    forget_old_results()
+    rows = read(file)
+    upload_id = uuid.uuid4().hex
+    file.seek(0)
+    _save(_path(upload_id, "xlsx"), file.read())
+    result = ImportResult(upload=upload_id, state="queued", file=str(getattr(file, "name", "") or "")[:200],
+                          owner=by.pk, rows=len(rows))
+    save_result(result)
+    progress.start(progress_key(upload_id), total=2 * len(rows), label=_("Importing work orders"), owner=by,
+                   message=_("Waiting to start…"))
+    return result, len(rows)
+
+
+def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
+    """Import a stored upload (inline or from the task) and store its result; safe to run
+    twice (a finished upload returns its result; rows already imported are skipped).
+    Unexpected errors propagate (the task retries); a refusal is a result."""
+    result = load_result(upload_id)
+    if result is None:
+        raise NotFound()
+    if result.finished:
+        return result
+    key = progress_key(upload_id)
+    language = getattr(by, "language", None) or translation.get_language()
+    with translation.override(language):
+        if progress.get(key) is None:
+            progress.start(key, total=2 * result.rows, label=_("Importing work orders"), owner=by)
+        try:
+            name = _path(upload_id, "xlsx")
+            if not default_storage.exists(name):
+                raise ValidationFailed(_("The uploaded file is no longer there; upload it again."))
+            with default_storage.open(name) as handle:
+                rows = read(handle)
+            created, skipped = import_rows(rows, by=by, key=key)
+        except (ValidationFailed, NotAllowed) as exc:
+            result.state = "failed"
+            result.problems = problems_of(exc)
+            result.message = str(exc.message)
+            save_result(result)
+            progress.fail(key, message=result.message)
+            _forget_file(upload_id)
+            return result
+        except Exception:
+            progress.update(key, message=_("A problem occurred; the import will be tried again."))
+            raise
+        result.state, result.created, result.skipped = "done", created, skipped
+        result.message = _("%(created)s work orders imported; %(skipped)s were already there.") % {
+            "created": created, "skipped": skipped}
+        save_result(result)
+        progress.finish(key, message=result.message, result_url=result_url)
+        _forget_file(upload_id)
+        return result
+
+
+def abandon(upload_id: str, *, message: str) -> None:
+    """Record an upload that can never be imported (its owner is gone) as failed."""
+    result = load_result(upload_id)
+    if result is None or result.finished:
+        return
+    result.state, result.message, result.problems = "failed", message, [message]
+    save_result(result)
+    progress.fail(progress_key(upload_id), message=message)
+    _forget_file(upload_id)
+
+
+def forget_old_results(*, days: int = KEEP_RESULTS_DAYS) -> int:
+    """Delete stored uploads and results older than `days` (SEC-5); returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    try:
+        names = default_storage.listdir(STORAGE_DIR)[1]
+    except (FileNotFoundError, NotImplementedError):
+        return 0
+    removed = 0
+    for name in names:
+        path = f"{STORAGE_DIR}/{name}"
+        try:
+            old = default_storage.get_modified_time(path) < cutoff
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        if old:
+            default_storage.delete(path)
+            removed += 1
+    return removed
+
+
+def _forget_file(upload_id: str) -> None:
+    """The sheet holds callers' names and phone numbers: kept only until imported (SEC-5)."""
+    name = _path(upload_id, "xlsx")
+    if default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def template_xlsx() -> bytes:
+    """An empty sheet with the header row, and a notes sheet explaining each column."""
+    from core.documents import write_xlsx
+
+    notes = [[c.header, _("yes") if c.required else "", str(c.help)] for c in COLUMNS]
+    return write_xlsx(
+        [c.header for c in COLUMNS], [], title=_("Work orders"),
+        extra_sheets=[(_("Notes"), [_("Column"), _("Required"), _("What to write")], notes)],
+    )

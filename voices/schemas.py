@@ -1,0 +1,219 @@
+"""Input and output schemas of /api/voices (MessageIn / MessageOut, ...)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+class MessageIn(Schema):
+    """A citizen's message. SEC-4: the client shows the privacy notice and sends the version
+    it showed; SEC-7: under-14s need `guardian_consent` unless anonymous with no contact data;
+    SEC-6: `consent_to_publish_name` is the separate consent; SEC-15: `is_confidential`."""
+
+    regime: str = Field("hotline", description="hotline (12345) or petition (信访 to the congress)")
+    nature: str = Field("help", description="consultation, help, suggestion, complaint or report")
+    subject: str = Field(..., max_length=200)
+    body: str
+    category_id: int | None = None
+    district_id: int | None = None
+    location: str = Field("", max_length=300)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    name: str = Field("", max_length=100)
+    phone: str = Field("", max_length=30)
+    is_anonymous: bool = False
+    is_confidential: bool = False
+    age_band: str = Field("", description="under_14, 14_17, adult or empty")
+    guardian_consent: bool = False
+    consent_to_publish_name: bool = False
+    notice_version: str = Field(..., max_length=20, description="the privacy notice version the sender was shown")
+    #: MSG-7: a report names the unit it accuses (never routed there).
+    accused_unit_id: int | None = None
+
+
+class RouteIn(Schema):
+    """SEC-10: the person's decision (the models only suggested)."""
+
+    category_id: int
+    unit_id: int
+    assisting_unit_ids: list[int] = []
+    is_urgent: bool | None = None
+    note: str = Field("", max_length=500)
+
+
+class NotAcceptIn(Schema):
+    #: MSG-5: one of the congress's `msg_nonacceptance_grounds`.
+    reason: str
+    note: str = Field(..., max_length=2000, description="reasons and directions to the right channel")
+
+
+class MergeIn(Schema):
+    source_ids: list[int] = Field(..., min_length=1)
+    note: str = Field("", max_length=500)
+
+
+class CallBackIn(Schema):
+    #: MSG-4: satisfied, basically_satisfied, dissatisfied or unreachable.
+    outcome: str
+    comment: str = Field("", max_length=2000)
+
+
+class RevealIn(Schema):
+    purpose: str = Field("", max_length=100)
+
+
+# --- outputs ------------------------------------------------------------------------------------
+
+
+class SubmittedOut(Schema):
+    """What the sender gets back: the tracking number to look the message up with."""
+
+    tracking_number: str
+    status: str
+    received_at: datetime.datetime
+
+
+class TrackedReplyOut(Schema):
+    replied_at: datetime.datetime
+    #: Scrubbed of personal data (SEC-6).
+    text: str
+
+
+class TrackOut(Schema):
+    """The public look-up: state, dates and the replies; never personal data."""
+
+    tracking_number: str
+    display_number: str
+    state: str = Field(..., description="received, not_accepted, handling, replied or closed")
+    state_label: str
+    regime: str
+    category: str
+    received_at: datetime.datetime
+    accepted_at: datetime.datetime | None = None
+    replied_at: datetime.datetime | None = None
+    closed_at: datetime.datetime | None = None
+    not_accepted_note: str = ""
+    replies: list[TrackedReplyOut] = []
+
+
+class MessageRowOut(Schema):
+    id: int
+    tracking_number: str
+    subject: str
+    status: str
+    status_label: str
+    regime: str
+    channel: str
+    nature: str
+    category_id: int | None
+    category_name: str
+    district_id: int | None
+    district_name: str
+    is_urgent: bool
+    is_confidential: bool
+    received_at: datetime.datetime
+    case_id: int
+
+
+class ContactOut(Schema):
+    """SEC-8: as this caller may see it: masked (张**, 138****1234) or "" when hidden."""
+
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    withheld: bool = False
+
+
+class SuggestionOut(Schema):
+    """SEC-10: a model's suggestion and the words that weighed most."""
+
+    key: str
+    value: str
+    confidence: float | None = None
+    reasons: list[str] = []
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    role: str
+    status: str
+    due_on: datetime.date | None
+
+
+class ReplyOut(Schema):
+    id: int
+    unit_name: str
+    body: str
+    submitted_at: datetime.datetime
+
+
+class CallBackOut(Schema):
+    round: int
+    outcome: str
+    comment: str
+    made_at: datetime.datetime
+
+
+class DuplicateOut(Schema):
+    id: int
+    tracking_number: str
+    subject: str
+    score: float
+
+
+class MessageOut(MessageRowOut):
+    body: str
+    location: str
+    is_anonymous: bool
+    consent_to_publish_name: bool
+    age_band: str
+    notice_version: str
+    accused_unit_id: int | None
+    not_accepted_reason: str
+    not_accepted_note: str
+    contact: ContactOut
+    suggestions: list[SuggestionOut] = []
+    duplicates: list[DuplicateOut] = []
+    assignments: list[AssignmentOut] = []
+    replies: list[ReplyOut] = []
+    callbacks: list[CallBackOut] = []
+
+
+class PersonalDataOut(Schema):
+    """SEC-8: in full; the view is logged."""
+
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+
+
+class OwnMessageOut(Schema):
+    """SEC-13: one of the caller's own messages, with all that is held about them."""
+
+    tracking_number: str
+    received_at: datetime.datetime
+    channel: str
+    regime: str
+    nature: str
+    subject: str
+    body: str
+    category: str
+    district: str
+    location: str
+    status: str
+    name: str
+    phone: str
+    id_number: str
+    is_anonymous: bool
+    is_confidential: bool
+    consent_to_publish_name: bool
+    age_band: str
+    guardian_consent: bool
+    notice_version: str

@@ -1,0 +1,331 @@
+"""Reads of citizens' messages, scoped to the user asking (SEC-8: least privilege).
+
+- staff: every message of the congress (one congress per installation);
+- a unit clerk: messages whose case is assigned to their unit (casework scope), never a
+  report accusing their unit (MSG-7);
+- a deputy: their district's messages and those they gathered;
+- a citizen: their own;
+- anyone else: nothing. `track()` is the public look-up by tracking number (no personal data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from casework import rules as case_rules
+from casework import selectors as case_selectors
+from core.accounts.roles import Role
+from core.errors import NotFound
+from core.organisation.selectors import current_congress
+from core.permissions import has_perm, role_of
+from core.workcalendar.rules import LEGAL_ZONE
+
+from . import crypto, duplicates, permissions, rules
+from .casekind import NAME as KIND
+from .models import Message, MessageDailyCount
+
+ORDERS = {
+    "-received_at": ("-received_at", "-pk"),
+    "received_at": ("received_at", "pk"),
+    "tracking_number": ("tracking_number",),
+    "-tracking_number": ("-tracking_number",),
+    "subject": ("subject", "pk"),
+}
+
+
+def _scoped(user) -> QuerySet:
+    """The messages of the installation's congress that `user` may see (every role reads
+    within the current congress: the lists' index leads with it)."""
+    role = role_of(user)
+    queryset = Message.objects.all()
+    congress = current_congress()
+    if congress is None:
+        return queryset.none()
+    queryset = queryset.filter(congress_id=congress.pk)
+    if role == Role.STAFF:
+        return queryset
+    if role == Role.UNIT_CLERK and user.handling_unit_id:
+        cases = case_selectors.scope_cases(user).filter(kind=KIND).values("pk")
+        return queryset.filter(Q(case__in=cases) | Q(case__merged_into__in=cases)).exclude(
+            accused_unit_id=user.handling_unit_id)
+    if role == Role.DEPUTY:
+        deputy = permissions.deputy_of(user)
+        if deputy is None:
+            return queryset.none()
+        mine = Q(gathered_by_deputy=deputy)
+        if deputy.district_id:
+            mine |= Q(district_id=deputy.district_id)
+        return queryset.filter(mine)
+    if role == Role.CITIZEN:
+        return queryset.filter(submitter=user)
+    return queryset.none()
+
+
+def _start(day) -> datetime:
+    if isinstance(day, datetime):
+        return day
+    return datetime.combine(day, time.min, tzinfo=LEGAL_ZONE)
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def messages_for(user, *, status=None, category=None, district=None, regime=None, q=None, since=None, until=None,
+                 overdue=None, order="-received_at") -> QuerySet:
+    """The messages `user` may see, with filters, in the current congress.
+
+    `status`: a message status (received, accepted, not_accepted) or a case status
+    (assigned, replied, rehandling, closed, merged); `since`/`until`: dates (Asia/Shanghai,
+    `until` inclusive) or datetimes; `overdue`: an owed reply past its due date (TIME-6); `q`:
+    words in the subject or text, or a tracking number.
+
+    Ordered newest first by default (`-received_at, -id`, read off the index
+    voices_msg_newest). The message's category and district come along; its case is joined
+    only by a case-status filter (what the list shows is on the message). For a page, take
+    `message_page()` (no COUNT over millions); for a count, `count_messages()`.
+    """
+    if not has_perm(user, permissions.VIEW):
+        return Message.objects.none()
+    queryset = _scoped(user).select_related("category", "district")
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        mine = [s for s in statuses if s in Message.Status.values]
+        cases = [s for s in statuses if s in case_rules.STATES and s not in mine]
+        if cases:
+            queryset = queryset.filter(Q(status__in=mine) | Q(case__status__in=cases))
+        else:
+            queryset = queryset.filter(status__in=mine)
+    if category:
+        queryset = queryset.filter(category=_pk(category))
+    if district:
+        queryset = queryset.filter(district=_pk(district))
+    if regime:
+        queryset = queryset.filter(regime=regime)
+    if since:
+        queryset = queryset.filter(received_at__gte=_start(since))
+    if until:
+        if isinstance(until, date) and not isinstance(until, datetime):
+            queryset = queryset.filter(received_at__lt=_start(until + timedelta(days=1)))
+        else:
+            queryset = queryset.filter(received_at__lte=until)
+    if overdue is not None:
+        late = case_selectors.cases_for(user, kind=KIND, overdue=True).order_by().values("pk")
+        queryset = queryset.filter(case__in=late) if overdue else queryset.exclude(case__in=late)
+    q = (q or "").strip()
+    if q:
+        number = rules.normalise_tracking_number(q)
+        if number:
+            queryset = queryset.filter(tracking_number=number)
+        else:
+            queryset = queryset.filter(Q(subject__icontains=q) | Q(body__icontains=q))
+    return queryset.order_by(*ORDERS.get(order, ORDERS["-received_at"]))
+
+
+# --- pages and counts without COUNT(*) over millions -------------------------------------------
+
+#: A count above this is shown as "more than …" unless the daily counts answer it exactly.
+COUNT_CAP = 1000
+#: The orders a page can continue from its last row (keyset); others go by offset.
+KEYSET_ORDERS = ("-received_at", "received_at")
+
+
+@dataclass
+class MessagePage:
+    """One page of a list: its rows, whether more follow, and where the next page starts
+    (`cursor` for `message_page(after=…)`; None on the last page)."""
+
+    rows: list[Message]
+    has_next: bool
+    cursor: str | None
+    has_previous: bool
+
+
+def _cursor_of(message: Message) -> str:
+    return f"{message.received_at.isoformat()}~{message.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        moment, pk = cursor.rsplit("~", 1)
+        return datetime.fromisoformat(moment), int(pk)
+    except (ValueError, AttributeError):
+        return None
+
+
+def message_page(user, *, after: str | None = None, offset: int = 0, limit: int = 50, order="-received_at",
+                 **filters) -> MessagePage:
+    """A page of `messages_for(user, order=order, **filters)`: `limit` rows after the cursor
+    `after` (the previous page's `cursor`; newest-first and oldest-first lists) or, for the
+    other orders, after `offset` rows. Reads limit + 1 rows to know whether a next page
+    exists: no COUNT(*). A malformed cursor starts from the top."""
+    limit = max(1, min(int(limit), 500))
+    queryset = messages_for(user, order=order, **filters)
+    order = order if order in ORDERS else "-received_at"
+    position = _parse_cursor(after) if after else None
+    if order in KEYSET_ORDERS and position is not None:
+        moment, pk = position
+        if order == "-received_at":
+            # received_at <= t bounds the index range; the OR only sorts out the ties.
+            queryset = queryset.filter(received_at__lte=moment).filter(Q(received_at__lt=moment) | Q(pk__lt=pk))
+        else:
+            queryset = queryset.filter(received_at__gte=moment).filter(Q(received_at__gt=moment) | Q(pk__gt=pk))
+        start = 0
+    else:
+        start = 0 if order in KEYSET_ORDERS else max(0, int(offset))
+    rows = list(queryset[start:start + limit + 1])
+    has_next = len(rows) > limit
+    rows = rows[:limit]
+    cursor = None
+    if has_next:
+        cursor = _cursor_of(rows[-1]) if order in KEYSET_ORDERS else str(start + limit)
+    return MessagePage(rows=rows, has_next=has_next, cursor=cursor, has_previous=bool(position) or start > 0)
+
+
+@dataclass(frozen=True)
+class MessageCount:
+    """How many messages a list holds: exact, or at least `value` (`exact` False: "more than")."""
+
+    value: int
+    exact: bool
+
+
+def _is_day(value) -> bool:
+    return value is None or (isinstance(value, date) and not isinstance(value, datetime))
+
+
+def _from_daily_counts(user, *, category=None, district=None, since=None, until=None, **rest) -> MessageCount | None:
+    """The count from the daily counts, when the filters are ones they hold (staff; category,
+    district, whole days); None otherwise."""
+    if role_of(user) != Role.STAFF or any(v not in (None, "") for v in rest.values()):
+        return None
+    if not (_is_day(since) and _is_day(until)):
+        return None
+    congress = current_congress()
+    if congress is None:
+        return MessageCount(0, True)
+    buckets = MessageDailyCount.objects.filter(congress_id=congress.pk)
+    if category:
+        buckets = buckets.filter(category_id=_pk(category))
+    if district:
+        buckets = buckets.filter(district_id=_pk(district))
+    if since:
+        buckets = buckets.filter(day__gte=since)
+    if until:
+        buckets = buckets.filter(day__lte=until)
+    return MessageCount(buckets.aggregate(n=Sum("count"))["n"] or 0, True)
+
+
+def count_messages(user, *, cap: int = COUNT_CAP, **filters) -> MessageCount:
+    """How many messages `messages_for(user, **filters)` holds, without counting millions:
+    exact from the daily counts for staff filtering by category, district and whole days;
+    otherwise counted up to `cap` (beyond it: at least `cap`, `exact` False)."""
+    filters.pop("order", None)
+    if has_perm(user, permissions.VIEW):
+        rolled = _from_daily_counts(user, **filters)
+        if rolled is not None:
+            return rolled
+    n = messages_for(user, **filters).order_by()[: cap + 1].count()
+    return MessageCount(min(n, cap), n <= cap)
+
+
+def message_for(user, pk) -> Message:
+    """One message `user` may see; NotFound otherwise (never says whether it exists)."""
+    found = _scoped(user).select_related("category", "district", "case", "accused_unit").filter(pk=pk).first()
+    if found is None or not has_perm(user, permissions.VIEW, found):
+        raise NotFound()
+    return found
+
+
+def personal_data_for(user, message: Message) -> dict[str, str]:
+    """SEC-8: the citizen's data as `user` may see it in a page (masked or hidden; never in
+    full: the full values come only from services.reveal_personal_data, which logs it)."""
+    viewer = rules.Viewer(role=role_of(user), unit_id=getattr(user, "handling_unit_id", None),
+                          is_submitter=getattr(user, "pk", None) == message.submitter_id and role_of(user) is not None)
+    levels = rules.mask_for(viewer, nature=message.nature, is_anonymous=message.is_anonymous,
+                            is_confidential=message.is_confidential, accused_unit_id=message.accused_unit_id)
+    out = {}
+    for field in rules.PERSONAL_FIELDS:
+        level = levels[field]
+        value = "" if level == rules.HIDDEN else crypto.decrypt(getattr(message, f"{field}_encrypted"))
+        out[field] = rules.apply_mask(field, value, level)
+    return out
+
+
+# --- the public tracking look-up ---------------------------------------------------------------
+
+PUBLIC_STATES = {
+    "received": _("Received"),
+    "not_accepted": _("Not accepted"),
+    "handling": _("Being handled"),
+    "replied": _("Replied"),
+    "closed": _("Closed"),
+}
+
+
+def _scrub(text: str) -> str:
+    try:
+        from .scrub import scrub
+    except ImportError:
+        return ""  # no scrubber yet: show no free text rather than personal data (SEC-6)
+    return scrub(text).text
+
+
+def _public_state(message: Message, case) -> str:
+    if message.status == Message.Status.NOT_ACCEPTED:
+        return "not_accepted"
+    if case.status == case_rules.CLOSED:
+        return "closed"
+    if case.status == case_rules.REPLIED:
+        return "replied"
+    if case.status in (case_rules.ASSIGNED, case_rules.REHANDLING):
+        return "handling"
+    return "received"
+
+
+def track(tracking_number) -> dict | None:
+    """What anyone holding the tracking number may see: the state, the dates and the replies'
+    text scrubbed of personal data (SEC-6). No name, phone, ID, text of the message or unit
+    contact. None when the number is malformed or unknown."""
+    number = rules.normalise_tracking_number(tracking_number)
+    if number is None:
+        return None
+    message = Message.objects.select_related("case__merged_into", "category").filter(tracking_number=number).first()
+    if message is None:
+        return None
+    case = message.case.merged_into or message.case
+    state = _public_state(message, case)
+    replies = [
+        {"replied_at": r.submitted_at, "text": _scrub(r.body)}
+        for r in case.replies.filter(role__in=case_rules.REPLYING_ROLES).order_by("submitted_at", "pk")
+    ] if state in ("replied", "closed", "handling") else []
+    return {
+        "tracking_number": number,
+        "display_number": rules.display_tracking_number(number),
+        "state": state,
+        "state_label": str(PUBLIC_STATES[state]),
+        "regime": message.regime,
+        "category": message.category.name if message.category_id else "",
+        "received_at": message.received_at,
+        "accepted_at": case.assigned_at,
+        "replied_at": case.replied_at,
+        "closed_at": case.closed_at,
+        "not_accepted_note": _scrub(message.not_accepted_note) if state == "not_accepted" else "",
+        "replies": replies,
+    }
+
+
+def likely_duplicates(message: Message, limit: int = 5) -> list[tuple[Message, float]]:
+    """Open messages that look like copies of `message`, best first, with their scores (a
+    suggestion for staff: merging is their decision)."""
+    hits = duplicates.similar(message, limit=limit)
+    found = {
+        m.pk: m for m in Message.objects.filter(pk__in=[pk for pk, _s in hits], congress_id=message.congress_id,
+                                                case__status__in=list(case_rules.OPEN_STATES))
+        .exclude(status=Message.Status.NOT_ACCEPTED)
+    }
+    return [(found[pk], score) for pk, score in hits if pk in found][:limit]

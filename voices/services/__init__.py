@@ -1,0 +1,23 @@
+"""Every change to a citizen's message (CONTRACT.md "Services"): keyword-only, `by` acts.
+
+Each function: lock → permission → state → rule checks → write → audit → notify, in one
+transaction. The handling after routing is casework's (kind "message", voices.casekind).
+"""
+
+from .handling import merge_messages, not_accept, record_callback, reveal_personal_data, route_message
+from .history import outcome_supported, record_historical_outcome
+from .intake import receive_many, receive_message
+from .training import train_models
+
+__all__ = [
+    "merge_messages",
+    "not_accept",
+    "outcome_supported",
+    "receive_many",
+    "receive_message",
+    "record_callback",
+    "record_historical_outcome",
+    "reveal_personal_data",
+    "route_message",
+    "train_models",
+]

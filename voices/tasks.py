@@ -1,0 +1,51 @@
+"""Background work of citizens' messages: training the text models (SEC-10: they only suggest).
+
+Thin: the task re-loads the congress and the user by id and calls the training service.
+Retrying is safe: a retry trains and activates a newer version, never half a model (each
+purpose is written in one transaction).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.jobs import GiveUp, retrying_task
+
+
+@retrying_task
+def train_voices_models(*, congress_id: int, user_id: int | None = None, purposes: list[str] | None = None,
+                        progress_key: str = "") -> list[int]:
+    """Train the category and unit models of a congress; returns the new TextModel ids."""
+    from core.accounts.models import User
+    from core.errors import NotAllowed
+    from core.jobs import progress
+    from core.organisation.models import Congress
+    from core.permissions import has_perm
+
+    from . import permissions
+    from .services.training import PURPOSES, train
+
+    congress = Congress.objects.filter(pk=congress_id).first()
+    if congress is None:
+        raise GiveUp(f"congress {congress_id} is gone")
+    by = None
+    if user_id is not None:
+        by = User.objects.filter(pk=user_id, is_active=True).first()
+        if by is None or not has_perm(by, permissions.TRAIN):
+            raise GiveUp(str(NotAllowed.default_message))
+    wanted = tuple(purposes or PURPOSES)
+    if progress_key:
+        progress.start(progress_key, total=len(wanted), label=_("Training the message models"), owner=by)
+    try:
+        made = train(by=by, congress=congress, purposes=wanted)
+    except Exception as exc:
+        if progress_key:
+            progress.fail(progress_key, message=str(exc))
+        raise
+    if progress_key:
+        progress.finish(
+            progress_key,
+            message=ngettext("%(count)s model trained", "%(count)s models trained", len(made)) % {"count": len(made)},
+        )
+    return [m.pk for m in made]

@@ -1,0 +1,256 @@
+"""/api/voices: submit, track, list, a message, route, not accept, merge, call-back, reveal,
+and the caller's own data; each for the roles that may use it and refused to every other,
+errors in the house format ({"code", "message", "details"})."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from casework.models import Assignment
+from casework.services import submit_reply
+from core.accounts.roles import Role
+from voices.forms import NOTICE_VERSION
+from voices.models import Message, PersonalDataView
+
+from . import test_pages as pages
+from .test_pages import BODY, LETTER, MASKED_PHONE, NAME, PHONE, SUBJECT, route
+
+# The pages' fixtures: the same city, people and messages.
+city, people, as_, make_message = pages.city, pages.people, pages.as_, pages.make_message
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/voices"
+OTHERS = [Role.CITIZEN, Role.DEPUTY, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR]
+
+
+def payload(**kwargs) -> dict:
+    data = {"subject": SUBJECT, "body": BODY, "name": NAME, "phone": PHONE, "age_band": "adult",
+            "notice_version": NOTICE_VERSION}
+    data.update(kwargs)
+    return data
+
+
+def post(client: Client, path: str, data: dict | None = None):
+    return client.post(API + path, data or {}, content_type="application/json")
+
+
+# --- submit and track ------------------------------------------------------------------------------
+
+
+def test_anyone_submits_a_message_and_gets_its_tracking_number(city, as_):
+    response = post(as_(None), "/messages", payload(district_id=city["district"].pk))
+    assert response.status_code == 201, response.json()
+    message = Message.objects.get()
+    assert response.json()["tracking_number"] == message.tracking_number
+    assert (message.channel, message.notice_version, message.district) == ("api", NOTICE_VERSION, city["district"])
+
+
+def test_a_signed_in_citizen_submitting_is_the_submitter(city, people, as_):
+    post(as_(Role.CITIZEN), "/messages", payload())
+    assert Message.objects.get().submitter == people[Role.CITIZEN]
+
+
+def test_invalid_input_is_a_422_naming_the_field(city, as_):
+    response = post(as_(None), "/messages", payload(subject=""))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert "subject" in body["details"]
+    assert not Message.objects.exists()
+
+
+def test_an_under_14_without_a_guardians_consent_is_refused(city, as_):
+    """SEC-7."""
+    response = post(as_(None), "/messages", payload(age_band="under_14"))
+    assert response.status_code == 422
+    assert "guardian" in " ".join(response.json()["details"].values())
+    assert not Message.objects.exists()
+
+
+def test_a_category_of_another_congress_is_refused(city, as_):
+    response = post(as_(None), "/messages", payload(category_id=999_999))
+    assert response.status_code == 422
+    assert "category_id" in response.json()["details"]
+
+
+def test_tracking_answers_the_state_and_no_personal_data(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    response = as_(None).get(f"{API}/track/{message.tracking_number}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["state"] == "handling"
+    assert body["accepted_at"] is not None
+    flat = str(body)
+    for personal in (NAME, PHONE, MASKED_PHONE, BODY):
+        assert personal not in flat
+
+
+def test_an_unknown_tracking_number_is_a_404(city, as_):
+    response = as_(None).get(f"{API}/track/M000000-000000-0")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+# --- lists and one message -------------------------------------------------------------------------
+
+
+def test_staff_list_and_filter_the_messages(make_message, people, city, as_):
+    routed = make_message()
+    route(routed, people, city)
+    waiting = make_message()
+    response = as_(Role.STAFF).get(f"{API}/messages", {"status": "received"})
+    assert response.status_code == 200
+    body = response.json()
+    assert [row["id"] for row in body["items"]] == [waiting.pk]
+    assert body["count"] == 1
+
+
+def test_a_citizen_lists_only_their_own(make_message, people, as_):
+    mine = make_message(submitter=people[Role.CITIZEN])
+    make_message(submitter=people["other_citizen"])
+    body = as_(Role.CITIZEN).get(f"{API}/messages").json()
+    assert [row["id"] for row in body["items"]] == [mine.pk]
+
+
+def test_anonymous_callers_cannot_list(city, as_):
+    assert as_(None).get(f"{API}/messages").status_code == 401
+
+
+def test_a_message_shows_the_contact_masked_for_staff(make_message, as_):
+    message = make_message()
+    body = as_(Role.STAFF).get(f"{API}/messages/{message.pk}").json()
+    assert body["contact"]["phone"] == MASKED_PHONE
+    assert PHONE not in str(body)
+
+
+def test_a_confidential_message_withholds_the_identity_from_the_unit(make_message, people, city, as_):
+    """SEC-15."""
+    message = make_message(is_confidential=True)
+    route(message, people, city)
+    body = as_(Role.UNIT_CLERK).get(f"{API}/messages/{message.pk}").json()
+    assert body["contact"] == {"name": "", "phone": "", "id_number": "", "withheld": True}
+
+
+def test_a_message_out_of_scope_is_a_404(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    assert as_("other_clerk").get(f"{API}/messages/{message.pk}").status_code == 404
+    assert as_(Role.CITIZEN).get(f"{API}/messages/{message.pk}").status_code == 404
+
+
+def test_my_messages_hold_my_data_in_full(make_message, people, as_):
+    """SEC-13."""
+    make_message(submitter=people[Role.CITIZEN])
+    make_message(submitter=people["other_citizen"], phone="13999999999")
+    body = as_(Role.CITIZEN).get(f"{API}/mine").json()
+    assert [m["phone"] for m in body] == [PHONE]
+
+
+# --- staff actions ---------------------------------------------------------------------------------
+
+
+def test_staff_route_a_message(make_message, city, as_):
+    message = make_message()
+    response = post(as_(Role.STAFF), f"/messages/{message.pk}/route",
+                    {"category_id": city["lights"].pk, "unit_id": city["roads"].pk})
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "accepted"
+    assert [a["unit_id"] for a in response.json()["assignments"]] == [city["roads"].pk]
+
+
+def test_routing_a_report_to_the_unit_it_accuses_is_refused(make_message, city, as_):
+    """MSG-7."""
+    message = make_message(nature="report", accused_unit=city["roads"])
+    response = post(as_(Role.STAFF), f"/messages/{message.pk}/route",
+                    {"category_id": city["lights"].pk, "unit_id": city["roads"].pk})
+    assert response.status_code == 422
+    assert "MSG-7" in response.json()["details"]["unit"]
+
+
+def test_routing_twice_is_a_409(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    response = post(as_(Role.STAFF), f"/messages/{message.pk}/route",
+                    {"category_id": city["lights"].pk, "unit_id": city["roads"].pk})
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+
+
+def test_staff_do_not_accept_a_message(make_message, as_):
+    """MSG-5."""
+    message = make_message()
+    response = post(as_(Role.STAFF), f"/messages/{message.pk}/not-accept",
+                    {"reason": "lawfully_concluded", "note": "已依法处理完毕。"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "not_accepted"
+
+
+def test_staff_merge_messages(make_message, as_):
+    target, source = make_message(), make_message(phone="13900001111")
+    response = post(as_(Role.STAFF), f"/messages/{target.pk}/merge", {"source_ids": [source.pk]})
+    assert response.status_code == 200, response.json()
+    source.refresh_from_db()
+    assert source.case.merged_into_id == target.case_id
+
+
+def test_staff_record_a_call_back(make_message, people, city, as_):
+    """MSG-4."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    message = make_message()
+    route(message, people, city)
+    submit_reply(by=people[Role.UNIT_CLERK], assignment=Assignment.objects.get(case=message.case),
+                 body="已修复。", reply_class="A", signed_by="王局长",
+                 letter=SimpleUploadedFile("reply.pdf", LETTER, content_type="application/pdf"))
+    response = post(as_(Role.STAFF), f"/messages/{message.pk}/callbacks", {"outcome": "satisfied"})
+    assert response.status_code == 200, response.json()
+    assert [c["outcome"] for c in response.json()["callbacks"]] == ["satisfied"]
+
+
+def test_staff_reveal_personal_data_and_the_view_is_logged(make_message, people, as_):
+    """SEC-8."""
+    message = make_message()
+    response = post(as_(Role.STAFF), f"/messages/{message.pk}/personal-data", {"purpose": "回访"})
+    assert response.json() == {"name": NAME, "phone": PHONE, "id_number": ""}
+    view = PersonalDataView.objects.get()
+    assert (view.message, view.viewer, view.purpose) == (message, people[Role.STAFF], "回访")
+
+
+@pytest.mark.parametrize("who", OTHERS)
+@pytest.mark.parametrize("action", ["route", "not-accept", "merge", "callbacks", "personal-data"])
+def test_only_staff_act_on_messages(make_message, people, city, as_, who, action):
+    message = make_message(submitter=people[Role.CITIZEN])
+    route(message, people, city)
+    response = post(as_(who), f"/messages/{message.pk}/{action}", {})
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_allowed"
+    assert not PersonalDataView.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["route", "not-accept", "merge", "callbacks", "personal-data"])
+def test_anonymous_callers_cannot_act(make_message, as_, action):
+    message = make_message()
+    assert post(as_(None), f"/messages/{message.pk}/{action}", {}).status_code == 401
+
+
+def test_every_operation_is_in_the_openapi_schema_with_its_permission():
+    from config.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    ours = {(method, path): op.get("x-permission") for path, methods in paths.items() if path.startswith(API)
+            for method, op in methods.items()}
+    assert ours == {
+        ("post", f"{API}/messages"): "public",
+        ("get", f"{API}/messages"): "voices.view",
+        ("get", f"{API}/track/{{tracking_number}}"): "public",
+        ("get", f"{API}/mine"): "voices.view",
+        ("get", f"{API}/messages/{{message_id}}"): "voices.view",
+        ("post", f"{API}/messages/{{message_id}}/route"): "voices.triage",
+        ("post", f"{API}/messages/{{message_id}}/not-accept"): "voices.triage",
+        ("post", f"{API}/messages/{{message_id}}/merge"): "voices.triage",
+        ("post", f"{API}/messages/{{message_id}}/callbacks"): "voices.callback",
+        ("post", f"{API}/messages/{{message_id}}/personal-data"): "voices.personal_data",
+    }

@@ -1,0 +1,527 @@
+"""The message pages (issue 5 items 1, 3, 4, 6, 7): the citizen's form and tracking, "my
+messages", the phone entry, the triage list and a message's page with its actions, and the
+handling unit's pages; each for the roles that may use it and refused to every other."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from casework.models import Assignment
+from core.accounts.roles import Role
+from voices import services
+from voices.forms import NOTICE_VERSION
+from voices.models import Message, MessageCategory, PersonalDataView
+from voices.rules import display_tracking_number
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13812345678"
+MASKED_PHONE = "138****5678"
+NAME = "王小明"
+SUBJECT = "测试路路灯坏了"
+BODY = "测试路三号门前的路灯坏了一个月，晚上很黑，请尽快修理。"
+LETTER = b"%PDF-1.4\n% signed\n%%EOF\n"
+
+
+# --- the city and its people ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def city(db):
+    from core.organisation.tests.factories import (
+        CongressFactory,
+        DistrictFactory,
+        HandlingUnitFactory,
+        TermFactory,
+    )
+
+    congress = CongressFactory()
+    TermFactory(congress=congress, is_current=True)
+    roads = HandlingUnitFactory(congress=congress, name="测试市交通运输局")
+    housing = HandlingUnitFactory(congress=congress, name="测试市住房和城乡建设局")
+    return {
+        "congress": congress,
+        "district": DistrictFactory(congress=congress, name="测试东区"),
+        "other_district": DistrictFactory(congress=congress, name="测试西区"),
+        "roads": roads,
+        "housing": housing,
+        "lights": MessageCategory.objects.create(congress=congress, code="lights", name="路灯照明", unit=roads),
+        "homes": MessageCategory.objects.create(congress=congress, code="homes", name="住房", unit=housing),
+    }
+
+
+@pytest.fixture
+def people(city, make_user):
+    from core.organisation.tests.factories import DelegationFactory, DeputyFactory, TermFactory
+
+    term = TermFactory(congress=city["congress"])
+    deputy = make_user(Role.DEPUTY)
+    DeputyFactory(delegation=DelegationFactory(term=term, district=city["district"]), user=deputy)
+    return {
+        Role.STAFF: make_user(Role.STAFF),
+        Role.DEPUTY: deputy,
+        Role.UNIT_CLERK: make_user(Role.UNIT_CLERK, handling_unit=city["roads"]),
+        "other_clerk": make_user(Role.UNIT_CLERK, handling_unit=city["housing"]),
+        Role.CITIZEN: make_user(Role.CITIZEN),
+        "other_citizen": make_user(Role.CITIZEN),
+        Role.PUBLIC: make_user(Role.PUBLIC),
+        Role.ADMINISTRATOR: make_user(Role.ADMINISTRATOR),
+    }
+
+
+@pytest.fixture
+def as_(people):
+    """`as_(who)`: a client signed in as one of `people` (None: anonymous)."""
+
+    def make(who):
+        client = Client()
+        if who is not None:
+            client.force_login(people[who])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_message(city, people):
+    """A message received through the service (a phone call entered by staff by default)."""
+
+    def make(**kwargs):
+        values = {
+            "by": people[Role.STAFF], "congress": city["congress"], "channel": "phone", "regime": "hotline",
+            "subject": SUBJECT, "body": BODY, "district": city["district"], "name": NAME, "phone": PHONE,
+            "notice_version": NOTICE_VERSION, "classify": False, "quiet": True,
+        }
+        values.update(kwargs)
+        return services.receive_message(**values)
+
+    return make
+
+
+def route(message, people, city, unit="roads"):
+    return services.route_message(by=people[Role.STAFF], message=message, category=city["lights"], unit=city[unit])
+
+
+def form_data(**kwargs) -> dict:
+    data = {"regime": "hotline", "nature": "help", "subject": SUBJECT, "body": BODY, "age_band": "adult",
+            "name": NAME, "phone": PHONE}
+    data.update(kwargs)
+    return data
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# --- the citizen's form (SEC-4..7, SEC-15) -------------------------------------------------------
+
+
+def test_the_form_shows_the_privacy_notice_and_its_version(city, as_):
+    """SEC-4: the notice is on the form."""
+    response = as_(None).get(reverse("voices:message-create"))
+    assert response.status_code == 200
+    assert "How your personal information is used" in text(response)
+    assert NOTICE_VERSION in text(response)
+
+
+def test_a_visitor_sends_a_message_and_gets_a_tracking_number(city, as_):
+    client = as_(None)
+    response = client.post(reverse("voices:message-create"), form_data(district=city["district"].pk), follow=True)
+    message = Message.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("voices:message-sent")
+    assert display_tracking_number(message.tracking_number) in text(response)
+    assert message.channel == "web"
+    assert message.notice_version == NOTICE_VERSION  # SEC-4: what the sender was told
+
+
+def test_confidentiality_and_consent_to_be_named_are_recorded_separately(city, as_):
+    """SEC-15 and SEC-6: two boxes, two answers."""
+    as_(None).post(reverse("voices:message-create"), form_data(is_confidential="on"))
+    message = Message.objects.get()
+    assert message.is_confidential is True
+    assert message.consent_to_publish_name is False
+
+
+def test_the_confirmation_needs_the_sending_session(city, as_):
+    response = as_(None).get(reverse("voices:message-sent"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("voices:message-create")
+
+
+def test_form_errors_are_shown_and_nothing_is_received(city, as_):
+    response = as_(None).post(reverse("voices:message-create"), form_data(subject="", body=""))
+    assert response.status_code == 422
+    assert "This field is required." in text(response)
+    assert not Message.objects.exists()
+
+
+def test_an_under_14_giving_a_name_needs_a_guardians_consent(city, as_):
+    """SEC-7: refused with the reason shown, nothing received."""
+    response = as_(None).post(reverse("voices:message-create"), form_data(age_band="under_14"))
+    assert response.status_code == 422
+    assert "guardian" in text(response)
+    assert not Message.objects.exists()
+
+
+def test_an_under_14_with_a_guardians_consent_is_received(city, as_):
+    """SEC-7."""
+    response = as_(None).post(reverse("voices:message-create"),
+                              form_data(age_band="under_14", guardian_consent="on"))
+    assert response.status_code == 302
+    assert Message.objects.get().guardian_consent is True
+
+
+def test_a_signed_in_citizen_is_the_submitter(city, people, as_):
+    as_(Role.CITIZEN).post(reverse("voices:message-create"), form_data())
+    assert Message.objects.get().submitter == people[Role.CITIZEN]
+
+
+# --- tracking ------------------------------------------------------------------------------------
+
+
+def test_tracking_shows_the_status_but_no_personal_data(make_message, as_):
+    message = make_message()
+    response = as_(None).get(reverse("voices:track"), {"tracking_number": message.tracking_number.lower()})
+    assert response.status_code == 200
+    page = text(response)
+    assert display_tracking_number(message.tracking_number) in page
+    assert "Received" in page
+    for personal in (NAME, PHONE, MASKED_PHONE, "王*"):
+        assert personal not in page
+
+
+def test_tracking_shows_the_routing(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    response = as_(None).get(reverse("voices:track"), {"tracking_number": message.tracking_number})
+    assert "Being handled" in text(response)
+    assert "Accepted and routed" in text(response)  # with its date
+
+
+def test_an_unknown_tracking_number_says_so(city, as_):
+    response = as_(None).get(reverse("voices:track"), {"tracking_number": "NO-SUCH-NUMBER"})
+    assert response.status_code == 404
+    assert "No message has this tracking number" in text(response)
+
+
+# --- my messages (SEC-13) ------------------------------------------------------------------------
+
+
+def test_my_messages_lists_only_my_own(make_message, people, as_):
+    mine = make_message(submitter=people[Role.CITIZEN], subject="我的留言")
+    make_message(submitter=people["other_citizen"], subject="别人的留言")
+    response = as_(Role.CITIZEN).get(reverse("voices:my-messages"))
+    assert response.status_code == 200
+    assert mine.tracking_number in text(response)
+    assert "别人的留言" not in text(response)
+
+
+def test_my_data_export_holds_my_contact_data_in_full(make_message, people, as_):
+    """SEC-13: access and copy one's own data, as JSON and xlsx."""
+    make_message(submitter=people[Role.CITIZEN])
+    make_message(submitter=people["other_citizen"], phone="13999999999")
+    client = as_(Role.CITIZEN)
+    data = json.loads(client.get(reverse("voices:my-export-json")).content)
+    assert [m["phone"] for m in data["messages"]] == [PHONE]
+    response = client.get(reverse("voices:my-export-xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert PHONE in values and NAME in values
+    assert "13999999999" not in values
+
+
+def test_my_messages_needs_an_account(city, as_):
+    response = as_(None).get(reverse("voices:my-messages"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response.headers["Location"]
+
+
+# --- the phone entry -----------------------------------------------------------------------------
+
+
+def test_staff_enter_a_phone_call(city, people, as_):
+    response = as_(Role.STAFF).post(reverse("voices:phone-entry"), form_data(), follow=True)
+    message = Message.objects.get()
+    assert message.channel == "phone"
+    assert message.entered_by == people[Role.STAFF]
+    assert display_tracking_number(message.tracking_number) in text(response)
+
+
+@pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR])
+def test_only_staff_enter_phone_calls(city, as_, who):
+    client = as_(who)
+    assert client.get(reverse("voices:phone-entry")).status_code == 403
+    assert client.post(reverse("voices:phone-entry"), form_data()).status_code == 403
+    assert not Message.objects.exists()
+
+
+# --- the triage list ------------------------------------------------------------------------------
+
+
+def test_staff_filter_the_messages(make_message, city, people, as_):
+    routed = make_message(subject="已分办的留言")
+    route(routed, people, city)
+    waiting = make_message(subject="待分办的留言")
+    response = as_(Role.STAFF).get(reverse("voices:message-list"), {"status": "received"})
+    assert response.status_code == 200
+    assert waiting.tracking_number in text(response)
+    assert routed.tracking_number not in text(response)
+
+
+def test_staff_filter_by_district_and_regime(make_message, city, as_):
+    east = make_message(subject="东区的留言")
+    make_message(subject="西区的留言", district=city["other_district"])
+    make_message(subject="东区的信访", regime="petition")
+    response = as_(Role.STAFF).get(reverse("voices:message-list"),
+                                   {"district": city["district"].pk, "regime": "hotline"})
+    assert east.tracking_number in text(response)
+    assert "西区的留言" not in text(response) and "东区的信访" not in text(response)
+
+
+def test_staff_search_the_messages(make_message, as_):
+    make_message(subject="噪音扰民")
+    make_message(subject="路面塌陷")
+    response = as_(Role.STAFF).get(reverse("voices:message-list"), {"q": "噪音"})
+    assert "噪音扰民" in text(response)
+    assert "路面塌陷" not in text(response)
+
+
+def test_the_list_exports_its_rows_without_contact_data(make_message, as_):
+    message = make_message()
+    response = as_(Role.STAFF).get(reverse("voices:message-export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert message.tracking_number in values
+    assert PHONE not in values and NAME not in values
+
+
+def test_the_list_answers_htmx_with_its_results_only(make_message, as_):
+    make_message()
+    response = as_(Role.STAFF).get(reverse("voices:message-list"), HTTP_HX_REQUEST="true")
+    assert text(response).lstrip().startswith('<div id="results">')
+
+
+@pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR])
+@pytest.mark.parametrize("name", ["voices:message-list", "voices:message-export"])
+def test_only_staff_see_the_triage_list(city, as_, who, name):
+    assert as_(who).get(reverse(name)).status_code == 403
+
+
+# --- a message's page: masked, revealed (SEC-8) ----------------------------------------------------
+
+
+def test_staff_see_the_contact_data_masked(make_message, as_):
+    message = make_message()
+    page = text(as_(Role.STAFF).get(reverse("voices:message-detail", args=[message.pk])))
+    assert MASKED_PHONE in page
+    assert PHONE not in page
+    assert "Show personal data" in page
+
+
+def test_revealing_shows_the_data_in_full_and_is_logged(make_message, people, as_):
+    """SEC-8: the reveal goes through the service, which logs the view."""
+    message = make_message()
+    response = as_(Role.STAFF).post(reverse("voices:message-reveal", args=[message.pk]), {"purpose": "回访"})
+    assert response.status_code == 200
+    assert PHONE in text(response) and NAME in text(response)
+    view = PersonalDataView.objects.get()
+    assert (view.message, view.viewer) == (message, people[Role.STAFF])
+
+
+def test_revealing_with_htmx_swaps_the_contact_panel_only(make_message, as_):
+    message = make_message()
+    response = as_(Role.STAFF).post(reverse("voices:message-reveal", args=[message.pk]), HTTP_HX_REQUEST="true")
+    assert text(response).lstrip().startswith('<section class="panel" id="contact"')
+    assert PHONE in text(response)
+
+
+@pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR])
+def test_only_staff_reveal_personal_data(make_message, people, city, as_, who):
+    message = make_message(submitter=people[Role.CITIZEN])
+    route(message, people, city)
+    assert as_(who).post(reverse("voices:message-reveal", args=[message.pk])).status_code == 403
+    assert not PersonalDataView.objects.exists()
+
+
+def test_the_handling_unit_sees_the_contact_masked(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    page = text(as_(Role.UNIT_CLERK).get(reverse("voices:message-detail", args=[message.pk])))
+    assert MASKED_PHONE in page and PHONE not in page
+    assert "Show personal data" not in page
+
+
+def test_a_confidential_senders_identity_is_withheld_from_the_unit(make_message, people, city, as_):
+    """SEC-15: the unit handling it never sees who wrote."""
+    message = make_message(is_confidential=True)
+    route(message, people, city)
+    page = text(as_(Role.UNIT_CLERK).get(reverse("voices:message-detail", args=[message.pk])))
+    assert "identity is withheld" in page
+    assert MASKED_PHONE not in page and "王*" not in page
+
+
+def test_a_deputy_sees_their_districts_message_with_the_name_masked_and_no_phone(make_message, city, as_):
+    """SEC-8: least privilege for deputies."""
+    message = make_message()
+    page = text(as_(Role.DEPUTY).get(reverse("voices:message-detail", args=[message.pk])))
+    assert "王**" in page
+    assert MASKED_PHONE not in page and PHONE not in page
+    other = make_message(district=city["other_district"])
+    assert as_(Role.DEPUTY).get(reverse("voices:message-detail", args=[other.pk])).status_code == 404
+
+
+def test_a_unit_cannot_open_a_message_not_assigned_to_it(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    assert as_("other_clerk").get(reverse("voices:message-detail", args=[message.pk])).status_code == 404
+
+
+def test_a_citizen_sees_their_own_message_and_no_one_elses(make_message, people, as_):
+    message = make_message(submitter=people[Role.CITIZEN])
+    assert as_(Role.CITIZEN).get(reverse("voices:message-detail", args=[message.pk])).status_code == 200
+    assert as_("other_citizen").get(reverse("voices:message-detail", args=[message.pk])).status_code == 404
+
+
+# --- routing (SEC-10, MSG-7) -----------------------------------------------------------------------
+
+
+def test_staff_see_the_suggestions_with_their_reasons(make_message, city, as_):
+    """SEC-10: the suggestion and the words that weighed most are shown to the person deciding."""
+    message = make_message()
+    Message.objects.filter(pk=message.pk).update(
+        suggested_category=city["lights"], suggested_unit=city["roads"],
+        suggestion_reasons={"category": {"label": "lights", "confidence": 0.87, "reasons": [["路灯", 1.5], ["修理", 0.4]]}},
+    )
+    page = text(as_(Role.STAFF).get(reverse("voices:message-detail", args=[message.pk])))
+    assert "路灯照明" in page and "测试市交通运输局" in page
+    assert "路灯" in page and "0.87" in page
+
+
+def test_staff_confirm_the_routing(make_message, city, as_):
+    message = make_message()
+    response = as_(Role.STAFF).post(reverse("voices:message-route", args=[message.pk]),
+                                    {"category": city["lights"].pk, "unit": city["roads"].pk}, follow=True)
+    message.refresh_from_db()
+    assert message.status == Message.Status.ACCEPTED
+    assert Assignment.objects.get(case=message.case).unit == city["roads"]
+    assert "accepted and sent to the handling unit" in text(response)
+
+
+def test_a_report_is_never_routed_to_the_unit_it_accuses(make_message, city, as_):
+    """MSG-7: refused with the reason on the page; nothing assigned."""
+    message = make_message(nature="report", accused_unit=city["roads"])
+    response = as_(Role.STAFF).post(reverse("voices:message-route", args=[message.pk]),
+                                    {"category": city["lights"].pk, "unit": city["roads"].pk})
+    assert response.status_code == 422
+    assert "message-error" in text(response) or "errorlist" in text(response)
+    message.refresh_from_db()
+    assert message.status == Message.Status.RECEIVED
+    assert not Assignment.objects.filter(case=message.case).exists()
+
+
+@pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR])
+def test_only_staff_route(make_message, city, as_, who):
+    message = make_message()
+    response = as_(who).post(reverse("voices:message-route", args=[message.pk]),
+                             {"category": city["lights"].pk, "unit": city["roads"].pk})
+    assert response.status_code == 403
+    message.refresh_from_db()
+    assert message.status == Message.Status.RECEIVED
+
+
+# --- not accepting (MSG-5), merging ------------------------------------------------------------------
+
+
+def test_staff_do_not_accept_with_a_ground_and_directions(make_message, as_):
+    """MSG-5: the citizen reads why when looking it up."""
+    message = make_message()
+    as_(Role.STAFF).post(reverse("voices:message-not-accept", args=[message.pk]),
+                         {"reason": "litigation_or_arbitration", "note": "请向测试市人民法院起诉。"})
+    message.refresh_from_db()
+    assert message.status == Message.Status.NOT_ACCEPTED
+    assert message.not_accepted_reason == "litigation_or_arbitration"
+
+
+def test_not_accepting_without_directions_is_refused_on_the_form(make_message, as_):
+    message = make_message()
+    response = as_(Role.STAFF).post(reverse("voices:message-not-accept", args=[message.pk]),
+                                    {"reason": "litigation_or_arbitration", "note": ""})
+    assert response.status_code == 422
+    message.refresh_from_db()
+    assert message.status == Message.Status.RECEIVED
+
+
+def test_staff_merge_a_likely_duplicate(make_message, as_):
+    target = make_message()
+    duplicate = make_message(name="李四", phone="13900001111")
+    page = text(as_(Role.STAFF).get(reverse("voices:message-detail", args=[target.pk])))
+    assert duplicate.tracking_number in page  # offered as a likely duplicate
+    as_(Role.STAFF).post(reverse("voices:message-merge", args=[target.pk]), {"sources": [duplicate.pk]})
+    duplicate.refresh_from_db()
+    assert duplicate.case.merged_into_id == target.case_id
+
+
+# --- the unit's reply and the call-back (MSG-4) ------------------------------------------------------
+
+
+def test_the_unit_replies_and_staff_record_the_call_back(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    clerk = as_(Role.UNIT_CLERK)
+    assert message.tracking_number in text(clerk.get(reverse("voices:assigned-list")))
+    assignment = Assignment.objects.get(case=message.case)
+    response = clerk.post(reverse("voices:message-reply", args=[assignment.pk]), {
+        "reply_class": "A", "body": "路灯已于本周修复。", "signed_by": "王局长",
+        "letter": SimpleUploadedFile("reply.pdf", LETTER, content_type="application/pdf"),
+    })
+    assert response.status_code == 302, text(response)
+    tracked = text(as_(None).get(reverse("voices:track"), {"tracking_number": message.tracking_number}))
+    assert "Replied" in tracked  # the reply's text is shown scrubbed (voices.scrub, SEC-6)
+
+    staff = as_(Role.STAFF)
+    assert "Record the call-back" in text(staff.get(reverse("voices:message-detail", args=[message.pk])))
+    staff.post(reverse("voices:message-callback", args=[message.pk]), {"outcome": "satisfied", "comment": "满意"})
+    assert message.callbacks.get().outcome == "satisfied"
+
+
+def test_a_clerk_of_another_unit_cannot_reply(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    assignment = Assignment.objects.get(case=message.case)
+    response = as_("other_clerk").get(reverse("voices:message-reply", args=[assignment.pk]))
+    assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.STAFF, Role.PUBLIC, Role.ADMINISTRATOR])
+def test_only_unit_clerks_have_messages_to_answer(city, as_, who):
+    assert as_(who).get(reverse("voices:assigned-list")).status_code == 403
+
+
+# --- the menu ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("who", "shown", "hidden"), [
+    (None, ["Write to us", "Track a message"], ["Messages", "Enter a call", "My messages"]),
+    (Role.CITIZEN, ["Write to us", "My messages"], ["Enter a call", "Messages to answer"]),
+    (Role.STAFF, ["Messages", "Enter a call"], ["Messages to answer"]),
+    (Role.UNIT_CLERK, ["Messages to answer"], ["Enter a call"]),
+])
+def test_the_menu_offers_the_pages_each_role_may_open(city, as_, who, shown, hidden):
+    from voices.navigation import register_navigation
+
+    register_navigation()  # VoicesConfig.ready() calls it
+    page = text(as_(who).get(reverse("voices:track")))
+    def offered(label):
+        return re.search(r">\s*" + re.escape(label) + r"\s*<", page) is not None
+
+    assert all(offered(label) for label in shown)
+    assert not any(offered(label) for label in hidden)

@@ -1,0 +1,130 @@
+"""voices.selectors: what each role sees (SEC-8, MSG-7), the public tracking look-up, duplicates."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from core.accounts.roles import Role
+from core.errors import NotFound
+from voices import selectors, services
+from voices.tests.factories import receive
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13812345678"
+
+
+@pytest.fixture
+def routed(congress, citizen, staff, units, category):
+    """One message routed to units[0], one report accusing units[1] routed to units[2]."""
+    plain = receive(citizen, congress, name="张三", phone=PHONE)
+    services.route_message(by=staff, message=plain, category=category, unit=units[0])
+    report = receive(citizen, congress, nature="report", accused_unit=units[1], name="李四", phone=PHONE,
+                     subject="某局工作人员索要好处", body="办理营业执照时被索要好处费。")
+    services.route_message(by=staff, message=report, category=category, unit=units[2])
+    return plain, report
+
+
+def test_sec_8_units_see_only_their_assigned_messages(routed, units, clerk_of, staff):
+    plain, report = routed
+    assert set(selectors.messages_for(staff)) == {plain, report}
+    assert list(selectors.messages_for(clerk_of(units[0]))) == [plain]
+    assert list(selectors.messages_for(clerk_of(units[2]))) == [report]
+    with pytest.raises(NotFound):
+        selectors.message_for(clerk_of(units[0]), report.pk)
+
+
+def test_msg_7_the_accused_unit_never_sees_the_report(routed, units, clerk_of):
+    plain, report = routed
+    clerk = clerk_of(units[1])
+    assert list(selectors.messages_for(clerk)) == []
+    with pytest.raises(NotFound):
+        selectors.message_for(clerk, report.pk)
+
+
+def test_msg_7_reporter_identity_hidden_from_units_masked_for_staff(routed, units, clerk_of, staff, citizen):
+    plain, report = routed
+    assert selectors.personal_data_for(clerk_of(units[0]), plain) == {"name": "张*", "phone": "138****5678",
+                                                                      "id_number": ""}
+    assert selectors.personal_data_for(staff, report) == {"name": "李*", "phone": "138****5678", "id_number": ""}
+    assert selectors.personal_data_for(citizen, report)["phone"] == PHONE  # their own (SEC-13)
+
+
+def test_sec_15_confidential_identity_hidden_from_the_handling_unit(congress, citizen, staff, units, category,
+                                                                   clerk_of):
+    message = receive(citizen, congress, name="王五", phone=PHONE, is_confidential=True)
+    services.route_message(by=staff, message=message, category=category, unit=units[0])
+    assert set(selectors.personal_data_for(clerk_of(units[0]), message).values()) == {""}
+
+
+def test_citizens_see_their_own_and_deputies_their_district(congress, citizen, make_user, staff):
+    from core.organisation.tests.factories import DeputyFactory, DistrictFactory
+
+    district = DistrictFactory(congress=congress)
+    deputy_user = make_user(Role.DEPUTY, username="deputy-x")
+    DeputyFactory(user=deputy_user, delegation__term__congress=congress, delegation__district=district)
+    mine = receive(citizen, congress, district=district)
+    other = receive(make_user(Role.CITIZEN, username="c-other"), congress)
+    assert list(selectors.messages_for(citizen)) == [mine]
+    assert list(selectors.messages_for(deputy_user)) == [mine]
+    assert selectors.personal_data_for(deputy_user, mine)["phone"] == ""
+    for nobody in (AnonymousUser(), make_user(Role.PUBLIC, username="p"), make_user(Role.ADMINISTRATOR,
+                                                                                    username="adm")):
+        assert list(selectors.messages_for(nobody)) == []
+    with pytest.raises(NotFound):
+        selectors.message_for(citizen, other.pk)
+
+
+def test_filters(congress, citizen, staff, units, category):
+    first = receive(citizen, congress, subject="噪音扰民", body="工地夜间施工")
+    second = receive(citizen, congress, regime="petition")
+    services.route_message(by=staff, message=second, category=category, unit=units[0])
+    assert list(selectors.messages_for(staff, status="received")) == [first]
+    assert list(selectors.messages_for(staff, status="assigned")) == [second]
+    assert list(selectors.messages_for(staff, regime="petition")) == [second]
+    assert list(selectors.messages_for(staff, q="噪音")) == [first]
+    assert list(selectors.messages_for(staff, q=first.tracking_number.lower())) == [first]
+    assert list(selectors.messages_for(staff, overdue=True)) == []
+    assert set(selectors.messages_for(staff, overdue=False)) == {first, second}
+    today = timezone.localdate()
+    assert len(selectors.messages_for(staff, since=today - timedelta(days=1), until=today)) == 2
+    assert list(selectors.messages_for(staff, until=today - timedelta(days=3))) == []
+    assert list(selectors.messages_for(staff, order="received_at")) == [first, second]
+
+
+def test_overdue_filter_finds_late_replies(congress, citizen, staff, units, category):
+    message = receive(citizen, congress)
+    services.route_message(by=staff, message=message, category=category, unit=units[0],
+                           now=timezone.now() - timedelta(days=60))
+    assert list(selectors.messages_for(staff, overdue=True)) == [message]
+
+
+def test_track_public_look_up_has_no_personal_data(congress, staff, units, category, clerk_of, reply_as):
+    message = receive(AnonymousUser(), congress, name="钱七", phone=PHONE, body="钱七家门口的井盖丢了")
+    typed = " " + message.tracking_number.lower()[:7] + "-" + message.tracking_number[7:].lower()
+    found = selectors.track(typed)
+    assert found["state"] == "received" and found["tracking_number"] == message.tracking_number
+    services.route_message(by=staff, message=message, category=category, unit=units[0])
+    reply_as(clerk_of(units[0]), message, body="已联系钱七，电话13812345678，井盖已补。")
+    found = selectors.track(message.tracking_number)
+    assert found["state"] == "replied" and found["accepted_at"] is not None and len(found["replies"]) == 1
+    flat = str(found)
+    assert "钱七" not in flat and PHONE not in flat and "井盖丢了" not in flat
+    assert selectors.track("M000000AAAAAA0") is None
+    assert selectors.track("nonsense") is None
+
+
+def test_likely_duplicates_finds_reposts_and_forgets_merged(congress, citizen, staff):
+    text = "幸福小区三号楼前的路灯已经坏了两周，晚上出行很不方便，希望尽快修理。"
+    first = receive(citizen, congress, body=text)
+    assert selectors.likely_duplicates(first) == []
+    unrelated = receive(citizen, congress, subject="公交", body="希望增开22路公交车的夜班车次，方便夜班工人回家。")
+    repost = receive(citizen, congress, body="您好！" + text + "谢谢！")
+    hits = selectors.likely_duplicates(repost)
+    assert [m for m, _score in hits] == [first]
+    assert hits[0][1] >= 0.55
+    assert unrelated not in [m for m, _s in selectors.likely_duplicates(first)]
+    services.merge_messages(by=staff, target=repost, sources=[first])
+    assert selectors.likely_duplicates(repost) == []

@@ -1,0 +1,228 @@
+""""What people worry about most": counts by category, district and week, rising categories,
+the charts and the hot topics; staff see all, a deputy only their district, others nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from core.accounts.roles import Role
+from core.organisation.tests.factories import CongressFactory, DeputyFactory, DistrictFactory, TermFactory
+from voices import statistics
+from voices.models import MessageCategory
+from voices.tests.test_open311 import make_message
+
+URL = "/voices/statistics/"
+TODAY = datetime.date(2026, 11, 20)  # a Friday
+PERIOD = statistics.Period(datetime.date(2026, 11, 1), TODAY)
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+@pytest.fixture
+def city(db, users):
+    cache.clear()
+    congress = CongressFactory()
+    term = TermFactory(congress=congress, is_current=True)
+    east, west = DistrictFactory(congress=congress, name="东区"), DistrictFactory(congress=congress, name="西区")
+    roads = MessageCategory.objects.create(congress=congress, code="roads", name="城市道路")
+    noise = MessageCategory.objects.create(congress=congress, code="noise", name="噪声扰民")
+    # In the period: roads 3 (east 2, west 1), noise 2 (west), none 1 (east).
+    for day, category, district in [
+        (datetime.date(2026, 11, 2), roads, east), (datetime.date(2026, 11, 3), roads, east),
+        (datetime.date(2026, 11, 18), roads, west), (datetime.date(2026, 11, 18), noise, west),
+        (datetime.date(2026, 11, 19), noise, west), (datetime.date(2026, 11, 20), None, east),
+    ]:
+        make_message(congress, category=category, district=district, received_at=at(day))
+    # The period before (Oct 13 - Oct 31): roads 4, noise 1; and one out of every period.
+    for n in range(4):
+        make_message(congress, category=roads, district=east, received_at=at(datetime.date(2026, 10, 20 + n)))
+    make_message(congress, category=noise, district=west, received_at=at(datetime.date(2026, 10, 25)))
+    make_message(congress, category=noise, district=west, received_at=at(datetime.date(2026, 11, 21)))
+    deputy = DeputyFactory(delegation__term=term, delegation__district=east, user=users[Role.DEPUTY])
+    return {"congress": congress, "east": east, "west": west, "roads": roads, "noise": noise, "deputy": deputy}
+
+
+def counts(rows) -> dict:
+    return {r.label: r.count for r in rows}
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def test_staff_counts_by_category_over_the_period(city, users):
+    rows = statistics.by_category(users[Role.STAFF], PERIOD)
+    assert counts(rows) == {"城市道路": 3, "噪声扰民": 2, "Not categorised": 1}
+    assert [r.label for r in rows][0] == "城市道路"  # most first
+
+
+def test_staff_counts_by_district(city, users):
+    assert counts(statistics.by_district(users[Role.STAFF], PERIOD)) == {"东区": 3, "西区": 3}
+
+
+def test_counts_by_week_start_on_monday_and_show_empty_weeks(city, users):
+    weeks = statistics.by_week(users[Role.STAFF], PERIOD)
+    assert [(w.key, w.count) for w in weeks] == [
+        (datetime.date(2026, 10, 26), 0),  # Nov 1 is a Sunday: its week began on Oct 26
+        (datetime.date(2026, 11, 2), 2),
+        (datetime.date(2026, 11, 9), 0),
+        (datetime.date(2026, 11, 16), 4),
+    ]
+
+
+def test_rising_categories_compare_with_the_period_before(city, users):
+    rising = statistics.rising_categories(users[Role.STAFF], PERIOD)
+    # Roads 3 against 4 fell: not rising. Noise 2 against 1 and the uncategorised 1 against 0
+    # both grew by one; on a tie, what is new this period comes first.
+    assert [(r.label, r.count, r.before) for r in rising] == [("Not categorised", 1, 0), ("噪声扰民", 2, 1)]
+    assert rising[0].percent is None
+    assert rising[1].percent == 100
+
+
+def test_period_defaults_to_the_last_90_days_and_refuses_back_to_front():
+    period = statistics.period_of()
+    assert period.days == statistics.DEFAULT_DAYS and period.until == timezone.localdate()
+    with pytest.raises(statistics.ValidationFailed):
+        statistics.period_of(datetime.date(2026, 2, 1), datetime.date(2026, 1, 1))
+
+
+# --- scope --------------------------------------------------------------------------------------
+
+
+def test_deputy_sees_only_their_districts_messages(city, users):
+    deputy = users[Role.DEPUTY]
+    assert counts(statistics.by_category(deputy, PERIOD)) == {"城市道路": 2, "Not categorised": 1}
+    assert counts(statistics.by_district(deputy, PERIOD)) == {"东区": 3}
+    assert sum(w.count for w in statistics.by_week(deputy, PERIOD)) == 3
+
+
+def test_deputy_without_a_district_sees_nothing(city, make_user):
+    deputy = make_user(Role.DEPUTY, username="deputy-without-row")
+    assert statistics.by_category(deputy, PERIOD) == []
+
+
+@pytest.mark.parametrize("role", [Role.CITIZEN, Role.UNIT_CLERK, Role.ADMINISTRATOR, Role.PUBLIC])
+def test_other_roles_are_refused_by_the_selectors(city, users, role):
+    with pytest.raises(statistics.NotAllowed):
+        statistics.by_category(users[role], PERIOD)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+QUERY = "?since=2026-11-01&until=2026-11-20"
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.DEPUTY])
+def test_the_page_renders_with_its_charts_for_staff_and_deputies(city, client_for, role):
+    response = client_for(role).get(URL + QUERY)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "城市道路" in text
+    assert 'data-chart-url="/voices/statistics/charts/category.json?since=2026-11-01&amp;until=2026-11-20"' in text
+    assert "vendor/echarts/echarts.min.js" in text
+    assert ("西区" in text) is (role == Role.STAFF)
+
+
+@pytest.mark.parametrize("role", [Role.CITIZEN, Role.UNIT_CLERK, Role.ADMINISTRATOR])
+@pytest.mark.parametrize("path", ["", "charts/category.json", "topics/"])
+def test_the_pages_are_refused_to_other_roles(city, client_for, role, path):
+    assert client_for(role).get(URL + path + QUERY).status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_log_in(city):
+    response = Client().get(URL)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize("chart", ["category", "district", "week"])
+def test_charts_are_echarts_options_with_the_same_figures(city, client_for, chart):
+    options = client_for(Role.STAFF).get(f"{URL}charts/{chart}.json{QUERY}").json()
+    assert options["series"][0]["data"]
+    if chart == "category":
+        assert options["yAxis"]["data"][0] == "城市道路" and options["series"][0]["data"][0] == 3
+    if chart == "week":
+        assert options["series"][0]["data"] == [0, 2, 0, 4]
+
+
+def test_an_unknown_chart_is_404(city, client_for):
+    assert client_for(Role.STAFF).get(f"{URL}charts/nothing.json").status_code == 404
+
+
+def test_a_bad_period_is_reported_and_the_default_shown(city, client_for):
+    response = client_for(Role.STAFF).get(URL + "?since=2026-12-01&until=2026-11-01")
+    assert response.status_code == 422
+    assert "The start is after the end." in response.content.decode()
+
+
+# --- hot topics -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def topic_calls(monkeypatch):
+    """The real topic model (voices.textmodel.topics), with its inputs recorded."""
+    pytest.importorskip("voices.textmodel.topics", reason="the topic model has not landed yet")
+    calls = []
+    real = statistics._hot_topics
+
+    def recording(items, previous, period):
+        calls.append(([pk for pk, _text, _at in items], [pk for pk, _text, _at in previous]))
+        return real(items, previous, period)
+
+    monkeypatch.setattr(statistics, "_hot_topics", recording)
+    return calls
+
+
+def test_topics_page_says_so_while_the_topic_model_is_missing(city, client_for, monkeypatch):
+    monkeypatch.setattr(statistics, "topics_available", lambda: False)
+    response = client_for(Role.DEPUTY).get(URL + "topics/" + QUERY)
+    assert response.status_code == 200
+    assert "not available" in response.content.decode()
+
+
+def test_topics_page_lists_each_topic_with_links_to_its_messages(city, client_for, topic_calls):
+    response = client_for(Role.STAFF).get(URL + "topics/" + QUERY)
+    assert response.status_code == 200
+    text = response.content.decode()
+    # Every message of the fixture is about the same broken street lamp: one topic.
+    assert "路灯" in text and "6 messages" in text and "5 in the period before" in text
+    assert "Representative messages" in text
+    assert text.count('href="/voices/') >= 6 + 3  # its 6 messages and 3 representatives
+
+
+def test_topics_are_cached_and_the_same_for_the_same_period(city, users, topic_calls):
+    first = statistics.topics_for(users[Role.STAFF], PERIOD)
+    second = statistics.topics_for(users[Role.STAFF], PERIOD)
+    assert first.topics == second.topics
+    assert len(topic_calls) == 1  # the second came from the cache
+    cache.clear()
+    third = statistics.topics_for(users[Role.STAFF], PERIOD)
+    assert [t["message_ids"] for t in third.topics] == [t["message_ids"] for t in first.topics]  # reproducible
+    [topic] = first.topics
+    assert topic["count"] == 6 and topic["previous_count"] == 5
+
+
+def test_topics_of_a_deputy_come_from_their_district_only(city, users, topic_calls):
+    statistics.topics_for(users[Role.DEPUTY], PERIOD)
+    current, previous = topic_calls[0]
+    assert len(current) == 3 and len(previous) == 4  # the east district's only
+
+
+def test_a_long_period_is_computed_in_the_background(city, users, topic_calls):
+    long_period = statistics.Period(datetime.date(2026, 1, 1), TODAY)
+    queued = []
+    result = statistics.topics_for(users[Role.STAFF], long_period, enqueue=lambda *a: queued.append(a))
+    assert result.state == "running" and len(queued) == 1 and topic_calls == []
+    # The task (statistics_tasks.compute_hot_topics) fills the cache.
+    from voices import statistics_tasks
+
+    scope, period, key = queued[0]
+    statistics_tasks.enqueue(scope, period, key)  # the test settings run the task at once
+    ready = statistics.topics_for(users[Role.STAFF], long_period, enqueue=lambda *a: queued.append(a))
+    assert ready.state == "ready" and ready.topics[0]["count"] == 11  # October too
+    assert len(queued) == 1

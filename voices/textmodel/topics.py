@@ -1,0 +1,285 @@
+"""Hot topics among citizens' messages: which matters do many people write about, and is it growing?
+
+    topics = hot_topics(
+        [(m.pk, m.subject + "\\n" + m.body, m.received_at, {"district": m.district.name, "votes": m.likes})
+         for m in messages],
+        period_start=datetime(2026, 11, 1, tzinfo=tz), period_end=datetime(2026, 12, 1, tzinfo=tz),
+    )
+    for t in topics: t.rank, t.label, t.count, t.previous_count, t.message_ids, t.representative_ids
+
+How it works
+------------
+- Messages received in [period_start, period_end) are clustered. Each text is cut into words by
+  jieba (precise mode); stop words (text.STOP_WORDS: function words, message formulae, anonymised
+  place markers) and one-character words are dropped. Each message becomes a TF-IDF vector
+  (sublinear term frequency, L2-normalised).
+- Average-linkage agglomerative clustering on cosine distance, cut where the average similarity
+  within a cluster falls below `similarity` (default 0.3): a topic is a specific matter (one
+  estate's noise, one company's unpaid wages), not a broad category. Above `max_direct`
+  (6,000) messages, MiniBatchKMeans (seeded) first splits them into blocks of about 3,000 and
+  each block is clustered on its own.
+- A topic needs `min_count` (2) messages. Its label is the 4 words with the largest summed
+  TF-IDF weight in the cluster (a word inside an already chosen word is skipped). Its
+  representative messages are the 3 closest to the centroid.
+- Trend: the previous period has the same length and ends at period_start. Its messages (from
+  `previous` if given, else from `messages`) are each assigned to the nearest topic centroid when
+  at least `similarity` alike; `previous_count` counts them. `weekly` counts the topic's messages
+  per 7-day bin from period_start.
+- Ranking: by count, then votes (extras "votes", e.g. 点赞数), then first message received; or
+  `rank_by="votes"` / `"heat"` (count + log2(1 + votes)); see `rank_topics`.
+
+Deterministic: messages are sorted by (received_at, str(id)) before anything else, jieba and the
+clustering are deterministic, and the seed fixes the k-means split, so the same messages in any
+order give the same topics.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+
+from voices.textmodel.text import words
+
+DEFAULT_SIMILARITY = 0.3
+LABEL_WORDS = 4
+REPRESENTATIVES = 3
+RANKINGS = ("count", "votes", "heat")
+
+
+@dataclass(frozen=True)
+class Message:
+    id: Hashable
+    text: str
+    received_at: datetime
+    extras: Mapping = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Topic:
+    rank: int
+    label: tuple[str, ...]
+    #: every message of the topic in the period, in the order received (traceable)
+    message_ids: tuple
+    count: int
+    #: messages of the previous period of the same length that fall in this topic
+    previous_count: int
+    #: (first day of the 7-day bin, messages) from period_start
+    weekly: tuple[tuple[date, int], ...]
+    #: the messages closest to the topic's centroid, closest first
+    representative_ids: tuple
+    #: the sum of extras["votes"] (e.g. 点赞数) of its messages
+    votes: int
+    first_received_at: datetime
+    last_received_at: datetime
+    #: for each string-valued extra (district, category…): (value, messages), most frequent first
+    facets: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+
+    @property
+    def change(self) -> int:
+        """Messages this period minus messages in the previous period."""
+        return self.count - self.previous_count
+
+    @property
+    def growth(self) -> float | None:
+        """count / previous_count (None when the topic had no messages before: new)."""
+        return self.count / self.previous_count if self.previous_count else None
+
+    @property
+    def heat(self) -> float:
+        return self.count + math.log2(1 + max(self.votes, 0))
+
+
+def _as_message(item) -> Message:
+    if isinstance(item, Message):
+        return item
+    if isinstance(item, Mapping):
+        return Message(item["id"], item["text"], item["received_at"], item.get("extras") or {})
+    ident, text, received_at, *rest = item
+    return Message(ident, text, received_at, rest[0] if rest and rest[0] else {})
+
+
+def _votes(message: Message) -> int:
+    try:
+        return int(message.extras.get("votes") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _ordered(messages: Iterable, start: datetime, end: datetime) -> list[Message]:
+    chosen = [m for m in map(_as_message, messages) if start <= m.received_at < end]
+    chosen.sort(key=lambda m: (m.received_at, str(m.id)))
+    return chosen
+
+
+def _cluster(matrix, similarity: float, seed: int, max_direct: int) -> np.ndarray:
+    """Cluster labels (ints) for the rows of an L2-normalised sparse matrix."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = matrix.shape[0]
+    labels = np.zeros(n, dtype=np.int64)
+    if n == 1:
+        return labels
+    if n > max_direct:
+        from sklearn.cluster import MiniBatchKMeans
+
+        blocks = math.ceil(n / (max_direct // 2))
+        coarse = MiniBatchKMeans(n_clusters=blocks, random_state=seed, n_init=3, batch_size=2048).fit_predict(matrix)
+        offset = 0
+        for block in range(blocks):
+            rows = np.flatnonzero(coarse == block)
+            if not rows.size:
+                continue
+            if rows.size > max_direct:  # an unbalanced split: cut it in order, still deterministic
+                parts = np.array_split(rows, math.ceil(rows.size / max_direct))
+            else:
+                parts = [rows]
+            for part in parts:
+                sub = _cluster(matrix[part], similarity, seed, max_direct)
+                labels[part] = sub + offset
+                offset += int(sub.max()) + 1
+        return labels
+    sims = (matrix @ matrix.T).toarray()
+    np.clip(sims, 0.0, 1.0, out=sims)
+    distances = 1.0 - sims
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False), method="average")
+    return fcluster(tree, t=1.0 - similarity, criterion="distance").astype(np.int64) - 1
+
+
+def _label(rows: np.ndarray, matrix, vocabulary: np.ndarray) -> tuple[str, ...]:
+    weights = np.asarray(matrix[rows].sum(axis=0)).ravel()
+    present = np.asarray((matrix[rows] > 0).sum(axis=0)).ravel()
+    # weight first, then how many messages use the word, then the word itself: deterministic
+    order = np.lexsort((vocabulary, -present, -np.round(weights, 9)))
+    chosen: list[str] = []
+    for i in order:
+        if weights[i] <= 0 or len(chosen) >= LABEL_WORDS:
+            break
+        word = str(vocabulary[i])
+        if any(word in c or c in word for c in chosen):
+            continue
+        chosen.append(word)
+    return tuple(chosen)
+
+
+def _facets(members: Sequence[Message]) -> tuple:
+    keys = sorted({k for m in members for k, v in m.extras.items() if isinstance(v, str) and v})
+    out = []
+    for key in keys:
+        counts = Counter(m.extras[key] for m in members if isinstance(m.extras.get(key), str) and m.extras[key])
+        out.append((key, tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3])))
+    return tuple(out)
+
+
+def rank_topics(topics: Iterable[Topic], by: str = "count") -> list[Topic]:
+    """Topics ordered by `by` ("count", "votes" or "heat"), ties by first message received; re-numbered."""
+    if by not in RANKINGS:
+        raise ValueError(f"rank by one of {RANKINGS}")
+    keys = {
+        "count": lambda t: (-t.count, -t.votes),
+        "votes": lambda t: (-t.votes, -t.count),
+        "heat": lambda t: (-t.heat, -t.count),
+    }[by]
+    ordered = sorted(topics, key=lambda t: (*keys(t), t.first_received_at, str(t.message_ids[0])))
+    return [_renumber(t, i + 1) for i, t in enumerate(ordered)]
+
+
+def _renumber(topic: Topic, rank: int) -> Topic:
+    from dataclasses import replace
+
+    return replace(topic, rank=rank)
+
+
+def hot_topics(
+    messages: Iterable,
+    *,
+    period_start: datetime,
+    period_end: datetime,
+    previous: Iterable | None = None,
+    max_topics: int | None = 10,
+    seed: int = 0,
+    min_count: int = 2,
+    similarity: float = DEFAULT_SIMILARITY,
+    rank_by: str = "count",
+    max_direct: int = 6000,
+) -> list[Topic]:
+    """The hot topics of [period_start, period_end), best first (see the module docstring).
+
+    messages: Message objects, mappings {"id", "text", "received_at", "extras"}, or tuples
+    (id, text, received_at[, extras]); extras may hold "votes" (int) and string facets such as
+    "district" or "category". previous: the previous period's messages, if not in `messages`.
+    max_topics None: all topics with at least `min_count` messages.
+    """
+    if period_end <= period_start:
+        raise ValueError("period_end must be after period_start")
+    messages = list(messages)
+    current = _ordered(messages, period_start, period_end)
+    if not current:
+        return []
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    tokens = {}
+    for m in current:
+        if m.text not in tokens:
+            tokens[m.text] = words(m.text)
+    vectoriser = TfidfVectorizer(analyzer=lambda text: tokens[text] if text in tokens else words(text),
+                                 sublinear_tf=True, norm="l2")
+    try:
+        matrix = vectoriser.fit_transform([m.text for m in current]).tocsr()
+    except ValueError:  # no words at all
+        return []
+    vocabulary = vectoriser.get_feature_names_out()
+    labels = _cluster(matrix, similarity, seed, max_direct)
+
+    groups: dict[int, list[int]] = {}
+    for row, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(row)
+    kept = [rows for rows in groups.values() if len(rows) >= min_count]
+    if not kept:
+        return []
+
+    centroids = np.vstack([np.asarray(matrix[rows].mean(axis=0)).ravel() for rows in kept])
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    centroids = centroids / np.where(norms > 0, norms, 1.0)
+
+    length = period_end - period_start
+    earlier = _ordered(messages if previous is None else previous, period_start - length, period_start)
+    previous_counts = np.zeros(len(kept), dtype=np.int64)
+    if earlier:
+        x_prev = vectoriser.transform([m.text for m in earlier])
+        sims = np.asarray(x_prev @ centroids.T)
+        best = sims.argmax(axis=1)
+        for row, topic in enumerate(best.tolist()):
+            if sims[row, topic] >= similarity:
+                previous_counts[topic] += 1
+
+    n_weeks = max(1, math.ceil(length / timedelta(days=7)))
+    topics = []
+    for t, rows in enumerate(kept):
+        members = [current[r] for r in rows]
+        closeness = np.asarray(matrix[rows] @ centroids[t]).ravel()
+        nearest = sorted(range(len(rows)), key=lambda i: (-round(float(closeness[i]), 9), i))[:REPRESENTATIVES]
+        weeks = Counter(min((m.received_at - period_start) // timedelta(days=7), n_weeks - 1) for m in members)
+        topics.append(
+            Topic(
+                rank=0,
+                label=_label(np.asarray(rows), matrix, vocabulary),
+                message_ids=tuple(m.id for m in members),
+                count=len(members),
+                previous_count=int(previous_counts[t]),
+                weekly=tuple(((period_start + timedelta(days=7 * w)).date(), weeks.get(w, 0)) for w in range(n_weeks)),
+                representative_ids=tuple(members[i].id for i in nearest),
+                votes=sum(_votes(m) for m in members),
+                first_received_at=members[0].received_at,
+                last_received_at=members[-1].received_at,
+                facets=_facets(members),
+            )
+        )
+    ranked = rank_topics(topics, by=rank_by)
+    return ranked if max_topics is None else ranked[:max_topics]

@@ -1,0 +1,31 @@
+"""Citizens' message pages, mounted at /voices/ (namespace "voices")."""
+
+from django.urls import path
+
+from .views import citizen, office, unit
+
+app_name = "voices"
+
+urlpatterns = [
+    # The citizen (SEC-4..7, SEC-13)
+    path("new/", citizen.message_create, name="message-create"),
+    path("sent/", citizen.message_sent, name="message-sent"),
+    path("track/", citizen.track, name="track"),
+    path("mine/", citizen.my_messages, name="my-messages"),
+    path("mine/export.xlsx", citizen.my_export, {"fmt": "xlsx"}, name="my-export-xlsx"),
+    path("mine/export.json", citizen.my_export, {"fmt": "json"}, name="my-export-json"),
+    # The congress office
+    path("phone/", office.phone_entry, name="phone-entry"),
+    # "all/", not "": the menu marks an entry current for every page under its URL.
+    path("all/", office.message_list, name="message-list"),
+    path("all/export.xlsx", office.message_export, name="message-export"),
+    path("<int:message_id>/", office.message_detail, name="message-detail"),
+    path("<int:message_id>/route/", office.message_route, name="message-route"),
+    path("<int:message_id>/not-accept/", office.message_not_accept, name="message-not-accept"),
+    path("<int:message_id>/merge/", office.message_merge, name="message-merge"),
+    path("<int:message_id>/callback/", office.message_callback, name="message-callback"),
+    path("<int:message_id>/reveal/", office.message_reveal, name="message-reveal"),
+    # The handling unit
+    path("assigned/", unit.assigned_list, name="assigned-list"),
+    path("assignments/<int:assignment_id>/reply/", unit.message_reply, name="message-reply"),
+]

@@ -1,0 +1,163 @@
+"""What the message pages share: lists with htmx partials, a service's refusal put on a
+form, the congress the pages work on, and masked contact data (SEC-8).
+
+A refusal of permission stays a 403 and a message out of the user's scope a 404 (the
+selectors raise NotFound); any other refusal by a service (state, input) is shown on the
+page and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.accounts.roles import Role
+from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
+from core.organisation.selectors import current_congress
+from core.permissions import role_of
+
+from .. import rules, selectors
+
+PAGE_SIZE = 25
+#: The status of a page re-shown with the service's refusal on its form.
+INVALID = 422
+
+
+def congress() -> Any:
+    """The congress the message pages work on (one installation, one congress)."""
+    return current_congress()
+
+
+def posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def page_of(request: HttpRequest, items, size: int = PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def render_list(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The full page, or only its results for an htmx filter request."""
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        template = f"{template}#results"
+    return render(request, template, context)
+
+
+def form_errors(form, exc: DatongError) -> None:
+    """Each reason of a ValidationFailed on its field (or on the form); other refusals as
+    the form's error."""
+    placed = False
+    if isinstance(exc, ValidationFailed):
+        for field, reason in (exc.details or {}).items():
+            name = str(field).split(".")[0]
+            form.add_error(name if name in form.fields else None, str(reason))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def attempt(request: HttpRequest, form, action: Callable[[dict], Any]) -> tuple[bool, Any]:
+    """Run the service when the form is valid: (True, result), or (False, None) to re-show
+    the form with the refusal on it. A refusal of permission or scope is raised."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        return True, action(form.cleaned_data)
+    except (NotAllowed, NotFound):
+        raise
+    except DatongError as exc:
+        form_errors(form, exc)
+        return False, None
+
+
+def status_for(request: HttpRequest, form) -> int:
+    return INVALID if request.method == "POST" and form.errors else 200
+
+
+def done(request: HttpRequest, text: str, url: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect(url)
+
+
+def detail_url(message) -> str:
+    return reverse("voices:message-detail", args=[message.pk])
+
+
+# --- contact data (SEC-8, SEC-15, MSG-7) -------------------------------------------------------
+
+
+def _viewer(user, message) -> rules.Viewer:
+    role = role_of(user)
+    return rules.Viewer(
+        role=role,
+        unit_id=getattr(user, "handling_unit_id", None) if role == Role.UNIT_CLERK else None,
+        is_submitter=bool(getattr(user, "pk", None)) and message.submitter_id == user.pk,
+    )
+
+
+def _levels(user, message) -> dict[str, str]:
+    return rules.mask_for(
+        _viewer(user, message), nature=message.nature, is_anonymous=message.is_anonymous,
+        is_confidential=message.is_confidential, accused_unit_id=message.accused_unit_id,
+    )
+
+
+def identity_withheld(user, message) -> bool:
+    """True when this user may see nothing of who sent the message (SEC-15, MSG-7)."""
+    return all(level == rules.HIDDEN for level in _levels(user, message).values())
+
+
+def masked_contact(user, message) -> dict[str, str]:
+    """Name, phone and ID number as this user may see them on a page: masked (张**,
+    138****1234) or "" when hidden (voices.selectors.personal_data_for). Staff see them in
+    full only through `reveal_personal_data`, which logs the view."""
+    return selectors.personal_data_for(user, message)
+
+
+def suggestions_of(message) -> list[dict]:
+    """SEC-10: each suggestion with the words that weighed most, for the person deciding."""
+    reasons = message.suggestion_reasons or {}
+    shown = []
+    for key, title, value in (
+        ("category", _("Suggested category"), message.suggested_category.name if message.suggested_category_id else ""),
+        ("unit", _("Suggested handling unit"), message.suggested_unit.name if message.suggested_unit_id else ""),
+        ("urgency", _("Suggested urgency"), _("Urgent") if message.suggested_urgent else _("Not urgent")),
+    ):
+        entry = reasons.get(key) or {}
+        if not value and not entry:
+            continue
+        words = [
+            {"word": str(r[0]), "weight": r[1] if len(r) > 1 else None}
+            for r in (entry.get("reasons") or []) if r
+        ]
+        shown.append({
+            "key": key, "title": title, "value": value or entry.get("label", ""),
+            "confidence": entry.get("confidence"), "reasons": words[:8],
+        })
+    return shown
+
+
+def label_of(choices, value) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def display_number(number: str) -> str:
+    """The tracking number grouped for reading aloud (M260302-K7Q2ZD-9)."""
+    return rules.display_tracking_number(number)
+
+
+def not_found_text() -> str:
+    return _("No message has this tracking number.")

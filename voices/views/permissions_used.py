@@ -1,0 +1,9 @@
+"""The action codes the message pages and the API declare (voices.permissions, and
+casework's `message.reply` for the handling unit's reply)."""
+
+from ..casekind import MESSAGE
+from ..permissions import CALLBACK, ENTER_CALL, PERSONAL_DATA, SUBMIT, TRACK, TRIAGE, VIEW
+
+REPLY = MESSAGE.code("reply")
+
+__all__ = ["CALLBACK", "ENTER_CALL", "PERSONAL_DATA", "REPLY", "SUBMIT", "TRACK", "TRIAGE", "VIEW"]

@@ -1,0 +1,63 @@
+"""The handling unit's pages: the messages assigned to the clerk's unit, and the reply,
+written through casework's `submit_reply` (the one reply service of every kind of case).
+
+The reporter's identity is never on these pages when the message is confidential, anonymous
+or an accusation (SEC-15, MSG-7: common.identity_withheld); the message page shows the rest.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from casework import services as casework
+from casework.models import Assignment
+from core.errors import NotFound
+from core.organisation.rules import effective_parameters
+from core.permissions import require, requires
+
+from .. import forms, selectors
+from . import common
+from . import permissions_used as codes
+
+
+@requires(codes.REPLY)
+def assigned_list(request: HttpRequest) -> HttpResponse:
+    """The messages assigned to the clerk's unit (the selector shows a unit nothing else)."""
+    rows = selectors.messages_for(request.user).select_related("category", "district", "case")
+    page = common.page_of(request, rows)
+    return render(request, "voices/assigned_list.html", {"page": page})
+
+
+def _assignment_for(user, assignment_id: int) -> Assignment:
+    assignment = get_object_or_404(Assignment.objects.select_related("case", "unit"), pk=assignment_id)
+    message = getattr(assignment.case, "message", None)
+    if message is None:
+        raise NotFound()
+    selectors.message_for(user, message.pk)  # NotFound when out of the user's scope
+    return assignment
+
+
+def _classes(congress) -> list[tuple[str, str]]:
+    return [(c, c) for c in effective_parameters(congress).get("reply_classes") or []]
+
+
+@requires(codes.REPLY)
+def message_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The unit's reply to the citizen: class, text, signed letter (casework's rules)."""
+    assignment = _assignment_for(request.user, assignment_id)
+    require(request.user, codes.REPLY, assignment)
+    message = assignment.case.message
+    form = forms.ReplyForm(common.posted(request), request.FILES if request.method == "POST" else None,
+                           classes=_classes(message.congress))
+    ok, _reply = common.attempt(request, form, lambda data: casework.submit_reply(
+        by=request.user, assignment=assignment, body=data["body"], reply_class=data.get("reply_class", ""),
+        class_reason=data.get("class_reason", ""), letter=data.get("letter") or None,
+        signed_by=data.get("signed_by", ""),
+    ))
+    if ok:
+        return common.done(request, _("The reply was sent."), common.detail_url(message))
+    return render(request, "voices/reply_form.html", {
+        "form": form, "message": message, "assignment": assignment, "back": common.detail_url(message),
+    }, status=common.status_for(request, form))
