@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Regime(models.TextChoices):
@@ -38,7 +39,7 @@ class Channel(models.TextChoices):
 class Nature(models.TextChoices):
     """The kind of request, which sets the 12345 limit (MSG-3 `msg_limits` keys)."""
 
-    CONSULTATION = "consultation", _("Consultation")
+    CONSULTATION = "consultation", pgettext_lazy("nature of a citizen message", "Consultation")
     HELP = "help", _("Request for help")
     SUGGESTION = "suggestion", _("Suggestion")
     COMPLAINT = "complaint", _("Complaint")
@@ -149,7 +150,7 @@ class Message(models.Model):
     nature = models.CharField(_("nature"), max_length=15, choices=Nature.choices, default=Nature.HELP)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.RECEIVED)
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    body = models.TextField(pgettext_lazy("citizen message", "message"))
     category = models.ForeignKey(
         MessageCategory, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="messages",
@@ -238,7 +239,7 @@ class Message(models.Model):
     taken_up_as_suggestion = models.PositiveIntegerField(_("taken up as suggestion"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("message")
+        verbose_name = pgettext_lazy("citizen message", "message")
         verbose_name_plural = _("messages")
         ordering = ["-received_at", "-id"]
         indexes = [
@@ -282,7 +283,7 @@ class CallBack(models.Model):
         DISSATISFIED = "dissatisfied", _("Dissatisfied")
         UNREACHABLE = "unreachable", _("Could not be reached")
 
-    message = models.ForeignKey(Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="callbacks")
+    message = models.ForeignKey(Message, verbose_name=pgettext_lazy("citizen message", "message"), on_delete=models.CASCADE, related_name="callbacks")
     round = models.PositiveSmallIntegerField(_("round"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     comment = models.TextField(_("comment"), blank=True)
@@ -304,7 +305,7 @@ class PersonalDataView(models.Model):
 
     Kept apart from the audit chain because it is a read, not a change; never edited."""
 
-    message = models.ForeignKey(Message, verbose_name=_("message"), on_delete=models.PROTECT, related_name="+")
+    message = models.ForeignKey(Message, verbose_name=pgettext_lazy("citizen message", "message"), on_delete=models.PROTECT, related_name="+")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("viewer"), on_delete=models.PROTECT,
                                related_name="+")
     fields = models.CharField(_("fields shown"), max_length=100)
