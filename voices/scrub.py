@@ -21,7 +21,7 @@ What is replaced (spans in `found` refer to the ORIGINAL text, sorted):
 - names 【姓名】: jieba.posseg person names (nr) starting with a common surname, names after
   我叫/名叫/本人/我是/姓名/联系人, 姓X, and a surname (or full name) before a form of address
   (先生, 女士, 同志, 老师, 师傅, 书记, 主任, …).
-Not replaced: official units (市住建局, 大同市人民政府), districts and other place names, dates,
+Not replaced: official units (市住建局, 某市人民政府), districts and other place names, dates,
 amounts, case and document numbers (（2019）晋02民初123号), heights and floor counts, hotlines
 such as 12345. Full-width digits and letters are recognised too.
 """
