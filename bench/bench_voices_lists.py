@@ -26,15 +26,21 @@ the three "what people worry about most" aggregates, at p95, beside their raw SQ
    - by category, by district, by week over the last 90 days and the rising categories
      (`voices.statistics`, from the daily counts), and for a deputy, by category over the
      same period (the district-scoped path).
-4. EXPLAIN (ANALYZE, BUFFERS) of each statement over target, for the report.
+4. Over HTTP (one keep-alive client, sequential, as one staff member sees it): the staff
+   list page, its next page by cursor, the list filtered by one category + one district,
+   the API list (token) and the statistics page, at each size, the same number of runs.
+5. EXPLAIN (ANALYZE, BUFFERS) of each statement over target, for the report.
 
     flock /tmp/cpu.lock .venv/bin/python -m bench.bench_voices_lists
+    # a quick check of the benchmark itself, one small size:
+    BENCH_VOICES_SIZES=200000 BENCH_VOICES_RUNS=30 flock /tmp/cpu.lock .venv/bin/python -m bench.bench_voices_lists
 
 Figures, not pass/fail: the exit status is non-zero only if the benchmark could not run.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import statistics
@@ -47,7 +53,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ROOT, BenchApp, env_int  # noqa: E402
+from bench.harness import HOST, ROOT, BenchApp, env_int  # noqa: E402
 
 TARGET_MS = 100.0
 MIN_RUNS = 10
@@ -288,6 +294,62 @@ def _scenarios():
     ]
 
 
+def targets(out: str) -> None:
+    """The HTTP targets at this size, as (label, path, auth): the pages and the API operation
+    behind the staff list (their filter values and next-page cursor are the data's)."""
+    from urllib.parse import urlencode
+
+    from voices import selectors
+
+    _congress, categories, districts, _submitter, staff, _deputy = _fixtures()
+    second = selectors.message_page(staff, limit=25).cursor or ""
+    found = [
+        ("page /voices/all/ (staff list, first page)", "/voices/all/", "session"),
+        ("page /voices/all/?cursor=… (next page)", "/voices/all/?" + urlencode({"cursor": second}), "session"),
+        ("page /voices/all/ 1 category + 1 district",
+         "/voices/all/?" + urlencode({"category": categories[3], "district": districts[2]}), "session"),
+        ("API /api/voices/messages?limit=50", "/api/voices/messages?limit=50", "token"),
+        ("page /voices/statistics/ (what people worry about)", "/voices/statistics/", "session"),
+    ]
+    Path(out).write_text(json.dumps(found, ensure_ascii=False))
+
+
+def measure_http(app: BenchApp, found: list, runs: int) -> list[dict]:
+    """Each target, one keep-alive client, sequential: latency as one staff member sees it
+    (5 warm-up requests; a target far over target stops after MIN_RUNS once BUDGET_SECONDS
+    are spent)."""
+    results = []
+    for label, path, auth in found:
+        status, _body = app.get(path, auth=auth)
+        if status != 200:
+            results.append({"name": label, "note": f"not measured: GET {path} answered {status}"})
+            continue
+        print(f"      {label} …", flush=True)
+        conn = http.client.HTTPConnection(HOST, app.servers["app"].port, timeout=120)
+        headers = app.headers(auth)
+        times, errors, spent = [], 0, 0.0
+        try:
+            for index in range(runs + 5):
+                if len(times) >= MIN_RUNS and spent > BUDGET_SECONDS:
+                    break
+                started = time.perf_counter()
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                elapsed = time.perf_counter() - started
+                if index < 5:
+                    continue  # warm-up
+                spent += elapsed
+                if response.status == 200:
+                    times.append(elapsed)
+                else:
+                    errors += 1
+        finally:
+            conn.close()
+        results.append({"name": label, "http": _percentiles(times), "errors": errors})
+    return results
+
+
 def measure(out: str, runs: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -360,6 +422,19 @@ def report(app: BenchApp, sizes: list[dict], runs: int, skipped: list[int], budg
             if row["plans"]:
                 over.append((count, row))
         print()
+        if size.get("http"):
+            print(f"{'over HTTP (one keep-alive client)':<62} {count:>11,} {'':>9} {'p50 ms':>8} {'p95 ms':>8} "
+                  f"{'p99 ms':>8}")
+            for row in size["http"]:
+                if "note" in row:
+                    print(f"{row['name']:<62} {'':>11} {row['note']}")
+                    continue
+                figures = row["http"]
+                verdict = "ok" if figures.get("p95", 1e9) <= TARGET_MS else "OVER"
+                errors = f"  errors {row['errors']}" if row["errors"] else ""
+                print(f"{row['name']:<62} {'':>11} {'':>9} {_ms(figures, 'p50')} {_ms(figures, 'p95')} "
+                      f"{_ms(figures, 'p99')}  {verdict} ({figures.get('runs', 0)} runs){errors}")
+            print()
     print("'vs raw': the selector's p95 over the p95 of its own SQL through a bare cursor, same run.")
     if over and os.environ.get("BENCH_SHOW_PLANS", "1") == "1":
         print("\n### Plans of the queries over target, largest size (EXPLAIN ANALYZE, BUFFERS)")
@@ -398,7 +473,10 @@ def main() -> int:
                 rate = data["total_seconds"] / data["added"]
             have = data["messages"]
             print(f"  measuring at {have:,} …", flush=True)
-            sizes.append({"data": data, "measured": helper(app, "measure", str(runs))})
+            measured = helper(app, "measure", str(runs))
+            print(f"  over HTTP at {have:,} …", flush=True)
+            http = measure_http(app, helper(app, "targets"), runs)
+            sizes.append({"data": data, "measured": measured, "http": http})
         report(app, sizes, runs, skipped, budget)
     return 0
 
@@ -409,6 +487,8 @@ if __name__ == "__main__":
         command, out = sys.argv[1], sys.argv[2]
         if command == "generate":
             generate(out, int(sys.argv[3]))
+        elif command == "targets":
+            targets(out)
         elif command == "measure":
             measure(out, int(sys.argv[3]) if len(sys.argv) > 3 else 100)
         else:

@@ -6,18 +6,19 @@ district's, a unit clerk what was assigned to the unit, a citizen their own; a m
 of scope answers 404. Contact data come masked, or not at all where withheld (SEC-8,
 SEC-15, MSG-7); in full only through POST .../personal-data (staff, logged). Errors are
 `{"code", "message", "details"}`: 403 not allowed, 404 not found, 409 not possible in the
-current state, 422 invalid input (`details` names the fields). Lists take
-`?page=&page_size=` and the filters of the triage page.
+current state, 422 invalid input (`details` names the fields). Lists take the filters of
+the triage page and `?cursor=&limit=`: each answer carries `next_cursor` (null on the last
+page) to pass back as `cursor`, and a `count` that is exact (`count_exact`) or, past 1,000
+on filters the daily counts do not hold, a floor ("more than `count`").
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from ninja import Status
-from ninja.pagination import paginate
+from ninja import Query, Status
 
 from casework.models import Assignment
-from core.apikit import DatongRouter, ErrorOut, Page, acting_user, auth_for
+from core.apikit import DatongRouter, ErrorOut, acting_user, auth_for
 from core.errors import NotFound, ValidationFailed
 from core.organisation.models import District, HandlingUnit
 from core.permissions import PUBLIC
@@ -28,8 +29,8 @@ from .schemas import (
     CallBackIn,
     MergeIn,
     MessageIn,
+    MessageListOut,
     MessageOut,
-    MessageRowOut,
     NotAcceptIn,
     OwnMessageOut,
     PersonalDataOut,
@@ -121,20 +122,6 @@ def _pick(model, pk, field: str, **scope):
     return row
 
 
-class _Rows:
-    """A queryset whose items become dicts as the page takes them."""
-
-    def __init__(self, queryset, convert):
-        self.queryset, self.convert = queryset, convert
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, index):
-        items = self.queryset[index]
-        return [self.convert(item) for item in items] if isinstance(index, slice) else self.convert(items)
-
-
 # --- the citizen --------------------------------------------------------------------------------
 
 
@@ -187,8 +174,7 @@ def my_messages(request):
 # --- lists and one message ------------------------------------------------------------------------
 
 
-@router.get("/messages", permission=codes.VIEW, response=list[MessageRowOut])
-@paginate(Page)
+@router.get("/messages", permission=codes.VIEW, response=MessageListOut)
 def list_messages(
     request,
     status: str = "",
@@ -198,15 +184,21 @@ def list_messages(
     overdue: bool | None = None,
     q: str = "",
     order: str = "-received_at",
+    cursor: str = Query("", description="the previous answer's next_cursor; empty: the first page"),
+    limit: int = Query(50, ge=1, le=200),
 ):
-    """The messages the caller may see, newest first. `status`: received, accepted,
-    not_accepted; `regime`: hotline, petition, deputy_voice; `order`: -received_at,
-    received_at, subject."""
-    rows = selectors.messages_for(
-        acting_user(request), status=status or None, category=category, district=district,
-        regime=regime or None, overdue=overdue, q=q or None, order=order,
-    ).select_related("category", "district")
-    return _Rows(rows, _row)
+    """The messages the caller may see, newest first, `limit` at a time. `status`:
+    received, accepted, not_accepted; `regime`: hotline, petition, deputy_voice; `order`:
+    -received_at, received_at, subject. `count` is exact when `count_exact`, otherwise the
+    list holds more than `count` messages (counted no further)."""
+    user = acting_user(request)
+    filters = {
+        "status": status or None, "category": category, "district": district, "regime": regime or None,
+        "overdue": overdue, "q": q or None,
+    }
+    page, count = common.page_and_count(user, cursor, size=limit, order=order, **filters)
+    return {"items": [_row(m) for m in page.rows], "next_cursor": page.cursor, "count": count.value,
+            "count_exact": count.exact}
 
 
 @router.get("/messages/{message_id}", permission=codes.VIEW, response={200: MessageOut, 404: ErrorOut})

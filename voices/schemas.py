@@ -120,6 +120,17 @@ class MessageRowOut(Schema):
     case_id: int
 
 
+class MessageListOut(Schema):
+    """A page of messages: pass `next_cursor` back as `cursor` for the next page (null: the
+    last page). `count` is exact when `count_exact`; otherwise at least that many (the
+    list was counted no further)."""
+
+    items: list[MessageRowOut]
+    next_cursor: str | None = None
+    count: int
+    count_exact: bool
+
+
 class ContactOut(Schema):
     """SEC-8: as this caller may see it: masked (张**, 138****1234) or "" when hidden."""
 

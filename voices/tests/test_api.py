@@ -105,7 +105,47 @@ def test_staff_list_and_filter_the_messages(make_message, people, city, as_):
     assert response.status_code == 200
     body = response.json()
     assert [row["id"] for row in body["items"]] == [waiting.pk]
-    assert body["count"] == 1
+    assert body["count"] == 1 and body["count_exact"] is True
+    assert body["next_cursor"] is None
+
+
+def test_the_list_goes_on_by_cursor_with_its_count(make_message, as_):
+    made = [make_message() for _n in range(5)]
+    client = as_(Role.STAFF)
+    seen, cursor, pages = [], "", 0
+    while True:
+        body = client.get(f"{API}/messages", {"limit": 2, "cursor": cursor}).json()
+        pages += 1
+        assert body["count"] == 5 and body["count_exact"] is True
+        seen += [row["id"] for row in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3
+    assert seen == [m.pk for m in reversed(made)]  # newest first, each once
+
+
+def test_the_list_by_subject_goes_on_by_cursor(make_message, as_):
+    made = [make_message(subject=f"留言{n}") for n in range(3)]
+    client = as_(Role.STAFF)
+    first = client.get(f"{API}/messages", {"limit": 2, "order": "subject"}).json()
+    rest = client.get(f"{API}/messages", {"limit": 2, "order": "subject", "cursor": first["next_cursor"]}).json()
+    assert [r["id"] for r in first["items"] + rest["items"]] == [m.pk for m in made]
+    assert rest["next_cursor"] is None
+
+
+def test_a_count_past_the_cap_is_not_exact(make_message, monkeypatch, as_):
+    from voices import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for _n in range(4):
+        make_message()
+    body = as_(Role.STAFF).get(f"{API}/messages", {"limit": 1, "status": "received"}).json()
+    assert body["count"] == 2 and body["count_exact"] is False
+
+
+def test_a_limit_over_200_is_a_422(city, as_):
+    assert as_(Role.STAFF).get(f"{API}/messages", {"limit": 201}).status_code == 422
 
 
 def test_a_citizen_lists_only_their_own(make_message, people, as_):
@@ -234,6 +274,17 @@ def test_only_staff_act_on_messages(make_message, people, city, as_, who, action
 def test_anonymous_callers_cannot_act(make_message, as_, action):
     message = make_message()
     assert post(as_(None), f"/messages/{message.pk}/{action}", {}).status_code == 401
+
+
+def test_the_list_is_in_the_openapi_schema_with_cursor_and_limit():
+    from config.api import api
+
+    schema = api.get_openapi_schema()
+    operation = schema["paths"][f"{API}/messages"]["get"]
+    assert {"cursor", "limit"} <= {p["name"] for p in operation["parameters"]}
+    assert not {"page", "page_size"} & {p["name"] for p in operation["parameters"]}
+    answer = schema["components"]["schemas"]["MessageListOut"]["properties"]
+    assert {"items", "next_cursor", "count", "count_exact"} <= set(answer)
 
 
 def test_every_operation_is_in_the_openapi_schema_with_its_permission():

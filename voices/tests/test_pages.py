@@ -310,6 +310,93 @@ def test_the_list_answers_htmx_with_its_results_only(make_message, as_):
     assert text(response).lstrip().startswith('<div id="results">')
 
 
+# Pages by cursor and counts without COUNT(*) (issue 5: lists fast at 10,000,000 messages).
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Two rows a page, so a few messages make several pages."""
+    from voices.views import common
+
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
+
+
+def cursor_link(page: str) -> str:
+    """The "Next" link's query string (the pager keeps the filters and adds the cursor)."""
+    found = re.search(r'<a href="\?([^"]*)" rel="next"', page)
+    assert found, "no Next link"
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_next_page_by_cursor_shows_the_following_messages(make_message, small_pages, as_):
+    made = [make_message(subject=f"第{n}条留言") for n in range(5)]
+    newest_first = [m.tracking_number for m in reversed(made)]
+    client = as_(Role.STAFF)
+    first = text(client.get(reverse("voices:message-list")))
+    assert all(n in first for n in newest_first[:2]) and not any(n in first for n in newest_first[2:])
+    assert 'rel="first"' not in first  # already the first page
+    second = text(client.get(reverse("voices:message-list") + "?" + cursor_link(first)))
+    assert all(n in second for n in newest_first[2:4]) and not any(n in second for n in newest_first[:2] + newest_first[4:])
+    assert 'rel="first"' in second and "First page" in second
+    third = text(client.get(reverse("voices:message-list") + "?" + cursor_link(second)))
+    assert newest_first[4] in third and 'rel="next"' not in third
+
+
+def test_the_next_link_keeps_the_filters(make_message, city, small_pages, as_):
+    for n in range(3):
+        make_message(subject=f"东区{n}")
+    make_message(subject="西区的留言", district=city["other_district"])
+    client = as_(Role.STAFF)
+    first = text(client.get(reverse("voices:message-list"), {"district": city["district"].pk}))
+    link = cursor_link(first)
+    assert f"district={city['district'].pk}" in link and "cursor=" in link
+    second = text(client.get(reverse("voices:message-list") + "?" + link))
+    assert "东区0" in second and "西区的留言" not in second
+
+
+def test_the_list_says_how_many_messages_it_holds(make_message, small_pages, as_):
+    for _n in range(3):
+        make_message()
+    client = as_(Role.STAFF)
+    assert "3 messages" in text(client.get(reverse("voices:message-list")))
+    assert "1 message<" in text(client.get(reverse("voices:message-list"), {"q": Message.objects.first().tracking_number}))
+    assert "3 messages" in text(client.get(reverse("voices:message-list"), {"status": "received"}))
+
+
+def test_a_count_past_the_cap_says_more_than(make_message, small_pages, monkeypatch, as_):
+    """Past the cap the list is not counted further: "more than N messages"."""
+    from voices import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for _n in range(5):
+        make_message()
+    page = text(as_(Role.STAFF).get(reverse("voices:message-list"), {"status": "received"}))
+    assert "more than 3 messages" in page
+
+
+def test_the_export_holds_every_filtered_row_not_only_the_page(make_message, city, small_pages, as_):
+    east = [make_message(subject=f"东区{n}").tracking_number for n in range(5)]
+    make_message(subject="西区的留言", district=city["other_district"])
+    response = as_(Role.STAFF).get(reverse("voices:message-export"), {"district": city["district"].pk})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(numbers) == sorted(east)
+
+
+def test_the_export_stops_at_its_cap_and_says_so(make_message, monkeypatch, as_):
+    from voices.views import office
+
+    monkeypatch.setattr(office, "EXPORT_MAX", 2)
+    for _n in range(3):
+        make_message()
+    client = as_(Role.STAFF)
+    assert "at most 2 messages" in text(client.get(reverse("voices:message-list")))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("voices:message-export")).content))
+    assert len(list(workbook.worksheets[0].iter_rows(min_row=2))) == 2
+    notes = [cell for row in workbook.worksheets[1].iter_rows(values_only=True) for cell in row]
+    assert any("at most 2 messages" in str(note) for note in notes)
+
+
 @pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR])
 @pytest.mark.parametrize("name", ["voices:message-list", "voices:message-export"])
 def test_only_staff_see_the_triage_list(city, as_, who, name):
@@ -499,6 +586,30 @@ def test_a_clerk_of_another_unit_cannot_reply(make_message, people, city, as_):
     assignment = Assignment.objects.get(case=message.case)
     response = as_("other_clerk").get(reverse("voices:message-reply", args=[assignment.pk]))
     assert response.status_code in (403, 404)
+
+
+def test_the_units_pages_show_only_its_assigned_messages(make_message, people, city, small_pages, as_):
+    ours = [make_message(subject=f"交通{n}") for n in range(3)]
+    for message in ours:
+        route(message, people, city)
+    theirs = make_message(subject="住房的留言")
+    route(theirs, people, city, unit="housing")
+    make_message(subject="未分办的留言")
+    client = as_(Role.UNIT_CLERK)
+    first = text(client.get(reverse("voices:assigned-list")))
+    second = text(client.get(reverse("voices:assigned-list") + "?" + cursor_link(first)))
+    shown = [m.tracking_number for m in ours if m.tracking_number in first + second]
+    assert len(shown) == 3 and "3 messages" in first
+    assert "住房的留言" not in first + second and "未分办的留言" not in first + second
+
+
+def test_my_messages_go_page_by_page(make_message, people, small_pages, as_):
+    mine = [make_message(submitter=people[Role.CITIZEN], subject=f"我的{n}") for n in range(3)]
+    client = as_(Role.CITIZEN)
+    first = text(client.get(reverse("voices:my-messages")))
+    assert "3 messages" in first
+    second = text(client.get(reverse("voices:my-messages") + "?" + cursor_link(first)))
+    assert mine[0].tracking_number in second and mine[0].tracking_number not in first
 
 
 @pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.STAFF, Role.PUBLIC, Role.ADMINISTRATOR])

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.roles import Role
 from core.documents import write_xlsx, xlsx_response
-from core.permissions import has_perm, public, requires
+from core.permissions import has_perm, public, requires, role_of
 
 from .. import forms, selectors, services
 from ..models import Channel
@@ -80,11 +81,16 @@ def track(request: HttpRequest) -> HttpResponse:
 
 @requires(codes.VIEW)
 def my_messages(request: HttpRequest) -> HttpResponse:
-    """The messages the signed-in user sent, with their status, and the export links."""
-    rows = selectors.messages_for(request.user).filter(submitter=request.user)
-    page = common.page_of(request, rows)
+    """The messages the signed-in user sent, with their status, and the export links. A
+    citizen's scope is their own messages (the selector's keyset pages); anyone else who
+    wrote while signed in sees the few they sent."""
+    user = request.user
+    if role_of(user) == Role.CITIZEN:
+        listed = common.message_list_context(request, user)
+    else:
+        listed = common.small_list_context(request, selectors.messages_for(user).filter(submitter=user))
     return render(request, "voices/my_messages.html", {
-        "page": page,
+        **listed,
         "can_submit": has_perm(request.user, codes.SUBMIT),
     })
 

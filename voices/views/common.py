@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.accounts.roles import Role
 from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
@@ -39,13 +40,66 @@ def posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def page_of(request: HttpRequest, items, size: int = PAGE_SIZE):
-    return Paginator(items, size).get_page(request.GET.get("page"))
+# --- list pages: keyset pages and counts without COUNT(*) over millions -------------------------
+
+#: The query-string key of a list page's position (the previous page's `cursor`).
+CURSOR = "cursor"
+
+
+def position(cursor: str | None) -> dict[str, Any]:
+    """`selectors.message_page` keywords for a cursor from a link or the API: a keyset
+    cursor for the by-date orders, or a row offset (digits) for the other orders."""
+    cursor = (cursor or "").strip()
+    return {"after": cursor or None, "offset": int(cursor) if cursor.isdigit() else 0}
+
+
+def count_text(count: selectors.MessageCount) -> str:
+    """ "12 messages", or "more than 1,000 messages" when the count stopped at its cap."""
+    shown = number_format(count.value, force_grouping=True)
+    if count.exact:
+        return ngettext("%(count)s message", "%(count)s messages", count.value) % {"count": shown}
+    return ngettext("more than %(count)s message", "more than %(count)s messages", count.value) % {"count": shown}
+
+
+def _listed(page: selectors.MessagePage, count: selectors.MessageCount) -> dict[str, Any]:
+    return {"page": page, "count": count, "count_text": count_text(count)}
+
+
+def page_and_count(user, cursor: str | None, *, size: int | None = None, **filters):
+    """One page of `selectors.messages_for(user, **filters)` from `cursor`, and its count.
+    No COUNT(*): a list that fits on one page is its own count; otherwise
+    `selectors.count_messages` (exact from the daily counts, or capped)."""
+    page = selectors.message_page(user, limit=size or PAGE_SIZE, **position(cursor), **filters)
+    if not page.has_next and not page.has_previous:
+        return page, selectors.MessageCount(len(page.rows), True)
+    return page, selectors.count_messages(user, cap=selectors.COUNT_CAP, **filters)
+
+
+def message_list_context(request: HttpRequest, user, *, size: int | None = None, **filters) -> dict[str, Any]:
+    """A list page's context from the request's cursor: `page` (rows, has_next, cursor,
+    has_previous), `count`, `count_text`."""
+    return _listed(*page_and_count(user, request.GET.get(CURSOR), size=size, **filters))
+
+
+def small_list_context(request: HttpRequest, queryset, *, size: int | None = None) -> dict[str, Any]:
+    """The same page shape over a small queryset (one person's own messages), by offset,
+    counted up to `selectors.COUNT_CAP`."""
+    size = size or PAGE_SIZE
+    start = position(request.GET.get(CURSOR))["offset"]
+    rows = list(queryset[start:start + size + 1])
+    has_next = len(rows) > size
+    page = selectors.MessagePage(rows=rows[:size], has_next=has_next,
+                                 cursor=str(start + size) if has_next else None, has_previous=start > 0)
+    cap = selectors.COUNT_CAP
+    n = len(rows) + start if not has_next else queryset.order_by()[:cap + 1].count()
+    return _listed(page, selectors.MessageCount(min(n, cap), n <= cap))
 
 
 def query_without_page(request: HttpRequest) -> str:
+    """The list's filters as a query string, without its position (for the export link)."""
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop(CURSOR, None)
     return query.urlencode()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,21 +48,26 @@ def phone_entry(request: HttpRequest) -> HttpResponse:
 # --- the triage list ---------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest):
-    form = forms.MessageFilterForm(request.GET, congress=common.congress())
-    return form, selectors.messages_for(request.user, **form.filters())
+#: The most rows one xlsx export holds (the list's order; the page says so).
+EXPORT_MAX = 100_000
+#: Rows read from the database at a time while the export is written.
+EXPORT_CHUNK = 2_000
+
+
+def _filter_form(request: HttpRequest) -> forms.MessageFilterForm:
+    return forms.MessageFilterForm(request.GET, congress=common.congress())
 
 
 @requires(codes.TRIAGE)
 def message_list(request: HttpRequest) -> HttpResponse:
     """Every message, newest first by default; filter by status, category, district, regime
-    and lateness, search, sort; the same rows as xlsx."""
-    form, rows = _filtered(request)
-    rows = rows.select_related("category", "district", "case")
-    page = common.page_of(request, rows)
+    and lateness, search, sort; "Next" pages by cursor and a count that never counts
+    millions (selectors.message_page, count_messages); the same rows as xlsx."""
+    form = _filter_form(request)
     return common.render_list(request, "voices/message_list.html", {
-        "filter_form": form, "page": page, "query": common.query_without_page(request),
+        "filter_form": form, "query": common.query_without_page(request), "export_note": export_cap_text(),
         "can_enter_call": has_perm(request.user, codes.ENTER_CALL),
+        **common.message_list_context(request, request.user, **form.filters()),
     })
 
 
@@ -97,11 +103,31 @@ def export_rows(rows):
 
 @requires(codes.TRIAGE)
 def message_export(request: HttpRequest) -> HttpResponse:
-    """The same filtered rows as the list, every page, as xlsx."""
-    _form, rows = _filtered(request)
-    rows = rows.select_related("category", "district", "suggested_category", "suggested_unit")
-    content = write_xlsx(export_headers(), export_rows(rows), title=_("Messages"))
+    """The same filtered rows as the list, every page, as xlsx: read in chunks, at most
+    EXPORT_MAX rows (a note sheet says so when the list holds more)."""
+    rows = selectors.messages_for(request.user, **_filter_form(request).filters()).select_related(
+        "suggested_category", "suggested_unit")
+    more = []
+
+    def limited():
+        for index, message in enumerate(rows[:EXPORT_MAX + 1].iterator(chunk_size=EXPORT_CHUNK)):
+            if index == EXPORT_MAX:
+                more.append(True)
+                return
+            yield message
+
+    def notes():
+        # Read after the rows are written: a note only when the cap cut the list.
+        if more:
+            yield _("Note"), [_("Note")], [[export_cap_text()]]
+
+    content = write_xlsx(export_headers(), export_rows(limited()), title=_("Messages"), extra_sheets=notes())
     return xlsx_response(content, _("messages") + ".xlsx")
+
+
+def export_cap_text() -> str:
+    return _("An export holds at most %(max)s messages; narrow the filters to export the rest.") % {
+        "max": number_format(EXPORT_MAX, force_grouping=True)}
 
 
 # --- a message's page --------------------------------------------------------------------------

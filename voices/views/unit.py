@@ -24,10 +24,9 @@ from . import permissions_used as codes
 
 @requires(codes.REPLY)
 def assigned_list(request: HttpRequest) -> HttpResponse:
-    """The messages assigned to the clerk's unit (the selector shows a unit nothing else)."""
-    rows = selectors.messages_for(request.user).select_related("category", "district", "case")
-    page = common.page_of(request, rows)
-    return render(request, "voices/assigned_list.html", {"page": page})
+    """The messages assigned to the clerk's unit (the selector shows a unit nothing else),
+    newest first, a page at a time by cursor."""
+    return render(request, "voices/assigned_list.html", common.message_list_context(request, request.user))
 
 
 def _assignment_for(user, assignment_id: int) -> Assignment:
