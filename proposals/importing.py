@@ -39,14 +39,11 @@ PostgreSQL through a second connection, so the bar moves while the transaction i
 from __future__ import annotations
 
 import datetime
-import json
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
@@ -67,6 +64,7 @@ from core.documents import (
     read_rows,
     validate_upload,
 )
+from core.documents.store import ImportStore, new_upload_id
 from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
 from core.jobs import progress
 from core.jobs.models import ProgressRecord
@@ -158,37 +156,20 @@ class ImportResult:
         return self.state in ("done", "failed")
 
 
-def new_upload_id() -> str:
-    return uuid.uuid4().hex
+#: The uploaded sheet holds deputies' names: kept only until it is imported (SEC-5).
+STORE = ImportStore(STORAGE_DIR, ImportResult)
 
 
 def progress_key(upload_id: str) -> str:
     return f"suggestion-import-{upload_id}"
 
 
-def _path(upload_id: str, suffix: str) -> str:
-    if not upload_id.isalnum():
-        raise NotFound()
-    return f"{STORAGE_DIR}/{upload_id}.{suffix}"
-
-
-def _save(name: str, content: bytes) -> None:
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    default_storage.save(name, ContentFile(content))
-
-
 def save_result(result: ImportResult) -> None:
-    _save(_path(result.upload, "json"), json.dumps(result.as_dict(), ensure_ascii=False).encode())
+    STORE.save_result(result)
 
 
 def load_result(upload_id: str) -> ImportResult | None:
-    name = _path(upload_id, "json")
-    if not default_storage.exists(name):
-        return None
-    with default_storage.open(name) as handle:
-        data = json.loads(handle.read())
-    return ImportResult(**{k: v for k, v in data.items() if k in ImportResult.__dataclass_fields__})
+    return STORE.load_result(upload_id)
 
 
 def result_for(user, upload_id: str) -> ImportResult:
@@ -666,7 +647,7 @@ def accept_upload(file, *, by) -> tuple[ImportResult, int]:
     rows = read(file)
     upload_id = new_upload_id()
     file.seek(0)
-    _save(_path(upload_id, "xlsx"), file.read())
+    STORE.save_sheet(upload_id, file.read())
     result = ImportResult(upload=upload_id, state="queued", file=str(getattr(file, "name", "") or "")[:200],
                           owner=by.pk, rows=len(rows))
     save_result(result)
@@ -700,7 +681,7 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
             term = current_term()
             if term is None:
                 raise ValidationFailed(_("There is no current term to import suggestions into."))
-            name = _path(upload_id, "xlsx")
+            name = STORE.path(upload_id, "xlsx")
             if not default_storage.exists(name):
                 raise ValidationFailed(_("The uploaded file is no longer there; upload it again."))
             with default_storage.open(name) as handle:
@@ -712,7 +693,7 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
             result.message = str(exc.message)
             save_result(result)
             progress.fail(key, message=result.message)
-            _forget_file(upload_id)
+            STORE.forget_sheet(upload_id)
             return result
         except Exception:
             # Nothing was written (one transaction): the task tries again.
@@ -724,7 +705,7 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
         ) % {"created": done.created, "registered": done.registered, "submitted": done.submitted}
         save_result(done)
         progress.finish(key, message=done.message, result_url=result_url)
-        _forget_file(upload_id)
+        STORE.forget_sheet(upload_id)
         return done
 
 
@@ -736,34 +717,12 @@ def abandon(upload_id: str, *, message: str) -> None:
     result.state, result.message, result.problems = "failed", message, [message]
     save_result(result)
     progress.fail(progress_key(upload_id), message=message)
-    _forget_file(upload_id)
+    STORE.forget_sheet(upload_id)
 
 
 def forget_old_results(*, days: int = KEEP_RESULTS_DAYS) -> int:
     """Delete stored uploads and results older than `days` (SEC-5); returns how many."""
-    cutoff = timezone.now() - datetime.timedelta(days=days)
-    try:
-        names = default_storage.listdir(STORAGE_DIR)[1]
-    except (FileNotFoundError, NotImplementedError):
-        return 0
-    removed = 0
-    for name in names:
-        path = f"{STORAGE_DIR}/{name}"
-        try:
-            old = default_storage.get_modified_time(path) < cutoff
-        except (FileNotFoundError, NotImplementedError):
-            continue
-        if old:
-            default_storage.delete(path)
-            removed += 1
-    return removed
-
-
-def _forget_file(upload_id: str) -> None:
-    """The sheet holds deputies' names: it is kept only until it is imported (SEC-5)."""
-    name = _path(upload_id, "xlsx")
-    if default_storage.exists(name):
-        default_storage.delete(name)
+    return STORE.forget_old(days=days)
 
 
 def template_xlsx() -> bytes:

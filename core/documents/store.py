@@ -1,0 +1,87 @@
+"""Where an import keeps its uploaded sheet and its result between the request and the task.
+
+    STORE = ImportStore("proposals/imports", ImportResult)
+    STORE.save_sheet(upload_id, content); STORE.save_result(result); STORE.load_result(upload_id)
+
+The sheet holds personal data (deputies' or callers' names and phone numbers), so it is kept
+only until it is imported (`forget_sheet`), and results older than `days` are deleted with
+it by `forget_old` (SEC-5). Upload ids are hex strings made here; anything else is NotFound,
+so a crafted id can never reach outside the directory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from dataclasses import fields
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from core.errors import NotFound
+
+
+def new_upload_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ImportStore:
+    """Files of one kind of import under `directory` of the default storage; `result_type`
+    is a dataclass with `upload` (the id) and `as_dict()`."""
+
+    def __init__(self, directory: str, result_type: type) -> None:
+        self.directory = directory
+        self.result_type = result_type
+
+    def path(self, upload_id: str, suffix: str) -> str:
+        if not upload_id.isalnum():
+            raise NotFound()
+        return f"{self.directory}/{upload_id}.{suffix}"
+
+    @staticmethod
+    def _save(name: str, content: bytes) -> None:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(content))
+
+    def save_sheet(self, upload_id: str, content: bytes) -> None:
+        self._save(self.path(upload_id, "xlsx"), content)
+
+    def save_result(self, result: Any) -> None:
+        self._save(self.path(result.upload, "json"), json.dumps(result.as_dict(), ensure_ascii=False).encode())
+
+    def load_result(self, upload_id: str) -> Any | None:
+        name = self.path(upload_id, "json")
+        if not default_storage.exists(name):
+            return None
+        with default_storage.open(name) as handle:
+            data = json.loads(handle.read())
+        known = {f.name for f in fields(self.result_type)}
+        return self.result_type(**{k: v for k, v in data.items() if k in known})
+
+    def forget_sheet(self, upload_id: str) -> None:
+        name = self.path(upload_id, "xlsx")
+        if default_storage.exists(name):
+            default_storage.delete(name)
+
+    def forget_old(self, *, days: int) -> int:
+        """Delete stored sheets and results older than `days` (SEC-5); returns how many."""
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        try:
+            names = default_storage.listdir(self.directory)[1]
+        except (FileNotFoundError, NotImplementedError):
+            return 0
+        removed = 0
+        for name in names:
+            path = f"{self.directory}/{name}"
+            try:
+                old = default_storage.get_modified_time(path) < cutoff
+            except (FileNotFoundError, NotImplementedError):
+                continue
+            if old:
+                default_storage.delete(path)
+                removed += 1
+        return removed

@@ -1,0 +1,62 @@
+"""The shared import store: results survive between request and task; sheets do not linger (SEC-5)."""
+
+import datetime
+import os
+from dataclasses import asdict, dataclass, field
+
+import pytest
+from django.core.files.storage import default_storage
+
+from core.documents.store import ImportStore, new_upload_id
+from core.errors import NotFound
+
+
+@dataclass
+class Result:
+    upload: str
+    state: str = "waiting"
+    problems: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@pytest.fixture
+def store(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    return ImportStore("test/imports", Result)
+
+
+def test_a_result_comes_back_as_it_was_saved(store):
+    upload = new_upload_id()
+    store.save_result(Result(upload, "failed", ["row 3: no subject"]))
+    store.save_result(Result(upload, "done"))  # saved again: replaced, not duplicated
+    assert store.load_result(upload) == Result(upload, "done", [])
+    assert store.load_result(new_upload_id()) is None
+
+
+def test_a_crafted_upload_id_never_reaches_outside_the_directory(store):
+    with pytest.raises(NotFound):
+        store.load_result("../../settings")
+
+
+def test_the_sheet_is_forgotten_once_imported(store):
+    upload = new_upload_id()
+    store.save_sheet(upload, b"PK sheet")
+    assert default_storage.exists(store.path(upload, "xlsx"))
+    store.forget_sheet(upload)
+    assert not default_storage.exists(store.path(upload, "xlsx"))
+    store.forget_sheet(upload)  # twice is harmless
+
+
+def test_only_old_files_are_deleted(store, tmp_path):
+    old, new = new_upload_id(), new_upload_id()
+    store.save_sheet(old, b"old")
+    store.save_result(Result(new))
+    forty_days_ago = (datetime.datetime.now() - datetime.timedelta(days=40)).timestamp()
+    os.utime(tmp_path / store.path(old, "xlsx"), (forty_days_ago, forty_days_ago))
+    assert store.forget_old(days=30) == 1
+    assert not default_storage.exists(store.path(old, "xlsx"))
+    assert store.load_result(new) == Result(new)
+    assert store.forget_old(days=30) == 0
