@@ -222,7 +222,9 @@ def get_round(request, round_id: int):
 def vote(request, round_id: int, payload: VoteIn):
     """Cast the signed-in deputy's vote. The answer says only that it was recorded."""
     user = acting_user(request)
-    round_ = _round(user, round_id)
+    round_ = selectors.round_to_vote_in(user, round_id)
+    if round_ is None:
+        raise NotFound()
     marks = dict(payload.marks)
     if payload.choice is not None:
         keys = selectors.ballot_keys(round_)

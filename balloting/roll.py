@@ -26,8 +26,10 @@ class Roll(Protocol):
     def quorum_met(self, session) -> bool:
         """SESS-1: at least two-thirds of all deputies are present."""
 
-    def may_vote(self, session, deputy) -> bool:
-        """Whether this deputy may vote now: on the roster, in office and checked in."""
+    def voter(self, session_id: int, user) -> tuple[int | None, bool]:
+        """The user's deputy (its id, None if the user is no deputy) and whether that deputy
+        may vote now in the session: on the roster, in office and checked in. A user with
+        several deputy records (terms) answers with the one that may vote, if any."""
 
 
 class OrganisationRoll:
@@ -46,8 +48,10 @@ class OrganisationRoll:
     def quorum_met(self, session) -> bool:
         return False
 
-    def may_vote(self, session, deputy) -> bool:
-        return False
+    def voter(self, session_id: int, user) -> tuple[int | None, bool]:
+        from core.organisation.models import Deputy
+
+        return Deputy.objects.filter(user=user).order_by("pk").values_list("pk", flat=True).first(), False
 
 
 _registered: Roll | None = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core import rawrows
 from core.permissions import has_perm
 
 from . import permissions as codes
@@ -30,6 +31,16 @@ def rounds(user, *, session=None, status: str | None = None) -> QuerySet[Round]:
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def round_to_vote_in(user, round_id: int) -> Round | None:
+    """The round a deputy votes in, read by one hand-written query (core.rawrows): every
+    vote in the room starts here. Its status is only a hint: the vote itself re-checks
+    it under the round's lock (services.cast_vote)."""
+    if not has_perm(user, codes.VIEW):
+        return None
+    found = rawrows.load(Round, "id = %s", [round_id], limit=1)
+    return found[0] if found else None
 
 
 def ballot_options(round_: Round) -> list[Option]:

@@ -347,11 +347,9 @@ def cast_vote(*, by, round: Round, marks: Mapping[str, str], write_ins: Iterable
     `close_round` records how many were cast (SEC-1 (d)).
     """
     permissions.require(by, codes.CAST, round)
-    # Only what the vote needs (a full Deputy row costs more to build than to read).
-    deputy = Deputy.objects.filter(user=by).order_by("pk").only("pk", "in_office").first()
-    if deputy is None:
+    deputy_id, may_vote = roll.current().voter(round.session_id, by)
+    if deputy_id is None:
         raise NotAllowed(_("Only a deputy can vote."))
-    may_vote = roll.current().may_vote(round.session, deputy)
     invalid: ValidationFailed | None = None
     cleaned: dict[str, str] = {}
     names: list[str] = []
@@ -359,9 +357,9 @@ def cast_vote(*, by, round: Round, marks: Mapping[str, str], write_ins: Iterable
         cleaned, names = _checked_ballot(round, marks, write_ins)
     except ValidationFailed as exc:
         invalid = exc
-    if may_vote and invalid is None and _store_vote(round.pk, deputy.pk, cleaned, names):
+    if may_vote and invalid is None and _store_vote(round.pk, deputy_id, cleaned, names):
         return
-    raise _refusal(round.pk, deputy.pk, may_vote=may_vote, invalid=invalid)
+    raise _refusal(round.pk, deputy_id, may_vote=may_vote, invalid=invalid)
 
 
 def _checked_ballot(round_: Round, marks: Mapping[str, str], write_ins: Iterable[str]) -> tuple[dict, list]:

@@ -79,6 +79,10 @@ def _add_routers() -> None:
     from proposals.bill_api import router as bills_router
     from voices.api import router as voices_router
 
+    # Django tries URL patterns in order, one by one: the busiest paths come first — a vote
+    # in the room and a citizen's message (bench/bench_voting.py, bench/bench_voices_intake.py).
+    api.add_router("/voting", balloting_router, tags=["voting"])
+    api.add_router("/voices", voices_router, tags=["citizens' messages"])
     api.add_router("/accounts", accounts_router, tags=["accounts"])
     api.add_router("/organisation", organisation_router, tags=["organisation"])
     api.add_router("/calendar", workcalendar_router, tags=["calendar"])
@@ -90,8 +94,6 @@ def _add_routers() -> None:
     api.add_router("/bills", bills_router, tags=["bills and interpellations"])
     api.add_router("/plenary", plenary_router, tags=["plenary"])
     api.add_router("/elections", elections_router, tags=["elections"])
-    api.add_router("/voting", balloting_router, tags=["voting"])
-    api.add_router("/voices", voices_router, tags=["citizens' messages"])
     api.add_router("/", web_router, tags=["meta"])
 
 

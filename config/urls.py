@@ -6,6 +6,8 @@ from django.urls import include, path
 from .api import api
 
 urlpatterns = [
+    # First: patterns are tried in order, and the API carries the busiest traffic (votes).
+    path("api/", api.urls),
     path("", include("core.web.urls")),
     path("accounts/", include("core.accounts.urls")),
     path("organisation/", include("core.organisation.urls")),
@@ -25,5 +27,4 @@ urlpatterns = [
     path("voices/", include("voices.urls")),
     path("voices/statistics/", include("voices.statistics_urls")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
 ]

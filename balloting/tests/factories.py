@@ -45,8 +45,14 @@ class FakeRoll:
     def quorum_met(self, session):
         return 3 * len(self.present) >= 2 * self.total
 
-    def may_vote(self, session, deputy):
-        return deputy.in_office and deputy.pk in self.present
+    def voter(self, session_id, user):
+        from core.organisation.models import Deputy
+
+        found = [(d.in_office and d.pk in self.present, d.pk) for d in Deputy.objects.filter(user=user)]
+        if not found:
+            return None, False
+        may, pk = max(found, key=lambda item: (item[0], -item[1]))
+        return pk, may
 
 
 def install_roll(monkeypatch, roll) -> None:
