@@ -9,7 +9,8 @@ SEC-10: the model only *suggests* a label; `explain` gives staff the words that 
 
 Pipeline (chosen by cross-validation on training data only; see the report of issue 5):
 normalise → character 1–3-grams (spaces removed, so raw and pre-segmented text behave alike),
-vectorised hashing into 2**22 buckets, buckets seen in ≥ 2 training messages kept, sublinear
+vectorised hashing into 2**22 buckets, buckets seen in ≥ 5 training messages kept (≥ 2 when
+there are fewer than 1,000, all of them below 100), sublinear
 TF × IDF, L2 → one-vs-rest linear SVM (liblinear, class_weight="balanced" for macro-F1), C
 picked from `c_grid` by stratified k-fold CV on the training set. Confidence is the softmax
 of the SVM scores at a temperature fitted on the same cross-validated scores.
@@ -43,7 +44,7 @@ DEFAULT_PARAMS: dict = {
     "word_range": None,  # e.g. [1, 2] for word n-grams on pre-segmented text (no gain measured)
     "word_weight": 0.5,
     "bits": 22,
-    "min_df": 2,
+    "min_df": 5,  # on ≥ 1,000 messages (CV on train: 0.922 → 0.924 full, 0.856 → 0.860 raw vs 2)
     "max_chars": 3000,
     "title_repeat": 3,
     "C": "auto",
@@ -161,10 +162,17 @@ class TextClassifier:
             out.append(" ".join(part for part in head + fields[1:] if part))
         return out
 
+    def _min_df(self, n_docs: int) -> int:
+        """`min_df` on ≥ 1,000 messages; at most 2 below that (no evidence that more pruning
+        helps on few messages); 1 on a handful (a new unit, a test), where every n-gram is rare."""
+        wanted = int(self._params["min_df"])
+        if n_docs >= 1000:
+            return wanted
+        return min(wanted, 2) if n_docs >= 100 else 1
+
     def _space(self, texts: list[str]) -> FeatureSpace:
         p = self._params
-        # On a handful of messages (a new unit, a test) every n-gram is rare: keep them all.
-        min_df = int(p["min_df"]) if len(texts) >= 100 else 1
+        min_df = self._min_df(len(texts))
         return FeatureSpace.fit(
             texts,
             char_range=tuple(p["char_range"]),
@@ -237,7 +245,7 @@ class TextClassifier:
             "cv_folds": folds if folds >= 2 else 0,
             "cv_macro_f1": None if cv_f1 is None else round(cv_f1, 4),
             "temperature": round(float(temperature), 6),
-            "min_df": int(p["min_df"]) if len(docs) >= 100 else 1,
+            "min_df": self._min_df(len(docs)),
             "n_unlabelled": len(extra),
         }
         return self

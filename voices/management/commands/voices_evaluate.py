@@ -4,6 +4,11 @@
         --text 留言主题,留言详情 --label 一级标签
     python manage.py voices_evaluate --train labelled_messages.csv --split-column split \\
         --text 留言主题,留言详情 --label 一级标签 [--unlabelled a3.csv --unlabelled-text 留言主题,留言详情]
+        [--extra-train attachment2_full_segmented.csv --extra-text 分词文本 --extra-split-column split]
+
+--extra-train adds labelled rows to the training set (only the rows whose --extra-split-column
+is --extra-train-value, when given), minus every row that shares an id with a training or test
+row or is a near copy of one: the test messages are never learnt.
 
 The model is exactly the production one (voices.textmodel.classifier.TextClassifier).
 Only the --text columns are read as features: never row numbers or ids.
@@ -36,6 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("--test-value", default="test")
         parser.add_argument("--unlabelled", action="append", default=[], help="unlabelled CSV (may repeat)")
         parser.add_argument("--unlabelled-text", help="text column(s) of the unlabelled CSVs (default: --text)")
+        parser.add_argument("--extra-train", action="append", default=[], help="extra labelled CSV (may repeat)")
+        parser.add_argument("--extra-text", help="text column(s) of the extra CSVs (default: --text)")
+        parser.add_argument("--extra-split-column", help="take only the extra rows whose column has --extra-train-value")
+        parser.add_argument("--extra-train-value", default="train")
         parser.add_argument("--id-column", default="留言编号", help="id column used to drop unlabelled test rows")
         parser.add_argument("--indent", type=int, default=2)
 
@@ -74,6 +83,15 @@ class Command(BaseCommand):
         unlabelled = []
         for path in options["unlabelled"]:
             unlabelled.extend(self._read(path))
+        extra = []
+        for path in options["extra_train"]:
+            rows = self._read(path)
+            if options["extra_split_column"]:
+                column = options["extra_split_column"]
+                if rows and column not in rows[0]:
+                    raise CommandError(f"{path} has no column {column!r}")
+                rows = [r for r in rows if (r.get(column) or "").strip() == options["extra_train_value"]]
+            extra.extend(rows)
         try:
             result = evaluate(
                 train_rows,
@@ -82,6 +100,8 @@ class Command(BaseCommand):
                 label,
                 unlabelled_rows=unlabelled or None,
                 unlabelled_text_columns=_columns(options["unlabelled_text"]) or None,
+                extra_train_rows=extra or None,
+                extra_text_columns=_columns(options["extra_text"]) or None,
                 id_column=options["id_column"] or None,
             )
         except (EvaluationError, ValueError) as exc:
