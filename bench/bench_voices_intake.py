@@ -5,21 +5,29 @@ messages/second on this 2-core machine with nothing lost".
 
 The demo city (bench.seed) gets the invented demo messages of voices.demo and its text
 models trained and active (bench.voices_intake_seed, its own process), and a client system
-gets an API token. BENCH_INTAKE_MESSAGES (5000) distinct invented messages, made from
-voices.demo's templates with districts, places and numbers varied (so they are alike, as
-real ones are, and the duplicate index has work), are posted once each to
-`POST /api/voices/messages` (the API channel, Bearer token) by BENCH_INTAKE_CLIENTS (50)
-keep-alive client threads over loopback, as fast as the server answers, after a short
-warm-up (BENCH_INTAKE_WARMUP messages, 40, not counted). Then the database is checked:
-messages stored = 201 answers, each with its case, its tracking number and a suggested
-category (classified), none stored twice, every tracking number answered is stored. For
-scale, a minimal Django view through the same middleware and server with the same clients.
+gets an API token. Two ways in are measured, each with messages of its own:
+
+- single: BENCH_INTAKE_MESSAGES (5000) distinct invented messages, made from voices.demo's
+  templates with districts, places and numbers varied (so they are alike, as real ones are,
+  and the duplicate index has work), posted once each to `POST /api/voices/messages` (the
+  API channel, Bearer token) by BENCH_INTAKE_CLIENTS (50) keep-alive client threads over
+  loopback, as fast as the server answers, after a short warm-up (BENCH_INTAKE_WARMUP
+  messages, 40, not counted);
+- batch: BENCH_INTAKE_BATCH_MESSAGES (as many) other messages posted BENCH_INTAKE_BATCH (100)
+  at a time to `POST /api/voices/messages/batch` (a 12345 platform pushing its work orders)
+  by BENCH_INTAKE_BATCH_CLIENTS (4) keep-alive client threads, after one warm-up batch.
+
+After each, the database is checked: messages stored = messages answered 201, each with its
+case, its tracking number and a suggested category (classified), none stored twice, every
+tracking number answered is stored. For scale, a minimal Django view through the same
+middleware and server with the same clients as the single run.
 
 Figures, not pass/fail; the exit status is non-zero if a message was lost or doubled, a
-request failed or a message was not classified. Environment: BENCH_INTAKE_MESSAGES,
-BENCH_INTAKE_CLIENTS, BENCH_INTAKE_WARMUP, BENCH_THREADS (waitress threads per process, 8),
-BENCH_WORKERS (waitress processes on the one port, default: one per CPU), DATABASE_URL
-(PostgreSQL, else SQLite).
+request failed or a message was not classified. Environment: BENCH_INTAKE_MODES
+("single,batch"), BENCH_INTAKE_MESSAGES, BENCH_INTAKE_CLIENTS, BENCH_INTAKE_WARMUP,
+BENCH_INTAKE_BATCH, BENCH_INTAKE_BATCH_MESSAGES, BENCH_INTAKE_BATCH_CLIENTS, BENCH_THREADS
+(waitress threads per process, 8), BENCH_WORKERS (waitress processes on the one port,
+default: one per CPU), DATABASE_URL (PostgreSQL, else SQLite).
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from bench.harness import HOST, ROOT, BenchApp, Result, Scenario, env_int, measu
 from voices.demo import CATEGORIES, PLACES  # noqa: E402 - plain data, no Django set-up needed
 
 PATH = "/api/voices/messages"
+BATCH_PATH = "/api/voices/messages/batch"
 NOTICE_VERSION = "2026-11"  # the privacy notice version the web form shows (voices.forms)
 TARGET = 500.0  # messages per second (issue 5)
 NATURES = ("help", "help", "complaint", "consultation", "suggestion")
@@ -66,27 +75,43 @@ def percentile(values: list[float], q: float) -> float:
 
 @dataclass
 class Post:
-    payload: dict
+    """One request: one message (single) or several (a batch)."""
+
+    payloads: list[dict]
     status: int = 0
     latency: float = 0.0
     done: float = 0.0  # seconds after the start
-    tracking_number: str = ""
+    tracking_numbers: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Run:
+    name: str
     posts: list[Post]
     clients: int
+    batch: int = 1
     elapsed: float = 0.0
     stored: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return BATCH_PATH if self.batch > 1 else PATH
+
+    @property
+    def messages(self) -> int:
+        return sum(len(p.payloads) for p in self.posts)
 
     @property
     def ok(self) -> list[Post]:
         return [p for p in self.posts if p.status == 201]
 
     @property
+    def answered(self) -> int:
+        return sum(len(p.tracking_numbers) for p in self.ok)
+
+    @property
     def throughput(self) -> float:
-        return len(self.ok) / self.elapsed if self.elapsed else 0.0
+        return self.answered / self.elapsed if self.elapsed else 0.0
 
     def statuses(self) -> dict[int, int]:
         found: dict[int, int] = {}
@@ -96,24 +121,26 @@ class Run:
 
     def problems(self) -> list[str]:
         s = self.stored
-        ok = len(self.ok)
+        ok = self.answered
         found = []
-        if ok != len(self.posts):
-            found.append(f"{len(self.posts) - ok} messages not accepted: {self.statuses()}")
+        if ok != self.messages:
+            found.append(f"{self.name}: {self.messages - ok} messages not accepted: {self.statuses()}")
         if s.get("stored") != ok:
-            found.append(f"messages stored {s.get('stored')} != 201 answers {ok}")
+            found.append(f"{self.name}: messages stored {s.get('stored')} != answered {ok}")
         if s.get("lost"):
-            found.append(f"{s['lost']} messages sent are not stored")
+            found.append(f"{self.name}: {s['lost']} messages sent are not stored")
         if s.get("doubled"):
-            found.append(f"{s['doubled']} messages stored twice")
+            found.append(f"{self.name}: {s['doubled']} messages stored twice")
         if s.get("answered_not_stored"):
-            found.append(f"{s['answered_not_stored']} tracking numbers answered are not stored")
+            found.append(f"{self.name}: {s['answered_not_stored']} tracking numbers answered are not stored")
+        if len({n for p in self.ok for n in p.tracking_numbers}) != ok:
+            found.append(f"{self.name}: a tracking number was answered twice")
         for key, label in (("with_case", "a case"), ("with_tracking_number", "a tracking number"),
                            ("classified", "a suggested category")):
             if s.get(key) != s.get("rows"):
-                found.append(f"{s.get('rows', 0) - s.get(key, 0)} stored messages without {label}")
+                found.append(f"{self.name}: {s.get('rows', 0) - s.get(key, 0)} stored messages without {label}")
         if s.get("distinct_cases") != s.get("with_case"):
-            found.append("two messages share a case")
+            found.append(f"{self.name}: two messages share a case")
         return found
 
 
@@ -153,10 +180,11 @@ def messages(count: int, districts: list, seed: int = 5) -> list[dict]:
     return out
 
 
-def send(app: BenchApp, token: str, posts: list[Post], clients: int) -> float:
-    """Post every message once from `clients` keep-alive client threads, as fast as the
+def send(app: BenchApp, token: str, run: Run) -> float:
+    """Post every request once from `run.clients` keep-alive client threads, as fast as the
     server answers; seconds from the start to the last answer."""
     port = app.servers["app"].port
+    posts, path, batch = run.posts, run.path, run.batch > 1
     headers = {
         "Host": HOST,
         "Authorization": f"Bearer {token}",
@@ -165,11 +193,11 @@ def send(app: BenchApp, token: str, posts: list[Post], clients: int) -> float:
     }
     lock = threading.Lock()
     position = [0]
-    ready = threading.Barrier(clients + 1)
+    ready = threading.Barrier(run.clients + 1)
     start = [0.0]
 
     def worker() -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        conn = http.client.HTTPConnection(HOST, port, timeout=300)
         ready.wait()
         while True:
             with lock:
@@ -177,24 +205,28 @@ def send(app: BenchApp, token: str, posts: list[Post], clients: int) -> float:
                     break
                 post = posts[position[0]]
                 position[0] += 1
+            body = {"messages": post.payloads} if batch else post.payloads[0]
             sent = time.perf_counter()
             try:
-                conn.request("POST", PATH, body=json.dumps(post.payload).encode(), headers=headers)
+                conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
                 response = conn.getresponse()
-                body = response.read()
+                answer = response.read()
                 post.status = response.status
                 if post.status == 201:
-                    post.tracking_number = json.loads(body)["tracking_number"]
+                    data = json.loads(answer)
+                    post.tracking_numbers = (
+                        [item["tracking_number"] for item in data["items"]] if batch else [data["tracking_number"]]
+                    )
             except (OSError, http.client.HTTPException, ValueError, KeyError):
                 post.status = 0
                 conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=120)
+                conn = http.client.HTTPConnection(HOST, port, timeout=300)
             finished = time.perf_counter()
             post.latency = finished - sent
             post.done = finished - start[0]
         conn.close()
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(run.clients)]
     for thread in threads:
         thread.start()
     start[0] = time.perf_counter()
@@ -204,85 +236,125 @@ def send(app: BenchApp, token: str, posts: list[Post], clients: int) -> float:
     return max((p.done for p in posts), default=0.0)
 
 
-def report(app: BenchApp, seed: dict, warm: Run, run: Run, scale: list[Result]) -> str:
+def report(app: BenchApp, seed: dict, warm: list[Run], runs: list[Run], scale: list[Result]) -> str:
     base = scale[0]
-    s = run.stored
-    latencies = [p.latency for p in run.ok]
-    rows = s.get("rows", 0)
-    classified = s.get("classified", 0) / rows if rows else 0.0
     lines = [
         "",
         "## Citizens' messages through the API (intake)",
-        f"{len(run.posts)} distinct invented messages, POST {PATH} with a client system's API token; "
-        f"{run.clients} loopback client threads, keep-alive; {app.server_label}; {app.database_label}; "
+        f"POST {PATH} (one message a request) and POST {BATCH_PATH} (a batch a request) with a client "
+        f"system's API token; loopback clients, keep-alive; {app.server_label}; {app.database_label}; "
         f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
         f"seed: {seed['congress']}, {seed['categories']} categories, {seed['units']} units, {seed['districts_count']} "
         f"districts; models {'+'.join(seed['models'])} trained on {seed['history']} demo messages "
         f"({seed['routed']} routed); setting up: {seed['setup_seconds']} s; warm-up (not counted): "
-        f"{len(warm.ok)}/{len(warm.posts)} messages in {warm.elapsed:.2f} s",
-        "for scale, with the same clients: "
+        + "; ".join(f"{w.name} {w.answered}/{w.messages} messages in {w.elapsed:.2f} s" for w in warm),
+        "for scale, with the single run's clients: "
         + "; ".join(f"{r.scenario.name} {r.throughput:.0f} req/s (p50 {r.percentile(0.5) * 1000:.1f} ms)" for r in scale)
         + f"; load average at the end: {os.getloadavg()[0]:.2f}",
         "",
-        f"{'run':<8} {'msgs':>6} {'201':>6} {'all in':>8} {'msgs/s':>7} {'vs base':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'max ms':>8} {'stored':>7} {'lost':>5} {'dbl':>4} {'case':>6} {'track#':>7} {'classified':>10}",
-        f"{'intake':<8} {len(run.posts):>6} {len(run.ok):>6} {run.elapsed:>7.2f}s {run.throughput:>7.0f} "
-        f"{run.throughput / base.throughput if base.throughput else float('nan'):>7.2f}x "
-        f"{percentile(latencies, 0.50) * 1000:>8.1f} {percentile(latencies, 0.95) * 1000:>8.1f} "
-        f"{percentile(latencies, 0.99) * 1000:>8.1f} {max(latencies, default=0) * 1000:>8.1f} "
-        f"{s.get('stored', 0):>7} {s.get('lost', 0):>5} {s.get('doubled', 0):>4} {s.get('with_case', 0):>6} "
-        f"{s.get('with_tracking_number', 0):>7} {classified:>9.1%}",
+        f"{'run':<10} {'clients':>7} {'reqs':>5} {'msgs':>6} {'201 msgs':>8} {'all in':>8} {'msgs/s':>7} {'vs base':>8} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'stored':>7} {'lost':>5} {'dbl':>4} {'case':>6} "
+        f"{'track#':>7} {'classified':>10}",
+    ]
+    for run in runs:
+        s = run.stored
+        latencies = [p.latency for p in run.ok]
+        rows = s.get("rows", 0)
+        classified = s.get("classified", 0) / rows if rows else 0.0
+        lines.append(
+            f"{run.name:<10} {run.clients:>7} {len(run.posts):>5} {run.messages:>6} {run.answered:>8} "
+            f"{run.elapsed:>7.2f}s {run.throughput:>7.0f} "
+            f"{run.throughput / base.throughput if base.throughput else float('nan'):>7.2f}x "
+            f"{percentile(latencies, 0.50) * 1000:>8.1f} {percentile(latencies, 0.95) * 1000:>8.1f} "
+            f"{percentile(latencies, 0.99) * 1000:>8.1f} {max(latencies, default=0) * 1000:>8.1f} "
+            f"{s.get('stored', 0):>7} {s.get('lost', 0):>5} {s.get('doubled', 0):>4} {s.get('with_case', 0):>6} "
+            f"{s.get('with_tracking_number', 0):>7} {classified:>9.1%}"
+        )
+    lines.append("")
+    for run in runs:
+        mode = "one message a request" if run.batch == 1 else f"batches of {run.batch}"
+        verdict = "MET" if run.throughput >= TARGET and not run.problems() else "NOT MET"
+        problems = f"; {len(run.problems())} problems" if run.problems() else ""
+        lines.append(f"target ≥ {TARGET:.0f} messages/s with nothing lost, {mode} ({run.name}): {verdict} "
+                     f"({run.throughput:.0f} messages/s{problems})")
+    for run in runs:
+        s = run.stored
+        lines.append(f"{run.name}: answers {run.statuses()}; a unit suggested for {s.get('unit_suggested', 0)} of "
+                     f"{s.get('rows', 0)}; tracking numbers answered but not stored: {s.get('answered_not_stored', 0)}")
+    lines += [
         "",
-        f"target ≥ {TARGET:.0f} messages/s with nothing lost: "
-        + ("MET" if run.throughput >= TARGET and not run.problems() else f"NOT MET ({run.throughput:.0f} messages/s"
-           + (f"; {len(run.problems())} problems" if run.problems() else "") + ")"),
-        f"answers: {run.statuses()}; a unit suggested for {s.get('unit_suggested', 0)} of {rows}; tracking numbers "
-        f"answered but not stored: {s.get('answered_not_stored', 0)}",
-        "",
-        "'all in': from the first message sent to the last answer; 'msgs/s': 201 answers per second over that; "
-        "'vs base': as a share of the minimal view's req/s; 'stored': messages in the database (by their text), "
-        "'lost': sent and not stored, 'dbl': stored more than once; 'case', 'track#': stored with their case and "
-        "tracking number; 'classified': share stored with a suggested category.",
+        "'reqs': requests; 'msgs': messages sent; '201 msgs': messages answered with a tracking number; 'all in': from "
+        "the first request sent to the last answer; 'msgs/s': messages answered per second over that; 'vs base': as a "
+        "share of the minimal view's req/s; latencies are per request (a whole batch for 'batch'); 'stored': messages "
+        "in the database (by their text), 'lost': sent and not stored, 'dbl': stored more than once; 'case', "
+        "'track#': stored with their case and tracking number; 'classified': share stored with a suggested category.",
     ]
     text = "\n".join(lines)
     print(text, flush=True)
     return text
 
 
+def _check(app: BenchApp, run: Run) -> None:
+    sent = app.tmp / f"sent-{run.name}.json"
+    sent.write_text(
+        json.dumps(
+            {"bodies": [m["body"] for p in run.posts for m in p.payloads],
+             "tracking_numbers": [n for p in run.ok for n in p.tracking_numbers]},
+            ensure_ascii=False,
+        )
+    )
+    run.stored = helper(app, "inspect", str(sent))
+
+
+def _chunks(payloads: list[dict], size: int) -> list[Post]:
+    return [Post(payloads[i : i + size]) for i in range(0, len(payloads), size)]
+
+
 def main() -> int:
+    modes = [m.strip() for m in os.environ.get("BENCH_INTAKE_MODES", "single,batch").split(",") if m.strip()]
     count = env_int("BENCH_INTAKE_MESSAGES", 5000)
     clients = env_int("BENCH_INTAKE_CLIENTS", 50)
     warmup = env_int("BENCH_INTAKE_WARMUP", 40)
-    print(f"Benchmark: {count} citizens' messages through the API", flush=True)
+    batch = max(2, env_int("BENCH_INTAKE_BATCH", 100))
+    batch_count = env_int("BENCH_INTAKE_BATCH_MESSAGES", count)
+    batch_clients = env_int("BENCH_INTAKE_BATCH_CLIENTS", 4)
+    print(f"Benchmark: citizens' messages through the API ({', '.join(modes)})", flush=True)
     # A production deployment runs one waitress process per core (docs/decisions/0003).
     with BenchApp(workers=env_int("BENCH_WORKERS", os.cpu_count() or 1)) as app:
         print("  setting up categories, units, trained models and a client token …", flush=True)
         seed = helper(app, "setup")
         seed["districts_count"] = len(seed["districts"])
-        payloads = messages(warmup + count, seed["districts"])
-        warm = Run([Post(p) for p in payloads[:warmup]], clients=min(clients, max(1, warmup)))
-        run = Run([Post(p) for p in payloads[warmup:]], clients=clients)
-        if warm.posts:
-            print(f"  warming up with {warmup} messages …", flush=True)
-            warm.elapsed = send(app, seed["token"], warm.posts, warm.clients)
-        print(f"  posting {count} messages from {clients} clients …", flush=True)
-        run.elapsed = send(app, seed["token"], run.posts, clients)
-        sent = app.tmp / "sent.json"
-        sent.write_text(
-            json.dumps(
-                {"bodies": [p.payload["body"] for p in run.posts], "tracking_numbers": [p.tracking_number for p in run.ok]},
-                ensure_ascii=False,
-            )
-        )
-        print("  checking the database …", flush=True)
-        run.stored = helper(app, "inspect", str(sent))
+        single = "single" in modes
+        batched = "batch" in modes
+        need = (warmup + count if single else 0) + (batch + batch_count if batched else 0)
+        payloads = messages(need, seed["districts"])
+        warm: list[Run] = []
+        runs: list[Run] = []
+        if single:
+            head, payloads = payloads[: warmup + count], payloads[warmup + count :]
+            warm.append(Run("single", [Post([p]) for p in head[:warmup]], clients=min(clients, max(1, warmup))))
+            runs.append(Run("single", [Post([p]) for p in head[warmup:]], clients=clients))
+        if batched:
+            head, payloads = payloads[:batch], payloads[batch:]
+            warm.append(Run(f"batch {batch}", _chunks(head, batch), clients=1, batch=batch))
+            runs.append(Run(f"batch {batch}", _chunks(payloads[:batch_count], batch), clients=batch_clients,
+                            batch=batch))
+        for w, run in zip(warm, runs, strict=True):
+            if w.posts:
+                print(f"  {run.name}: warming up with {w.messages} messages …", flush=True)
+                w.elapsed = send(app, seed["token"], w)
+            print(f"  {run.name}: posting {run.messages} messages in {len(run.posts)} requests from "
+                  f"{run.clients} clients …", flush=True)
+            run.elapsed = send(app, seed["token"], run)
+            print(f"  {run.name}: checking the database …", flush=True)
+            _check(app, run)
         print("  measuring a minimal view, for scale …", flush=True)
         scale = [
             measure(app, Scenario("minimal Django view", "/__bench__/minimal", baseline=True), users=clients,
                     duration=3, max_requests=100_000, warmup=1)
         ]
-        report(app, seed, warm, run, scale)
-    problems = run.problems()
+        report(app, seed, warm, runs, scale)
+    problems = [problem for run in runs for problem in run.problems()]
     for problem in problems:
         print(f"PROBLEM: {problem}", flush=True)
     return 1 if problems else 0

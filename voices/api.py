@@ -26,6 +26,8 @@ from core.permissions import PUBLIC
 from . import selectors, services
 from .models import Channel, Message, MessageCategory
 from .schemas import (
+    BatchIn,
+    BatchOut,
     CallBackIn,
     MergeIn,
     MessageIn,
@@ -151,6 +153,45 @@ def submit_message(request, payload: MessageIn):
     )
     return Status(201, {"tracking_number": message.tracking_number, "status": message.status,
                         "received_at": message.received_at})
+
+
+# A client system (the 12345 platform pushing its work orders) with an API token, or a
+# signed-in account: voices.submit as for one message, but never anonymous (401), since one
+# request stores up to 500 messages.
+@router.post("/messages/batch", permission=codes.SUBMIT,
+             response={201: BatchOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def submit_batch(request, payload: BatchIn):
+    """Send up to 500 messages at once (channel api), all or nothing: if any message is
+    invalid, nothing is stored and the answer is a 422 whose `details` name each failing
+    message as "row N" (N counted from 1 in the order sent) with its fields and reasons.
+    Otherwise 201 with one item per message, in the order sent: its tracking number, and
+    `created` false when its `external_id` was received before (sending a batch again after
+    a lost answer stores nothing twice). The models' suggestions are stored as for one
+    message; staff are told once per batch."""
+    user = acting_user(request)
+    congress = common.congress()
+    items = []
+    for number, item in enumerate(payload.messages, start=1):
+        data = item.dict()
+        items.append({
+            "_row": number, "regime": data["regime"], "nature": data["nature"], "subject": data["subject"],
+            "body": data["body"], "category": data["category_id"], "district": data["district_id"],
+            "location": data["location"], "latitude": data["latitude"], "longitude": data["longitude"],
+            "name": data["name"], "phone": data["phone"], "is_anonymous": data["is_anonymous"],
+            "is_confidential": data["is_confidential"], "age_band": data["age_band"],
+            "guardian_consent": data["guardian_consent"], "consent_to_publish_name": data["consent_to_publish_name"],
+            "notice_version": data["notice_version"], "accused_unit": data["accused_unit_id"],
+            "external_id": data["external_id"], "received_at": data["received_at"],
+        })
+    messages = services.receive_batch(by=user, congress=congress, channel=Channel.API, items=items, submitter=user)
+    rows, seen = [], set()
+    for m in messages:
+        rows.append({"tracking_number": m.tracking_number, "status": m.status, "received_at": m.received_at,
+                     "external_id": m.external_id,
+                     "created": bool(getattr(m, "_created_now", False)) and m.pk not in seen})
+        seen.add(m.pk)
+    created = sum(1 for row in rows if row["created"])
+    return Status(201, {"received": created, "already_received": len(rows) - created, "items": rows})
 
 
 # Open to everyone (auth=None): the tracking number is the key, and the answer carries no

@@ -1,22 +1,29 @@
 """Suggestions for a message (SEC-10: the models only suggest; a person routes).
 
-- `suggest(message)`: the congress's active text models per purpose (category, unit) and the
-  urgency rules give a category, a unit and an urgency flag, each with its reasons; the
+- `suggest(...)`: the congress's active text models per purpose (category, unit) and the
+  urgency rules give a category, a unit and an urgency flag, each with its confidence; the
   category's usual unit (`MessageCategory.unit`) is the unit suggested unless the unit model
   is confident of another (`rules.suggested_unit`). The TextModel ids used are returned so
-  the service records them (`Message.suggested_with`).
+  the service records them (`Message.suggested_with`). `suggest_many` does the same for a
+  list of texts (batch intake), each model scoring the whole list at once.
+- `explain_message(message)`: the words that weighed most (jieba, a few ms per message) are
+  computed when a person first opens the message, with the models recorded on it, and
+  stored on the row (`Message.suggestion_reasons`); intake stores labels and confidences.
 - `train(...)`: fit a classifier on confirmed history with cross-validated metrics.
 
 The classifier is `voices.textmodel.classifier.TextClassifier` (`fit(texts, labels)`,
-`explain(texts) -> [Prediction(label, confidence, reasons)]`, `dumps()/loads()`). Loaded
-models are cached per process by (id, version): a new version is picked up at the next
-suggestion.
+`explain(texts) -> [Prediction(label, confidence, reasons)]`, `predict_proba`, `labels`,
+`dumps()/loads()`). Loaded models are cached per process by (id, version); which models are
+active, the active categories with their usual unit, and the active units are a per-process
+snapshot re-read after `SNAPSHOT_SECONDS`, and at once in this process when a text model, a
+category or a unit is saved or deleted (signals connected in voices.apps).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,36 +74,103 @@ def urgency(text: str) -> Prediction:
     return Prediction("urgent" if result.is_urgent else "normal", float(result.confidence), reasons)
 
 
-# --- the active models, cached per process ---------------------------------------------------------
+# --- the active models and the category → unit map, cached per process ---------------------------
+
+#: How long a process trusts its snapshot of a congress's active models, categories and units
+#: before reading them again (changes made in this process are seen at once: see `forget_models`
+#: and the signal receivers in voices.apps; changes made by another process within this time).
+SNAPSHOT_SECONDS = 5.0
 
 _CACHE: dict[int, Any] = {}
 _LOCK = threading.Lock()
 
 
-def _active(congress_id: int) -> dict[str, Any]:
-    from .models import TextModel
+@dataclass(frozen=True)
+class _Snapshot:
+    """What suggesting needs besides the text, read in three queries and reused."""
 
-    return {row.purpose: row for row in TextModel.objects.filter(congress_id=congress_id, is_active=True)
-            .only("id", "purpose", "version", "info")}
+    loaded_at: float
+    #: purpose → (TextModel id, version) of the congress's active models.
+    models: dict
+    #: active category code → (category id, its usual unit id or None).
+    categories: dict
+    #: ids of the congress's active handling units.
+    units: frozenset
 
 
-def _model(row):
+_SNAPSHOTS: dict[int, _Snapshot] = {}
+_GENERATION = [0]
+
+
+def _read_snapshot(congress_id: int) -> _Snapshot:
+    from core.organisation.models import HandlingUnit
+
+    from .models import MessageCategory, TextModel
+
+    models = {purpose: (pk, version) for pk, purpose, version in
+              TextModel.objects.filter(congress_id=congress_id, is_active=True).order_by()
+              .values_list("id", "purpose", "version")}
+    categories = {code: (pk, unit_id) for pk, code, unit_id in
+                  MessageCategory.objects.filter(congress_id=congress_id, is_active=True).order_by()
+                  .values_list("id", "code", "unit_id")}
+    units = frozenset(HandlingUnit.objects.filter(congress_id=congress_id, is_active=True).order_by()
+                      .values_list("id", flat=True))
+    return _Snapshot(time.monotonic(), models, categories, units)
+
+
+def _snapshot(congress_id: int) -> _Snapshot:
     with _LOCK:
-        found = _CACHE.get(row.pk)
-        if found is not None and found[0] == row.version:
+        found = _SNAPSHOTS.get(congress_id)
+        generation = _GENERATION[0]
+    if found is not None and time.monotonic() - found.loaded_at < SNAPSHOT_SECONDS:
+        return found
+    fresh = _read_snapshot(congress_id)
+    with _LOCK:
+        if _GENERATION[0] == generation:  # nothing changed while reading
+            _SNAPSHOTS[congress_id] = fresh
+    return fresh
+
+
+def _model(pk: int, version: int):
+    with _LOCK:
+        found = _CACHE.get(pk)
+        if found is not None and found[0] == version:
             return found[1]
     from .models import TextModel
 
-    blob = TextModel.objects.filter(pk=row.pk).values_list("blob", flat=True).first()
-    model = _load(row.info, blob)
+    blob = TextModel.objects.filter(pk=pk).values_list("blob", flat=True).first()
+    if blob is None:
+        raise LookupError(f"text model {pk} is gone")
+    model = _load({}, blob)
     with _LOCK:
-        _CACHE[row.pk] = (row.version, model)
+        _CACHE[pk] = (version, model)
     return model
 
 
 def forget_models() -> None:
+    """Drop the cached models and snapshots (a model was trained, a category or unit changed)."""
     with _LOCK:
         _CACHE.clear()
+        _SNAPSHOTS.clear()
+        _GENERATION[0] += 1
+
+
+def forget_snapshots(**_signal) -> None:
+    """Signal receiver: a text model, a category or a handling unit was saved or deleted."""
+    with _LOCK:
+        _SNAPSHOTS.clear()
+        _GENERATION[0] += 1
+
+
+def _predict(model, text: str, *, explain: bool) -> Prediction:
+    """The label and its confidence; the words that weighed most only when `explain` (jieba,
+    a few milliseconds: done when a person opens the message, not at intake)."""
+    if not explain and hasattr(model, "predict_proba") and hasattr(model, "labels"):
+        proba = model.predict_proba([text])[0]
+        best = int(proba.argmax())
+        # As TextClassifier.explain computes them, without the reasons.
+        return Prediction(str(model.labels[best]), float(round(float(proba[best]), 4)), [])
+    return _as_prediction(model.explain([text])[0])
 
 
 def text_of(subject: str, body: str) -> str:
@@ -112,31 +186,35 @@ class Suggestions:
     model_ids: list = field(default_factory=list)
 
 
-def suggest(*, congress, subject: str, body: str) -> Suggestions:
-    """SEC-10: what the models suggest for a text, with the reasons shown to staff."""
-    from core.organisation.models import HandlingUnit
-
-    from .models import MessageCategory
-
+def suggest(*, congress, subject: str, body: str, explain: bool = False) -> Suggestions:
+    """SEC-10: what the models suggest for a text. Each suggestion carries its label and
+    confidence; the words that weighed most (`"reasons"`) only with `explain=True` (otherwise
+    `explain_message` adds them when a person opens the message). The urgency rules' reasons
+    are always given (they cost nothing)."""
     text = text_of(subject, body)
     out = Suggestions()
-    active = _active(congress.pk)
+    snap = _snapshot(congress.pk)
     category_unit = None
-    if CATEGORY in active:
-        p = _as_prediction(_model(active[CATEGORY]).explain([text])[0])
-        category = MessageCategory.objects.filter(congress=congress, is_active=True, code=p.label).first()
-        if category is not None:
-            out.category_id, category_unit = category.pk, category.unit_id
-            out.reasons[CATEGORY] = {"label": category.code, "confidence": p.confidence, "reasons": p.reasons}
-            out.model_ids.append(active[CATEGORY].pk)
+    if CATEGORY in snap.models:
+        pk, version = snap.models[CATEGORY]
+        p = _predict(_model(pk, version), text, explain=explain)
+        found = snap.categories.get(p.label)
+        if found is not None:
+            out.category_id, category_unit = found
+            out.reasons[CATEGORY] = {"label": p.label, "confidence": p.confidence}
+            if explain:
+                out.reasons[CATEGORY]["reasons"] = p.reasons
+            out.model_ids.append(pk)
     model_unit, model_confidence = None, 0.0
-    if UNIT in active:
-        p = _as_prediction(_model(active[UNIT]).explain([text])[0])
-        if p.label.isdigit() and HandlingUnit.objects.filter(pk=int(p.label), congress=congress,
-                                                             is_active=True).exists():
+    if UNIT in snap.models:
+        pk, version = snap.models[UNIT]
+        p = _predict(_model(pk, version), text, explain=explain)
+        if p.label.isdigit() and int(p.label) in snap.units:
             model_unit, model_confidence = int(p.label), p.confidence
-            out.reasons[UNIT] = {"label": p.label, "confidence": p.confidence, "reasons": p.reasons}
-            out.model_ids.append(active[UNIT].pk)
+            out.reasons[UNIT] = {"label": p.label, "confidence": p.confidence}
+            if explain:
+                out.reasons[UNIT]["reasons"] = p.reasons
+            out.model_ids.append(pk)
     from . import rules
 
     out.unit_id = rules.suggested_unit(category_unit_id=category_unit, model_unit_id=model_unit,
@@ -148,6 +226,95 @@ def suggest(*, congress, subject: str, body: str) -> Suggestions:
     out.is_urgent = urgent.label == "urgent"
     out.reasons[URGENCY] = {"label": urgent.label, "confidence": urgent.confidence, "reasons": urgent.reasons}
     return out
+
+
+def suggest_many(*, congress, texts: list[tuple[str, str]]) -> list[Suggestions]:
+    """`suggest` for many (subject, body) pairs at once: each model scores the whole list in
+    one call (batch intake). Same labels and confidences as `suggest` one by one."""
+    snap = _snapshot(congress.pk)
+    docs = [text_of(s, b) for s, b in texts]
+    outs = [Suggestions() for _ in docs]
+    per_purpose: dict[str, list[Prediction | None]] = {}
+    for purpose in (CATEGORY, UNIT):
+        if purpose not in snap.models or not docs:
+            continue
+        pk, version = snap.models[purpose]
+        model = _model(pk, version)
+        if hasattr(model, "predict_proba") and hasattr(model, "labels"):
+            proba = model.predict_proba(docs)
+            best = proba.argmax(axis=1)
+            per_purpose[purpose] = [
+                Prediction(str(model.labels[int(b)]), float(round(float(proba[i, int(b)]), 4)), [])
+                for i, b in enumerate(best)
+            ]
+        else:
+            per_purpose[purpose] = [_as_prediction(p) for p in model.explain(docs)]
+    from . import rules
+
+    for i, (doc, out) in enumerate(zip(docs, outs, strict=True)):
+        category_unit = None
+        p = per_purpose.get(CATEGORY, [None] * len(docs))[i]
+        if p is not None and p.label in snap.categories:
+            out.category_id, category_unit = snap.categories[p.label]
+            out.reasons[CATEGORY] = {"label": p.label, "confidence": p.confidence}
+            out.model_ids.append(snap.models[CATEGORY][0])
+        model_unit, model_confidence = None, 0.0
+        p = per_purpose.get(UNIT, [None] * len(docs))[i]
+        if p is not None and p.label.isdigit() and int(p.label) in snap.units:
+            model_unit, model_confidence = int(p.label), p.confidence
+            out.reasons[UNIT] = {"label": p.label, "confidence": p.confidence}
+            out.model_ids.append(snap.models[UNIT][0])
+        out.unit_id = rules.suggested_unit(category_unit_id=category_unit, model_unit_id=model_unit,
+                                           model_confidence=model_confidence)
+        if out.unit_id is not None and out.unit_id == category_unit and UNIT in out.reasons and \
+                out.unit_id != model_unit:
+            out.reasons[UNIT]["overridden_by_category"] = True
+        urgent = urgency(doc)
+        out.is_urgent = urgent.label == "urgent"
+        out.reasons[URGENCY] = {"label": urgent.label, "confidence": urgent.confidence, "reasons": urgent.reasons}
+    return outs
+
+
+# --- the words that weighed most, when a person opens the message (SEC-10) ----------------------
+
+
+def needs_reasons(stored: dict) -> bool:
+    """True when a model's suggestion is stored without its words (received without them)."""
+    return any(isinstance(stored.get(key), dict) and "reasons" not in stored[key] for key in (CATEGORY, UNIT))
+
+
+def explain_message(message) -> dict:
+    """The message's suggestion reasons with the words that weighed most for each model's
+    suggestion, computed with the very models that made it (`Message.suggested_with`, by
+    purpose) and stored on the row, so the next person to open it reads them. A model that is
+    gone (never in practice: versions are kept) leaves its suggestion with no words."""
+    from .models import Message
+
+    stored = dict(message.suggestion_reasons or {})
+    if not needs_reasons(stored):
+        return stored
+    used = {purpose: (pk, version) for pk, purpose, version in
+            Message.suggested_with.through.objects.filter(message_id=message.pk).order_by()
+            .values_list("textmodel_id", "textmodel__purpose", "textmodel__version")}
+    text = text_of(message.subject, message.body)
+    for key in (CATEGORY, UNIT):
+        entry = stored.get(key)
+        if not isinstance(entry, dict) or "reasons" in entry:
+            continue
+        entry = dict(entry)
+        entry["reasons"] = []
+        if key in used:
+            try:
+                p = _predict(_model(*used[key]), text, explain=True)
+            except Exception:  # the words are a help for the person; the suggestion stands (SEC-10)
+                log.exception("explaining a suggestion failed")
+            else:
+                if p.label == entry.get("label"):
+                    entry["reasons"] = p.reasons
+        stored[key] = entry
+    Message.objects.filter(pk=message.pk).update(suggestion_reasons=stored)
+    message.suggestion_reasons = stored
+    return stored
 
 
 # --- training with cross-validated metrics ----------------------------------------------------------

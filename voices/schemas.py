@@ -36,6 +36,22 @@ class MessageIn(Schema):
     accused_unit_id: int | None = None
 
 
+class BatchItemIn(MessageIn):
+    """One message of a batch: a `MessageIn`, plus what a client system knows of it."""
+
+    external_id: str = Field("", max_length=64, description=(
+        "the client system's own number for it (a 12345 work-order number): a message already received "
+        "under this number on the API channel is not stored again; its tracking number is answered"))
+    received_at: datetime.datetime | None = Field(None, description=(
+        "when the client system received it (not in the future); empty: now"))
+
+
+class BatchIn(Schema):
+    """Up to 500 messages received at once, all or nothing."""
+
+    messages: list[BatchItemIn] = Field(..., min_length=1, max_length=500)
+
+
 class RouteIn(Schema):
     """SEC-10: the person's decision (the models only suggested)."""
 
@@ -228,3 +244,20 @@ class OwnMessageOut(Schema):
     age_band: str
     guardian_consent: bool
     notice_version: str
+
+
+class BatchItemOut(Schema):
+    """What each message of a batch gets back, in the order sent."""
+
+    tracking_number: str
+    status: str
+    received_at: datetime.datetime
+    external_id: str
+    #: false when the external number was received before (this batch or an earlier one).
+    created: bool
+
+
+class BatchOut(Schema):
+    received: int = Field(..., description="messages stored by this batch")
+    already_received: int = Field(..., description="items whose external_id was received before")
+    items: list[BatchItemOut]

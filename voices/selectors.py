@@ -329,3 +329,15 @@ def likely_duplicates(message: Message, limit: int = 5) -> list[tuple[Message, f
         .exclude(status=Message.Status.NOT_ACCEPTED)
     }
     return [(found[pk], score) for pk, score in hits if pk in found][:limit]
+
+
+def suggestion_reasons(message: Message) -> dict:
+    """SEC-10: the models' suggestions for `message` with the words that weighed most. Intake
+    stores labels and confidences only; the words are worked out (with the models recorded on
+    the message) the first time a person opens it, and kept on the row for the next."""
+    from . import classify
+
+    stored = message.suggestion_reasons or {}
+    if not classify.needs_reasons(stored):
+        return stored
+    return classify.explain_message(message)

@@ -16,7 +16,16 @@ actor "system"), are idempotent and safe to run twice or at once.
 never pass it.
 """
 
-from .base import LETTER_TYPES, RecipientSpec, kind_of, live_case, open_case, params_for, recipient_users
+from .base import (
+    LETTER_TYPES,
+    RecipientSpec,
+    kind_of,
+    live_case,
+    open_case,
+    open_cases,
+    params_for,
+    recipient_users,
+)
 from .changes import merge_cases, supervise_case, withdraw_case
 from .feedback import close_case, rate_reply, rehandle_case
 from .handling import approve_extension, assign_case, submit_reply
@@ -34,6 +43,7 @@ __all__ = [
     "merge_cases",
     "on_calendar_changed",
     "open_case",
+    "open_cases",
     "params_for",
     "rate_reply",
     "recipient_users",

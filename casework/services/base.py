@@ -234,6 +234,26 @@ def open_case(*, kind: str, congress, title: str, recipients: Iterable[Recipient
     return case
 
 
+def open_cases(*, kind: str, congress, items: list[tuple[str, Any, datetime | None]]) -> list[Case]:
+    """`open_case` for many cases at once, each owed to one lead recipient: `items` are
+    (title, the recipient's user, registered at or None for now). Two statements whatever
+    the number (a batch intake). Same rules as `open_case`: call only from a domain service
+    that has checked its own permission, inside its transaction."""
+    kinds.get(kind)
+    if not items:
+        return []
+    now = _now(None)
+    cases = Case.objects.bulk_create([
+        Case(congress=congress, kind=kind, title=title[:300], registered_at=at or now) for title, _user, at in items
+    ])
+    Recipient.objects.bulk_create([
+        Recipient(case=case, source_case=case, user=user, deputy=None, is_lead=True, owed_reply=True,
+                  added_at=at or now)
+        for case, (_title, user, at) in zip(cases, items, strict=True)
+    ])
+    return cases
+
+
 # --- due dates -------------------------------------------------------------------------------
 
 

@@ -6,13 +6,15 @@ transaction. The handling after routing is casework's (kind "message", voices.ca
 
 from .handling import merge_messages, not_accept, record_callback, reveal_personal_data, route_message
 from .history import outcome_supported, record_historical_outcome
-from .intake import receive_many, receive_message
+from .intake import BATCH_MAX, receive_batch, receive_many, receive_message
 from .training import train_models
 
 __all__ = [
+    "BATCH_MAX",
     "merge_messages",
     "not_accept",
     "outcome_supported",
+    "receive_batch",
     "receive_many",
     "receive_message",
     "record_callback",

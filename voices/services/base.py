@@ -66,12 +66,31 @@ def sync(original, current):
     return current
 
 
+def tracking_number_candidate(received_on) -> str:
+    """A fresh, unguessable tracking number, not yet checked: the unique constraint on
+    `Message.tracking_number` is the check (the caller draws again on the rare clash, 32**6
+    per day), so no look-up is spent per message."""
+    random_part = "".join(secrets.choice(rules.ALPHABET) for _ in range(rules.RANDOM_LENGTH))
+    return rules.make_tracking_number(received_on, random_part)
+
+
+def tracking_numbers_taken(numbers) -> set[str]:
+    """Which of these tracking numbers are already used (by a message or a stand-in account)."""
+    from core.accounts.models import User
+
+    numbers = list(numbers)
+    taken = set(Message.objects.filter(tracking_number__in=numbers).values_list("tracking_number", flat=True))
+    prefix = len("contact-")
+    taken |= {name[prefix:] for name in User.objects.filter(
+        username__in=[f"contact-{n}" for n in numbers]).values_list("username", flat=True)}
+    return taken
+
+
 def new_tracking_number(received_on) -> str:
-    """A fresh tracking number (unguessable, unique)."""
+    """A fresh tracking number (unguessable, unique), checked against the stored ones."""
     for _attempt in range(8):
-        random_part = "".join(secrets.choice(rules.ALPHABET) for _ in range(rules.RANDOM_LENGTH))
-        number = rules.make_tracking_number(received_on, random_part)
-        if not Message.objects.filter(tracking_number=number).exists():
+        number = tracking_number_candidate(received_on)
+        if not tracking_numbers_taken([number]):
             return number
     raise RuntimeError("could not find a free tracking number")  # 32**6 per day: never in practice
 
@@ -80,11 +99,17 @@ def contact_account(tracking_number: str):
     """SEC-5: the stand-in account a reply is owed to when the citizen has no account: a
     citizen, inactive, no usable password, no personal data (that stays encrypted on the
     message)."""
+    user = contact_account_unsaved(tracking_number)
+    user.save()
+    return user
+
+
+def contact_account_unsaved(tracking_number: str):
+    """The stand-in account of `contact_account`, not saved yet (batch intake saves many at once)."""
     from core.accounts.models import User
 
     user = User(username=f"contact-{tracking_number}", role="citizen", is_active=False)
     user.set_unusable_password()
-    user.save()
     return user
 
 
@@ -92,8 +117,10 @@ def in_congress(model, value, congress, field: str, errors: dict[str, Any], *, a
     """The row `value` (an instance or a pk) of `model` in `congress`, or None with an error."""
     if value is None:
         return None
-    pk = value.pk if hasattr(value, "pk") else value
-    found = model.objects.filter(pk=pk).first()
+    if isinstance(value, model):
+        found = value  # the caller's row, just read: not read again
+    else:
+        found = model.objects.filter(pk=value.pk if hasattr(value, "pk") else value).order_by().first()
     congress_id = getattr(found, "congress_id", None)
     if congress_id is None and found is not None and hasattr(found, "term"):
         congress_id = found.term.congress_id

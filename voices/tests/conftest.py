@@ -10,12 +10,15 @@ from core.accounts.roles import Role
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     from voices import classify, duplicates
+    from voices.services.intake import forget_staff
 
     classify.forget_models()
     duplicates.forget()
+    forget_staff()
     yield
     classify.forget_models()
     duplicates.forget()
+    forget_staff()
 
 
 @pytest.fixture

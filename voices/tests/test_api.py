@@ -295,6 +295,7 @@ def test_every_operation_is_in_the_openapi_schema_with_its_permission():
             for method, op in methods.items()}
     assert ours == {
         ("post", f"{API}/messages"): "public",
+        ("post", f"{API}/messages/batch"): "voices.submit",
         ("get", f"{API}/messages"): "voices.view",
         ("get", f"{API}/track/{{tracking_number}}"): "public",
         ("get", f"{API}/mine"): "voices.view",

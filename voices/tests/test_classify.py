@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from casework.models import Assignment
 from core.errors import NotAllowed, ValidationFailed
-from voices import classify, services
+from voices import classify, selectors, services
 from voices.models import Message, TextModel
 from voices.tests.factories import MessageCategoryFactory, receive
 
@@ -52,8 +52,11 @@ def test_sec_10_suggestions_with_reasons_recorded_never_acted_on(history, staff,
     assert message.suggested_category == lights
     assert message.suggested_unit == units[0]
     assert message.suggestion_reasons["category"]["label"] == "lights"
-    assert message.suggestion_reasons["category"]["reasons"]
     assert set(message.suggested_with.all()) == set(made)
+    # The words that weighed most are there for the person who opens the message, and kept.
+    shown = selectors.suggestion_reasons(Message.objects.get(pk=message.pk))
+    assert shown["category"]["reasons"]
+    assert Message.objects.get(pk=message.pk).suggestion_reasons["category"]["reasons"] == shown["category"]["reasons"]
     # SEC-10: nothing is routed or closed by the models.
     assert message.status == Message.Status.RECEIVED and message.category is None
     assert not Assignment.objects.filter(case=message.case).exists()

@@ -182,8 +182,9 @@ def masked_contact(user, message) -> dict[str, str]:
 
 
 def suggestions_of(message) -> list[dict]:
-    """SEC-10: each suggestion with the words that weighed most, for the person deciding."""
-    reasons = message.suggestion_reasons or {}
+    """SEC-10: each suggestion with the words that weighed most, for the person deciding
+    (worked out when the message is first opened, then kept on it: selectors.suggestion_reasons)."""
+    reasons = selectors.suggestion_reasons(message)
     shown = []
     for key, title, value in (
         ("category", _("Suggested category"), message.suggested_category.name if message.suggested_category_id else ""),
