@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import permissions
+from core import permissions, rawrows
 from core.audit.services import record
 from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from core.organisation.models import Deputy
@@ -417,9 +417,8 @@ def _store_vote(round_id: int, deputy_id: int, marks: dict, names: list) -> bool
             fields["marks"].get_db_prep_value(ballot.marks, connection),
             fields["write_ins"].get_db_prep_value(ballot.write_ins, connection),
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.rowcount == 1
+        _rows, count = rawrows.execute(sql, params)
+        return count == 1
     with transaction.atomic():
         status, method = _round_state(round_id)
         if (status, method) != (Round.Status.OPEN, Round.Method.ELECTRONIC):

@@ -54,7 +54,9 @@ def helper(app: BenchApp, *args: str) -> dict:
     """Run bench.voting_seed in its own process against the benchmark database."""
     command = [sys.executable, "-m", "bench.voting_seed", *args]
     if args[0] == "inspect":
-        completed = subprocess.run(command, cwd=ROOT, env=app._env(), check=True, capture_output=True, text=True)
+        completed = subprocess.run(
+            command, cwd=ROOT, env=app._env(), check=True, capture_output=True, text=True
+        )
         return json.loads(completed.stdout.strip().splitlines()[-1])
     with tempfile.NamedTemporaryFile(suffix=".json", dir=app.tmp, delete=False) as handle:
         out = handle.name
@@ -125,7 +127,11 @@ class Phase:
         if self.stored.get("marks") != self.sent_split():
             found.append(f"stored split {self.stored.get('marks')} != sent {self.sent_split()}")
         sent = self.sent_split()
-        expected = {"for": sent.get("for", 0), "against": sent.get("against", 0), "abstain": sent.get("abstain", 0)}
+        expected = {
+            "for": sent.get("for", 0),
+            "against": sent.get("against", 0),
+            "abstain": sent.get("abstain", 0),
+        }
         if self.counted != expected:
             found.append(f"counted {self.counted} != sent {expected}")
         if self.retry_statuses and set(self.retry_statuses) != {409}:
@@ -153,7 +159,9 @@ def _post(conn: http.client.HTTPConnection, path: str, token: str, body: dict) -
 
 
 def _get_json(conn: http.client.HTTPConnection, path: str, token: str) -> tuple[int, dict]:
-    conn.request("GET", path, headers={"Host": HOST, "Authorization": f"Bearer {token}", "Accept": "application/json"})
+    conn.request(
+        "GET", path, headers={"Host": HOST, "Authorization": f"Bearer {token}", "Accept": "application/json"}
+    )
     response = conn.getresponse()
     body = response.read()
     return response.status, (json.loads(body) if response.status == 200 else {})
@@ -263,7 +271,11 @@ def close_and_watch(app: BenchApp, round_id: int, staff_token: str, phase: Phase
         phase.page_shows_counts = False
         print("  COUNTS SHOWN WHILE OPEN", flush=True)
     line = (outcome.get("body") or {}).get("result", {}).get("options", [{}])[0]
-    phase.counted = {"for": line.get("for_votes"), "against": line.get("against"), "abstain": line.get("abstain")}
+    phase.counted = {
+        "for": line.get("for_votes"),
+        "against": line.get("against"),
+        "abstain": line.get("abstain"),
+    }
     started = time.perf_counter()
     status, page = app.get(f"/voting/rounds/{round_id}/projector/", auth="session")
     phase.page_ms = (time.perf_counter() - started) * 1000
@@ -275,7 +287,12 @@ def run_phase(app: BenchApp, seed: dict, name: str, window: float, clients: int)
     round_id = motion["round_id"]
     generator = random.Random(name)
     votes = [
-        Vote(index=i, token=token, choice=CHOICES[i % len(CHOICES)], due=generator.uniform(0, window) if window else 0.0)
+        Vote(
+            index=i,
+            token=token,
+            choice=CHOICES[i % len(CHOICES)],
+            due=generator.uniform(0, window) if window else 0.0,
+        )
         for i, token in enumerate(seed["tokens"])
     ]
     print(f"  {name}: {len(votes)} deputies vote on round {round_id} ({clients} clients) …", flush=True)
@@ -300,7 +317,9 @@ def reads(app: BenchApp, clients: int, round_id: int) -> list[Result]:
     return [measure(app, s, users=clients, duration=3, max_requests=100_000, warmup=1) for s in scenarios]
 
 
-def report(app: BenchApp, phases: list[Phase], paper: dict, seed: dict, clients: int, scale: list[Result]) -> str:
+def report(
+    app: BenchApp, phases: list[Phase], paper: dict, seed: dict, clients: int, scale: list[Result]
+) -> str:
     base = scale[0]
     lines = [
         "",
@@ -309,7 +328,10 @@ def report(app: BenchApp, phases: list[Phase], paper: dict, seed: dict, clients:
         f"{app.server_label}; {app.database_label}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
         f"(setting up the deputies, accounts, tokens, roster and check-ins in bulk: {seed['setup_seconds']} s)",
         "for scale, with the same clients: "
-        + "; ".join(f"{r.scenario.name} {r.throughput:.0f} req/s (p50 {r.percentile(0.5) * 1000:.1f} ms)" for r in scale)
+        + "; ".join(
+            f"{r.scenario.name} {r.throughput:.0f} req/s (p50 {r.percentile(0.5) * 1000:.1f} ms)"
+            for r in scale
+        )
         + f"; load average at the end: {os.getloadavg()[0]:.2f}",
         "",
         f"{'phase':<14} {'votes':>6} {'201':>6} {'all in':>8} {'votes/s':>8} {'vs base':>8} {'p50 ms':>8} "
@@ -375,6 +397,20 @@ def main() -> int:
     with BenchApp(workers=env_int("BENCH_WORKERS", os.cpu_count() or 1)) as app:
         print("  setting up the session …", flush=True)
         seed = helper(app, "setup", str(deputies))
+        # The server is started fresh: its processes import, fill their caches and open their
+        # database connections on their first requests. In the room the system has been up
+        # since the morning (and a trial vote usually comes first); 2 s of staff reads of the
+        # voting API stand in for that. No deputy's token is used, so every vote still
+        # carries its token's first use (a write).
+        print("  warming the server up (2 s of staff reads) …", flush=True)
+        measure(
+            app,
+            Scenario("warm-up", "/api/voting/rounds", auth="token"),
+            users=clients,
+            duration=2,
+            max_requests=100_000,
+            warmup=0,
+        )
         phases = [
             run_phase(app, seed, f"{window:g} s window", window, clients),
             run_phase(app, seed, "burst", 0.0, clients),

@@ -127,20 +127,18 @@ def token_user(token: str):
         f" JOIN {users} ON {users}.id = {tokens}.user_id"
         f" WHERE {tokens}.key_hash = %s AND {tokens}.revoked_at IS NULL AND {users}.is_active LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ApiToken.hash_key(token)])
-        row = cursor.fetchone()
-    if row is None:
+    rows, _count = rawrows.execute(sql, [ApiToken.hash_key(token)])
+    if not rows:
         return None
+    row = rows[0]
     token_id, last_used = row[0], rawrows.value(ApiToken, "last_used_at", row[1])
     now = timezone.now()
     # "Last used" to the minute is enough, and saves a write on every request.
     if last_used is None or now - last_used > TOKEN_USE_RESOLUTION:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {tokens} SET last_used_at = %s WHERE id = %s",  # noqa: S608 - names from models
-                [connection.ops.adapt_datetimefield_value(now), token_id],
-            )
+        rawrows.execute(
+            f"UPDATE {tokens} SET last_used_at = %s WHERE id = %s",  # noqa: S608 - names from models
+            [connection.ops.adapt_datetimefield_value(now), token_id],
+        )
     return rawrows.from_row(user_model, row[2:])
 
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from balloting.roll import OrganisationRoll
+from core import rawrows
 from core.organisation.models import Deputy
 
 from . import rules
@@ -69,20 +70,21 @@ class SessionRoll:
         attendance = quote(Attendance._meta.db_table)
         entry = quote(RosterEntry._meta.db_table)
         roster = quote(SessionRoster._meta.db_table)
-        # Joins on the unique keys only (a user has at most one deputy record; one check-in a
-        # day; one roster a session; one entry a deputy): each an index probe.
+        # The deputy is found first (a user has at most one deputy record), then each check
+        # is a probe of a unique key with that id as a constant (an init-plan): the planner
+        # cannot choose to scan the day's check-ins, whatever its statistics say.
         sql = (
-            "SELECT d.id, d.in_office, a.id IS NOT NULL AND e.id IS NOT NULL"  # noqa: S608
-            f" FROM {deputy} d"
-            f" LEFT JOIN {attendance} a ON a.session_id = %s AND a.deputy_id = d.id AND a.day = %s"
-            f" LEFT JOIN {roster} r ON r.session_id = %s"
-            f" LEFT JOIN {entry} e ON e.roster_id = r.id AND e.deputy_id = d.id AND e.in_office"
-            " WHERE d.user_id = %s LIMIT 1"
+            f"WITH me AS (SELECT id, in_office FROM {deputy} WHERE user_id = %s)"  # noqa: S608
+            " SELECT me.id, me.in_office,"
+            f" EXISTS (SELECT 1 FROM {attendance} a WHERE a.session_id = %s"
+            " AND a.deputy_id = (SELECT id FROM me) AND a.day = %s),"
+            f" EXISTS (SELECT 1 FROM {entry} e JOIN {roster} r ON r.id = e.roster_id"
+            " WHERE r.session_id = %s AND e.deputy_id = (SELECT id FROM me) AND e.in_office)"
+            " FROM me"
         )
         day = connection.ops.adapt_datefield_value(timezone.localdate())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [session_id, day, session_id, user.pk])
-            row = cursor.fetchone()
-        if row is None:
+        rows, _count = rawrows.execute(sql, [user.pk, session_id, day, session_id])
+        if not rows:
             return None, False
-        return row[0], bool(row[1]) and bool(row[2])
+        row = rows[0]
+        return row[0], bool(row[1]) and bool(row[2]) and bool(row[3])

@@ -121,3 +121,19 @@ def test_token_auth_refuses_a_caller_without_the_operations_permission(rf, users
     with pytest.raises(NotAllowed):
         TokenAuth("accounts.manage")(request)
     assert TokenAuth("accounts.profile")(request) == users[Role.CITIZEN]
+
+
+def test_a_revoked_token_or_an_inactive_account_is_refused_and_use_is_noted_once_a_minute(users):
+    token, key = services.create_token(name="phone", by=users[Role.DEPUTY])
+    assert bearer(key).get("/api/accounts/me").status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert bearer(key).get("/api/accounts/me").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # within the minute: no write
+    users[Role.DEPUTY].is_active = False
+    users[Role.DEPUTY].save(update_fields=["is_active"])
+    assert bearer(key).get("/api/accounts/me").status_code == 401
+    users[Role.DEPUTY].is_active = True
+    users[Role.DEPUTY].save(update_fields=["is_active"])
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=ApiToken.objects.get(pk=token.pk).created_at)
+    assert bearer(key).get("/api/accounts/me").status_code == 401
+    assert bearer(key + "x").get("/api/accounts/me").status_code == 401
