@@ -49,7 +49,9 @@ def model():
 
 
 def test_normalise_strips_scraped_padding_full_width_and_case():
-    assert normalise("\n\t\t\t\t\t\n\t\t\t\t\tＡ市ＡＢＣ１２３　小区\t\t停水！\n\t\t") == "a市abc123 小区 停水!"
+    assert (
+        normalise("\n\t\t\t\t\t\n\t\t\t\t\tＡ市ＡＢＣ１２３　小区\t\t停水！\n\t\t") == "a市abc123 小区 停水!"
+    )
     assert normalise("第一行_x000D_第二行") == "第一行 第二行"
     assert normalise(None) == ""
 
@@ -144,6 +146,63 @@ def test_refuses_bad_training_input():
         TextClassifier().predict(NEW)
 
 
+# --- how rare a character may be and still count (min_df) ----------------------------------
+
+#: Characters found nowhere in TEXTS, each put into exactly this many training messages.
+RARE = {"麟": 1, "鳄": 3, "鲸": 5}
+
+
+def corpus_with_rare_characters(size: int) -> tuple[list[str], list[str]]:
+    """`size` training messages drawn from TEXTS (numbered, so they differ) with the RARE
+    characters added to the first 1, 3 and 5 of them."""
+    texts = [f"{TEXTS[i % len(TEXTS)]}，编号{i}" for i in range(size)]
+    for char, count in RARE.items():
+        for i in range(count):
+            texts[i] += char
+    return texts, [LABELS[i % len(LABELS)] for i in range(size)]
+
+
+def kept_rare_characters(size: int) -> tuple[int, set[str], int]:
+    """The fitted minimum document frequency, which RARE characters are features, how many
+    features there are (C fixed and no CV: only the feature space matters here)."""
+    texts, labels = corpus_with_rare_characters(size)
+    fitted = TextClassifier(C=1.0, cv_folds=0).fit(texts, labels)
+    kept = {char for char in RARE if fitted.space.char_column(char) is not None}
+    return fitted.params["fitted"]["min_df"], kept, fitted.version_info()["n_features"]
+
+
+def test_min_df_is_the_configured_5_from_1000_training_messages():
+    """With ≥ 1,000 messages, a character seen in fewer than 5 of them is no feature."""
+    assert TextClassifier().params["min_df"] == 5
+    min_df, kept, _n = kept_rare_characters(1000)
+    assert min_df == 5
+    assert kept == {"鲸"}
+
+
+@pytest.mark.parametrize("size", [100, 999])
+def test_min_df_is_at_most_2_from_100_to_999_training_messages(size):
+    """Below 1,000 messages, a character seen in 2 of them is kept; one seen once is not."""
+    min_df, kept, _n = kept_rare_characters(size)
+    assert min_df == 2
+    assert kept == {"鳄", "鲸"}
+    assert TextClassifier(min_df=1).fit(*corpus_with_rare_characters(size)).params["fitted"]["min_df"] == 1
+
+
+def test_min_df_is_1_below_100_training_messages():
+    """On a handful of messages (a new unit) every character counts, even one seen once."""
+    min_df, kept, _n = kept_rare_characters(99)
+    assert min_df == 1
+    assert kept == set(RARE)
+
+
+def test_one_more_message_past_1000_prunes_more_features():
+    """The step at 1,000 is visible in the model's size: 1,000 messages give fewer features
+    than 999 of the same messages."""
+    _min_df, _kept, features_999 = kept_rare_characters(999)
+    _min_df, _kept, features_1000 = kept_rare_characters(1000)
+    assert features_1000 < features_999
+
+
 # --- urgency -----------------------------------------------------------------------------
 
 
@@ -167,8 +226,16 @@ def test_urgency_rules_ignore_negated_words_and_prefer_longer_words():
 
 
 def test_urgency_scorer_defers_to_a_trained_model():
-    texts = ["突然停水三天了", "楼房墙体开裂快塌了", "煤气泄漏味道很大", "电线漏电很危险",
-             "建议公园多种树", "希望增加图书馆开放时间", "小区绿化可以更好", "建议路边多设座椅"]
+    texts = [
+        "突然停水三天了",
+        "楼房墙体开裂快塌了",
+        "煤气泄漏味道很大",
+        "电线漏电很危险",
+        "建议公园多种树",
+        "希望增加图书馆开放时间",
+        "小区绿化可以更好",
+        "建议路边多设座椅",
+    ]
     labels = [URGENT] * 4 + [NORMAL] * 4
     trained = TextClassifier().fit(texts, labels)
     scorer = UrgencyScorer(model=trained)
