@@ -3,9 +3,11 @@
 Fixtures are invented messages written here, not the shared data."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voices.textmodel.classifier import Prediction, TextClassifier
-from voices.textmodel.features import normalise
+from voices.textmodel.features import normalise, normalise_many
 from voices.textmodel.urgency import NORMAL, URGENT, UrgencyScorer, score_urgency
 
 TRAFFIC = [
@@ -257,3 +259,18 @@ def test_urgency_assess_gives_label_confidence_and_reasons():
     calm = assess("建议多种树")
     assert not calm.is_urgent and calm.confidence == 1.0 and calm.reasons == []
     assert not assess("停水了").is_urgent and 0.5 < assess("停水了").confidence < 1.0
+
+
+# The batch normaliser (the predict path) must give exactly what the per-text one gives: the
+# model's features, and so its suggestions, depend on every character.
+_AWKWARD = [" ", "  ", "\t", "\n", "\r\n", "\u3000", "\xa0", "\x1c", "\x85", "\u2028", "\u200b", "_x000D_",
+            "＿ｘ０００Ｄ＿", "Ａｂ", "ＡＢＣ", "İ", "字", "a", "B", "１２", "，", "\x00"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_AWKWARD) | st.text(max_size=3), max_size=8).map("".join), max_size=6))
+def test_normalising_a_batch_gives_each_message_as_normalised_alone(texts):
+    assert normalise_many(texts) == [normalise(t) for t in texts]
+
+
+def test_normalising_folds_whitespace_and_full_width_as_one_message_would():
+    assert normalise_many(["  Ａ市\u3000\u3000小区 _x000D_\n 电梯  ", "\t投诉\n\n物业"]) == ["a市 小区 电梯", "投诉 物业"]
