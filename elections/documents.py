@@ -272,7 +272,7 @@ def result_report_docx(
         _heading(document, _("1. The ballots"))
         _table(
             document,
-            [_("Item"), _("Number")],
+            [_("Item"), pgettext("how many", "Number")],
             [
                 [_("All deputies (%(basis)s)") % {"basis": _basis(result.all_deputies_basis)}, result.all_deputies],
                 [_("Majority of all deputies needed to be elected"), result.threshold],
