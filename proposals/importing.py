@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -64,13 +64,14 @@ from core.documents import (
     read_rows,
     validate_upload,
 )
+from core.documents.store import ImportResult as BaseImportResult
 from core.documents.store import ImportStore, new_upload_id
 from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
 from core.jobs import progress
 from core.jobs.models import ProgressRecord
 from core.organisation import selectors as organisation
 from core.organisation.models import Deputy, HandlingUnit, Term
-from core.permissions import has_perm, register, require, roles
+from core.permissions import register, require, roles
 from core.workcalendar.rules import LEGAL_ZONE
 
 from . import rules, services
@@ -134,26 +135,11 @@ _ASSIGNMENT_ERRORS = {
 
 
 @dataclass
-class ImportResult:
-    """What an import did, or why it did nothing (`problems`, one line per problem)."""
+class ImportResult(BaseImportResult):
+    """What an import did (core.documents.store.ImportResult), with this import's own counts."""
 
-    upload: str
-    state: str = "queued"  # queued, running, done, failed
-    file: str = ""
-    owner: int | None = None
-    rows: int = 0
-    created: int = 0
     registered: int = 0
     submitted: int = 0
-    problems: list[str] = field(default_factory=list)
-    message: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def finished(self) -> bool:
-        return self.state in ("done", "failed")
 
 
 #: The uploaded sheet holds deputies' names: kept only until it is imported (SEC-5).
@@ -174,12 +160,7 @@ def load_result(upload_id: str) -> ImportResult | None:
 
 def result_for(user, upload_id: str) -> ImportResult:
     """The result of an import the user started; NotFound for anyone else's (or none)."""
-    if not has_perm(user, IMPORT) or not upload_id.isalnum():
-        raise NotFound()
-    result = load_result(upload_id)
-    if result is None or result.owner != user.pk:
-        raise NotFound()
-    return result
+    return STORE.result_for(user, upload_id, IMPORT)
 
 
 # --- reading and checking ------------------------------------------------------------------

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -39,12 +39,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.documents import CellError, Column, RowErrors, cell_text, read_rows, validate_upload
+from core.documents.store import ImportResult as BaseImportResult
 from core.documents.store import ImportStore, new_upload_id
 from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
 from core.jobs import progress
 from core.organisation import selectors as organisation
 from core.organisation.models import District, HandlingUnit
-from core.permissions import has_perm, require
+from core.permissions import require
 
 from .models import Channel, Message, MessageCategory, Regime
 from .permissions import IMPORT
@@ -96,25 +97,10 @@ _DATETIME_FORMATS = (
 
 
 @dataclass
-class ImportResult:
-    """What an import did, or why it did nothing (`problems`, one line per problem)."""
+class ImportResult(BaseImportResult):
+    """What an import did (core.documents.store.ImportResult), with this import's own counts."""
 
-    upload: str
-    state: str = "queued"  # queued, running, done, failed
-    file: str = ""
-    owner: int | None = None
-    rows: int = 0
-    created: int = 0
     skipped: int = 0
-    problems: list[str] = field(default_factory=list)
-    message: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def finished(self) -> bool:
-        return self.state in ("done", "failed")
 
 
 #: The uploaded sheet holds callers' names and phone numbers: kept only until it is imported (SEC-5).
@@ -135,12 +121,7 @@ def load_result(upload_id: str) -> ImportResult | None:
 
 def result_for(user, upload_id: str) -> ImportResult:
     """The result of an import the user started; NotFound for anyone else's (or none)."""
-    if not has_perm(user, IMPORT) or not upload_id.isalnum():
-        raise NotFound()
-    result = load_result(upload_id)
-    if result is None or result.owner != user.pk:
-        raise NotFound()
-    return result
+    return STORE.result_for(user, upload_id, IMPORT)
 
 
 # --- checking -----------------------------------------------------------------------------------

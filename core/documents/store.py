@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from dataclasses import fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -22,6 +22,29 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from core.errors import NotFound
+from core.permissions import has_perm
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did nothing (`problems`, one line per problem). Each kind
+    of import adds its own counts in a subclass."""
+
+    upload: str
+    state: str = "queued"  # queued, running, done, failed
+    file: str = ""
+    owner: int | None = None
+    rows: int = 0
+    created: int = 0
+    problems: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
 
 
 def new_upload_id() -> str:
@@ -30,7 +53,7 @@ def new_upload_id() -> str:
 
 class ImportStore:
     """Files of one kind of import under `directory` of the default storage; `result_type`
-    is a dataclass with `upload` (the id) and `as_dict()`."""
+    is an `ImportResult` (sub)class."""
 
     def __init__(self, directory: str, result_type: type) -> None:
         self.directory = directory
@@ -61,6 +84,16 @@ class ImportStore:
             data = json.loads(handle.read())
         known = {f.name for f in fields(self.result_type)}
         return self.result_type(**{k: v for k, v in data.items() if k in known})
+
+    def result_for(self, user, upload_id: str, permission: str) -> Any:
+        """The result of an import the user started; NotFound for anyone else's (or none),
+        and for a user who no longer holds the import's `permission`."""
+        if not has_perm(user, permission) or not upload_id.isalnum():
+            raise NotFound()
+        result = self.load_result(upload_id)
+        if result is None or result.owner != user.pk:
+            raise NotFound()
+        return result
 
     def forget_sheet(self, upload_id: str) -> None:
         name = self.path(upload_id, "xlsx")

@@ -60,3 +60,25 @@ def test_only_old_files_are_deleted(store, tmp_path):
     assert not default_storage.exists(store.path(old, "xlsx"))
     assert store.load_result(new) == Result(new)
     assert store.forget_old(days=30) == 0
+
+
+@pytest.mark.django_db
+def test_only_whoever_started_an_import_sees_its_result(store, make_user):
+    from core.accounts.roles import Role
+    from core.documents.store import ImportResult
+
+    results = ImportStore("test/results", ImportResult)
+    results.directory = store.directory  # the same temporary storage
+    staff, other, deputy = make_user(Role.STAFF), make_user(Role.STAFF), make_user(Role.DEPUTY)
+    upload = new_upload_id()
+    results.save_result(ImportResult(upload, state="done", owner=staff.pk, rows=3, created=3))
+    seen = results.result_for(staff, upload, "organisation.view")
+    assert (seen.state, seen.created, seen.finished) == ("done", 3, True)
+    for user, upload_id, permission in [
+        (other, upload, "organisation.view"),  # someone else's import
+        (deputy, upload, "nobody.may"),  # a user without the import's permission
+        (staff, new_upload_id(), "organisation.view"),  # no such import
+        (staff, "../etc", "organisation.view"),  # a crafted id
+    ]:
+        with pytest.raises(NotFound):
+            results.result_for(user, upload_id, permission)
