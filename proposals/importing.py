@@ -669,13 +669,7 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
                 rows = read(handle)
             done = import_rows(rows, term=term, by=by, upload_id=upload_id, file_name=result.file, key=key)
         except (ValidationFailed, NotAllowed) as exc:
-            result.state = "failed"
-            result.problems = problems_of(exc)
-            result.message = str(exc.message)
-            save_result(result)
-            progress.fail(key, message=result.message)
-            STORE.forget_sheet(upload_id)
-            return result
+            return STORE.fail(result, key=key, message=str(exc.message), problems=problems_of(exc))
         except Exception:
             # Nothing was written (one transaction): the task tries again.
             progress.update(key, message=_("A problem occurred; the import will be tried again."))
@@ -684,21 +678,12 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
         done.message = _(
             "%(created)s suggestions imported: %(registered)s registered and assigned, %(submitted)s waiting to be registered."
         ) % {"created": done.created, "registered": done.registered, "submitted": done.submitted}
-        save_result(done)
-        progress.finish(key, message=done.message, result_url=result_url)
-        STORE.forget_sheet(upload_id)
-        return done
+        return STORE.finish(done, key=key, result_url=result_url)
 
 
 def abandon(upload_id: str, *, message: str) -> None:
     """Record an upload that can never be imported (its owner is gone) as failed."""
-    result = load_result(upload_id)
-    if result is None or result.finished:
-        return
-    result.state, result.message, result.problems = "failed", message, [message]
-    save_result(result)
-    progress.fail(progress_key(upload_id), message=message)
-    STORE.forget_sheet(upload_id)
+    STORE.abandon(upload_id, key=progress_key(upload_id), message=message)
 
 
 def forget_old_results(*, days: int = KEEP_RESULTS_DAYS) -> int:

@@ -425,34 +425,19 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
                 rows = read(handle)
             created, skipped = import_rows(rows, by=by, key=key)
         except (ValidationFailed, NotAllowed) as exc:
-            result.state = "failed"
-            result.problems = problems_of(exc)
-            result.message = str(exc.message)
-            save_result(result)
-            progress.fail(key, message=result.message)
-            STORE.forget_sheet(upload_id)
-            return result
+            return STORE.fail(result, key=key, message=str(exc.message), problems=problems_of(exc))
         except Exception:
             progress.update(key, message=_("A problem occurred; the import will be tried again."))
             raise
-        result.state, result.created, result.skipped = "done", created, skipped
+        result.created, result.skipped = created, skipped
         result.message = _("%(created)s work orders imported; %(skipped)s were already there.") % {
             "created": created, "skipped": skipped}
-        save_result(result)
-        progress.finish(key, message=result.message, result_url=result_url)
-        STORE.forget_sheet(upload_id)
-        return result
+        return STORE.finish(result, key=key, result_url=result_url)
 
 
 def abandon(upload_id: str, *, message: str) -> None:
     """Record an upload that can never be imported (its owner is gone) as failed."""
-    result = load_result(upload_id)
-    if result is None or result.finished:
-        return
-    result.state, result.message, result.problems = "failed", message, [message]
-    save_result(result)
-    progress.fail(progress_key(upload_id), message=message)
-    STORE.forget_sheet(upload_id)
+    STORE.abandon(upload_id, key=progress_key(upload_id), message=message)
 
 
 def forget_old_results(*, days: int = KEEP_RESULTS_DAYS) -> int:

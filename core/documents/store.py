@@ -95,6 +95,35 @@ class ImportStore:
             raise NotFound()
         return result
 
+    # --- how an import ends: its result stored, its progress bar closed, its sheet gone (SEC-5)
+
+    def fail(self, result: Any, *, key: str, message: str, problems: list[str]) -> Any:
+        """Record a refused import (nothing was imported)."""
+        from core.jobs import progress
+
+        result.state, result.message, result.problems = "failed", message, problems
+        self.save_result(result)
+        progress.fail(key, message=message)
+        self.forget_sheet(result.upload)
+        return result
+
+    def finish(self, result: Any, *, key: str, result_url: str = "") -> Any:
+        """Record a finished import (`result` holds its counts and message)."""
+        from core.jobs import progress
+
+        result.state = "done"
+        self.save_result(result)
+        progress.finish(key, message=result.message, result_url=result_url)
+        self.forget_sheet(result.upload)
+        return result
+
+    def abandon(self, upload_id: str, *, key: str, message: str) -> None:
+        """Record an upload that can never be imported (its owner is gone) as failed."""
+        result = self.load_result(upload_id)
+        if result is None or result.finished:
+            return
+        self.fail(result, key=key, message=message, problems=[message])
+
     def forget_sheet(self, upload_id: str) -> None:
         name = self.path(upload_id, "xlsx")
         if default_storage.exists(name):

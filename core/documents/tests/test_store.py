@@ -82,3 +82,46 @@ def test_only_whoever_started_an_import_sees_its_result(store, make_user):
     ]:
         with pytest.raises(NotFound):
             results.result_for(user, upload_id, permission)
+
+
+@pytest.mark.django_db
+def test_an_import_ends_with_its_result_stored_its_bar_closed_and_its_sheet_gone(store, make_user):
+    """SEC-5: whether it finished, was refused or can never run, the uploaded sheet (personal
+    data) is deleted and the person who started it sees why."""
+    from core.accounts.roles import Role
+    from core.documents.store import ImportResult
+    from core.jobs import progress
+    from core.jobs.models import ProgressRecord
+
+    results = ImportStore(store.directory, ImportResult)
+    owner = make_user(Role.STAFF)
+    ends = {}
+    for name in ("finished", "refused", "abandoned", "already done"):
+        upload = new_upload_id()
+        results.save_sheet(upload, b"sheet")
+        results.save_result(ImportResult(upload, state="running", owner=owner.pk, rows=2))
+        progress.start(name, total=4, owner=owner)
+        ends[name] = upload
+    done = results.load_result(ends["finished"])
+    done.created, done.message = 2, "2 imported"
+    results.finish(done, key="finished", result_url="/done/")
+    results.fail(results.load_result(ends["refused"]), key="refused", message="no", problems=["row 2: no subject"])
+    results.abandon(ends["abandoned"], key="abandoned", message="owner gone")
+    finished = results.load_result(ends["already done"])
+    finished.state = "done"
+    results.save_result(finished)
+    results.abandon(ends["already done"], key="already done", message="owner gone")  # a finished one stays
+
+    expected = {
+        "finished": ("done", "2 imported", [], ProgressRecord.Status.SUCCEEDED),
+        "refused": ("failed", "no", ["row 2: no subject"], ProgressRecord.Status.FAILED),
+        "abandoned": ("failed", "owner gone", ["owner gone"], ProgressRecord.Status.FAILED),
+    }
+    for name, (state, message, problems, bar) in expected.items():
+        result = results.load_result(ends[name])
+        assert (result.state, result.message, result.problems) == (state, message, problems), name
+        assert progress.get(name).status == bar, name
+        assert not default_storage.exists(results.path(ends[name], "xlsx")), name
+    assert results.load_result(ends["already done"]).state == "done"
+    assert progress.get("already done").status == ProgressRecord.Status.RUNNING
+    assert progress.get("finished").result_url == "/done/"
