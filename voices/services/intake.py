@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import threading
@@ -9,13 +10,15 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from casework import services as casework
+from core import groupcommit
 from core.accounts.roles import Role
-from core.audit.services import record, record_many
+from core.audit.services import record_many
 from core.errors import NotAllowed, ValidationFailed
 from core.notify.services import notify
 from core.organisation.models import Deputy, District, HandlingUnit, LiaisonStation
@@ -27,7 +30,6 @@ from ..casekind import NAME as KIND
 from ..models import Channel, Message, MessageCategory
 from . import counts
 from .base import (
-    contact_account,
     contact_account_unsaved,
     error,
     errors_from,
@@ -134,33 +136,20 @@ def receive_message(
         external_id=external_id, open311_service_code=open311_service_code, gathered_by_deputy=gathered_by_deputy,
         station=station, received_at=received_at,
     )
-    suggestions = None
-    if classify:
-        try:
-            suggestions = _suggest(congress, fields["subject"], fields["body"])
-        except Exception:  # the models only suggest: intake never fails for them (SEC-10)
-            log.exception("classifying a message failed")
-    sensitive = rules.sensitive_reasons(f"{fields['subject']}\n{fields['body']}")
-    received_on = time_rules.local_date(fields["received_at"])
+    store = functools.partial(_store, by=by, congress=congress, channel=channel, submitter=submitter,
+                              quiet=quiet, classify=classify)
+    if GROUP_COMMIT and groupcommit.usable():
+        # Messages arriving at once from callers alike are stored together (core.groupcommit):
+        # each request still answers only once its own message is committed.
+        key = (congress.pk, channel, getattr(by, "pk", None), getattr(submitter, "pk", None), quiet, classify)
+        return _GROUPS.submit(key, fields, store)
+    return store([fields])[0]
 
-    for attempt in range(_TRACKING_ATTEMPTS):
-        tracking = tracking_number_candidate(received_on)
-        try:
-            with transaction.atomic():
-                message = _create(by=by, channel=channel, congress=congress, submitter=submitter,
-                                  suggestions=suggestions, sensitive=sensitive, quiet=quiet, tracking=tracking,
-                                  **fields)
-        except IntegrityError:
-            if external_id:  # received at the same moment by another request
-                found = Message.objects.filter(congress=congress, channel=channel, external_id=external_id).first()
-                if found is not None:
-                    return found
-            if attempt + 1 < _TRACKING_ATTEMPTS and tracking_numbers_taken([tracking]):
-                continue  # the tracking number was drawn before: draw another
-            raise
-        break
-    transaction.on_commit(lambda: duplicates.add(message))
-    return message
+
+#: Whether single messages received outside a transaction are stored in groups (settings:
+#: VOICES_GROUP_COMMIT; tests of one message run inside a transaction and store it alone).
+GROUP_COMMIT = getattr(settings, "VOICES_GROUP_COMMIT", True)
+_GROUPS = groupcommit.GroupCommit(limit=200)
 
 
 #: Draws of a tracking number before giving up (a clash is one in 32**6 per day).
@@ -209,10 +198,6 @@ def _clean(*, congress, channel, now, regime, subject, body, nature="help", cate
     }
 
 
-def _suggest(congress, subject, body):
-    return classify.suggest(congress=congress, subject=subject, body=body)
-
-
 def _reasons(suggestions, sensitive) -> dict[str, Any]:
     """What is stored of the suggestions at intake: labels and confidences (the words that
     weighed most are added when a person opens the message: classify.explain_message)."""
@@ -237,50 +222,6 @@ def _audit_data(message: Message, *, sensitive) -> dict[str, Any]:
 
 
 _NEW_MESSAGE_TITLE = _L("New message %(number)s: “%(subject)s”")
-
-
-def _create(*, by, congress, channel, regime, nature, subject, body, category, district, location, latitude,
-            longitude, name, phone, id_number, is_anonymous, is_confidential, age_band, guardian_consent,
-            consent_to_publish_name, notice_version, accused_unit, external_id, open311_service_code,
-            gathered_by_deputy, station, received_at, submitter, suggestions, sensitive, quiet, tracking) -> Message:
-    if submitter is None:
-        submitter = by if _is_own_submission(by, channel) else contact_account(tracking)
-    case = casework.open_case(
-        kind=KIND, congress=congress, title=subject, now=received_at,
-        recipients=[casework.RecipientSpec(user=submitter, is_lead=True)],
-    )
-    message = Message.objects.create(
-        congress=congress, case=case, tracking_number=tracking, regime=regime, channel=channel, nature=nature,
-        subject=subject, body=body, category=category, district=district, location=location, latitude=latitude,
-        longitude=longitude, submitter=submitter, is_anonymous=is_anonymous,
-        # SEC-15: a report's author may ask for confidentiality; a confidential report is the default.
-        is_confidential=is_confidential, notice_version=notice_version, age_band=age_band,
-        guardian_consent=guardian_consent, consent_to_publish_name=consent_to_publish_name,
-        is_sensitive=bool(sensitive),
-        name_encrypted=crypto.encrypt(name), phone_encrypted=crypto.encrypt(phone),
-        phone_index=crypto.lookup_key(phone), id_number_encrypted=crypto.encrypt(id_number),
-        accused_unit=accused_unit,
-        suggested_category_id=suggestions.category_id if suggestions else None,
-        suggested_unit_id=suggestions.unit_id if suggestions else None,
-        suggested_urgent=bool(suggestions and suggestions.is_urgent),
-        suggestion_reasons=_reasons(suggestions, sensitive), received_at=received_at,
-        entered_by=by if getattr(by, "pk", None) and by != submitter else None,
-        gathered_by_deputy=gathered_by_deputy, station=station, external_id=external_id,
-        open311_service_code=open311_service_code,
-    )
-    if suggestions and suggestions.model_ids:
-        used = Message.suggested_with.through
-        used.objects.bulk_create([used(message_id=message.pk, textmodel_id=pk) for pk in suggestions.model_ids])
-    if not quiet:
-        notify(recipients=_staff(), action="voices.receive", title=_NEW_MESSAGE_TITLE,
-               params={"number": tracking, "subject": subject[:60]}, url="")
-    # The rollup's bucket row and the audit chain are shared by every writer: taken last, so
-    # they are held only until the commit that follows (bucket first, then the chain, as the
-    # other message services do).
-    counts.add(counts.key_of(message))
-    record(actor=by if getattr(by, "pk", None) else None, action="voices.receive", target=message,
-           data=_audit_data(message, sensitive=sensitive))
-    return message
 
 
 #: The most messages one batch may carry (POST /api/voices/messages/batch).
@@ -371,6 +312,14 @@ def receive_batch(*, by, congress, channel, items: list[dict], submitter=None, q
     if errors:
         raise ValidationFailed(details=errors)
 
+    return _store(cleaned, by=by, congress=congress, channel=channel, submitter=submitter, quiet=quiet,
+                  classify=classify)
+
+
+def _store(cleaned: list[dict], *, by, congress, channel, submitter, quiet, classify) -> list[Message]:
+    """Store checked messages (`_clean`'s fields) in one transaction: classified, each with its
+    case, tracking number, audit entry and daily count; one message per item, in order (an
+    external number received before, or earlier in the list, gives that message)."""
     seen: set[str] = set()
     fresh = []  # the items to classify: each external number once
     for i, f in enumerate(cleaned):

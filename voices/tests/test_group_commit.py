@@ -1,0 +1,121 @@
+"""Single messages arriving at once are stored in groups (voices.services.intake, core.groupcommit):
+each request still answers with its own committed message, and every message keeps everything
+one stored alone gets (case, tracking number, audit entry, daily count, staff told).
+
+Real threads with their own database connections: the threaded test needs PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from casework.models import Recipient
+from core.accounts.roles import Role
+from core.audit.models import AuditEntry
+from core.audit.verify import verify_chain
+from core.notify.models import Notification
+from core.tests.test_groupcommit import waiting_behind
+from voices.models import Channel, Message
+from voices.services import counts
+from voices.services import intake
+
+from . import test_pages as pages
+
+city, people = pages.city, pages.people
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CALLERS = 12
+
+
+def send(by, congress, n: int, **kwargs):
+    return intake.receive_message(
+        by=by, congress=congress, channel=Channel.API, regime="hotline", subject=f"路灯不亮{n}",
+        body=f"幸福小区{n}号楼前的路灯坏了两周，晚上很黑。", notice_version="2026-11", phone="13812345678",
+        submitter=by, classify=False, **kwargs)
+
+
+@pytest.fixture
+def fresh_groups(monkeypatch):
+    groups = intake.groupcommit.GroupCommit(limit=200)
+    monkeypatch.setattr(intake, "_GROUPS", groups)
+    monkeypatch.setattr(intake, "GROUP_COMMIT", True)
+    return groups
+
+
+def test_a_message_received_outside_a_transaction_is_committed_through_the_group(city, people, fresh_groups):
+    citizen = people[Role.CITIZEN]
+    message = send(citizen, city["congress"], 1)
+    assert fresh_groups.stats.groups == 1 and fresh_groups.stats.items == 1
+    stored = Message.objects.get(pk=message.pk)
+    assert stored.tracking_number == message.tracking_number and stored.case_id == message.case_id
+    assert Recipient.objects.get(case_id=message.case_id).user == citizen
+
+
+def test_a_message_received_inside_a_transaction_is_stored_in_it_and_rolled_back_with_it(
+        city, people, fresh_groups):
+    citizen = people[Role.CITIZEN]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send(citizen, city["congress"], 1)
+        assert Message.objects.count() == 1
+        raise RuntimeError("the caller's transaction fails")
+    assert not Message.objects.exists()
+    assert fresh_groups.stats.groups == 0  # never handed to another thread
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers")
+def test_messages_arriving_at_once_are_stored_together_and_each_caller_gets_its_own(
+        city, people, fresh_groups, monkeypatch):
+    congress, citizen, staff = city["congress"], people[Role.CITIZEN], people[Role.STAFF]
+    key = (congress.pk, Channel.API, citizen.pk, citizen.pk, False, False)
+    store = intake._store
+    first = threading.Event()
+
+    def held_store(cleaned, **kwargs):
+        # The first group waits until every other caller has queued behind it.
+        if not first.is_set():
+            first.set()
+            waiting_behind(fresh_groups, CALLERS - 1, key=key)
+        return store(cleaned, **kwargs)
+
+    monkeypatch.setattr(intake, "_store", held_store)
+    before = AuditEntry.objects.filter(action="voices.receive").count()
+    outcomes: dict[int, object] = {}
+
+    def caller(n):
+        try:
+            outcomes[n] = send(citizen, congress, n, quiet=False)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[n] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(CALLERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads)
+
+    assert fresh_groups.stats.groups == 2 and fresh_groups.stats.largest == CALLERS - 1
+    assert all(isinstance(m, Message) for m in outcomes.values()), outcomes
+    # Each caller got its own message, committed, with its own case and tracking number.
+    for n, message in outcomes.items():
+        stored = Message.objects.get(pk=message.pk)
+        assert stored.subject == f"路灯不亮{n}" and stored.tracking_number == message.tracking_number
+        assert Recipient.objects.get(case_id=stored.case_id).user == citizen
+    assert len({m.tracking_number for m in outcomes.values()}) == CALLERS
+    assert len({m.case_id for m in outcomes.values()}) == CALLERS
+    # One audit entry per message, the chain intact; the daily counts exact.
+    entries = AuditEntry.objects.filter(action="voices.receive")
+    assert entries.count() == before + CALLERS
+    assert {e.data["tracking_number"] for e in entries} >= {m.tracking_number for m in outcomes.values()}
+    assert verify_chain().ok
+    assert counts.drift(congress) == []
+    # Staff are told of every message: once for the first, once for the group behind it.
+    told = Notification.objects.filter(recipient=staff, action="voices.receive")
+    assert told.count() == 2
+    assert any(str(CALLERS - 1) in n.title for n in told)
