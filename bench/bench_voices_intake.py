@@ -92,6 +92,7 @@ class Run:
     batch: int = 1
     elapsed: float = 0.0
     stored: dict = field(default_factory=dict)
+    groups: str = ""  # how the single messages were grouped (group_summary)
 
     @property
     def path(self) -> str:
@@ -236,6 +237,35 @@ def send(app: BenchApp, token: str, run: Run) -> float:
     return max((p.done for p in posts), default=0.0)
 
 
+def group_stats(app: BenchApp) -> dict[int, dict]:
+    """Each server process's group-commit counters (bench.urls.groups), by pid: fresh
+    connections until every process has answered (the kernel spreads them)."""
+    port = app.servers["app"].port
+    found: dict[int, dict] = {}
+    for _ in range(200):
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        try:
+            conn.request("GET", "/__bench__/groups", headers={"Host": HOST})
+            data = json.loads(conn.getresponse().read())
+        finally:
+            conn.close()
+        found[data["pid"]] = data
+        if len(found) >= app.workers:
+            break
+    return found
+
+
+def group_summary(before: dict[int, dict], after: dict[int, dict]) -> str:
+    """"N messages in G groups (mean size, largest)" over a run, from the counters before and after."""
+    groups = sum(a["groups"] - before.get(pid, {}).get("groups", 0) for pid, a in after.items())
+    items = sum(a["items"] - before.get(pid, {}).get("items", 0) for pid, a in after.items())
+    largest = max((a["largest"] for a in after.values()), default=0)
+    alone = sum(a["retried_alone"] - before.get(pid, {}).get("retried_alone", 0) for pid, a in after.items())
+    mean = items / groups if groups else 0.0
+    return (f"{items} messages stored in {groups} group commits (mean {mean:.1f} a group, largest {largest} "
+            f"since the server started; {alone} stored again alone after a group failed)")
+
+
 def report(app: BenchApp, seed: dict, warm: list[Run], runs: list[Run], scale: list[Result]) -> str:
     base = scale[0]
     lines = [
@@ -277,6 +307,9 @@ def report(app: BenchApp, seed: dict, warm: list[Run], runs: list[Run], scale: l
         problems = f"; {len(run.problems())} problems" if run.problems() else ""
         lines.append(f"target ≥ {TARGET:.0f} messages/s with nothing lost, {mode} ({run.name}): {verdict} "
                      f"({run.throughput:.0f} messages/s{problems})")
+    for run in runs:
+        if run.groups:
+            lines.append(f"{run.name}: {run.groups}")
     for run in runs:
         s = run.stored
         lines.append(f"{run.name}: answers {run.statuses()}; a unit suggested for {s.get('unit_suggested', 0)} of "
@@ -345,7 +378,10 @@ def main() -> int:
                 w.elapsed = send(app, seed["token"], w)
             print(f"  {run.name}: posting {run.messages} messages in {len(run.posts)} requests from "
                   f"{run.clients} clients …", flush=True)
+            before = group_stats(app) if run.batch == 1 else {}
             run.elapsed = send(app, seed["token"], run)
+            if run.batch == 1:
+                run.groups = group_summary(before, group_stats(app))
             print(f"  {run.name}: checking the database …", flush=True)
             _check(app, run)
         print("  measuring a minimal view, for scale …", flush=True)

@@ -1,6 +1,8 @@
 """The project's URLs plus the baseline: a minimal Django view through the same middleware."""
 
-from django.http import HttpResponse
+import os
+
+from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 
 from core.permissions import public
@@ -12,7 +14,18 @@ def minimal(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+@public
+def groups(request):
+    """This process's group commits of single messages (voices.services.intake, core.groupcommit)."""
+    from voices.services.intake import _GROUPS
+
+    stats = _GROUPS.stats
+    return JsonResponse({"pid": os.getpid(), "groups": stats.groups, "items": stats.items, "largest": stats.largest,
+                         "retried_alone": stats.retried_alone})
+
+
 urlpatterns = [
     path("__bench__/minimal", minimal, name="bench-minimal"),
+    path("__bench__/groups", groups, name="bench-groups"),
     path("", include("config.urls")),
 ]

@@ -101,10 +101,14 @@ def _bucket(key: Key):
 
 def apply(deltas: dict[Key, int]) -> None:
     """Add each delta to its bucket (creating it), in key order."""
-    for key in sorted(deltas, key=_order):
+    keys = [key for key in sorted(deltas, key=_order) if deltas[key]]
+    if not keys:
+        return
+    if connection.vendor == "postgresql":
+        _upsert(keys, deltas)
+        return
+    for key in keys:
         delta = deltas[key]
-        if not delta:
-            continue
         if _bucket(key).update(count=F("count") + delta):
             continue
         congress, day, category, district = key
@@ -113,6 +117,25 @@ def apply(deltas: dict[Key, int]) -> None:
             ignore_conflicts=True,
         )
         _bucket(key).update(count=F("count") + delta)
+
+
+def _upsert(keys: list[Key], deltas: dict[Key, int]) -> None:
+    """PostgreSQL: every bucket created or incremented in one statement (a group of messages
+    touches many buckets), rows in key order so that two writers lock them in the same order.
+    The conflict target is the bucket's unique index (voices_daily_count_bucket)."""
+    table = connection.ops.quote_name(MessageDailyCount._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
+    params: list = []
+    for key in keys:
+        params.extend((*key, deltas[key]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only the table's name and placeholders are formatted in; every value is a parameter.
+            f"INSERT INTO {table} AS bucket (congress_id, day, category_id, district_id, count) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (congress_id, day, (COALESCE(category_id, 0)), (COALESCE(district_id, 0))) "
+            "DO UPDATE SET count = bucket.count + EXCLUDED.count",
+            params,
+        )
 
 
 # --- rebuilding ---------------------------------------------------------------------------------

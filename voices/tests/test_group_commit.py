@@ -18,8 +18,7 @@ from core.audit.verify import verify_chain
 from core.notify.models import Notification
 from core.tests.test_groupcommit import waiting_behind
 from voices.models import Channel, Message
-from voices.services import counts
-from voices.services import intake
+from voices.services import counts, intake
 
 from . import test_pages as pages
 
