@@ -11,7 +11,7 @@ How: each key (the callers whose items can share a transaction) has at most one 
 and at most one group committing. The first caller to find no open group opens one and leads
 it; it waits for the previous group's commit to finish (meanwhile others join its group),
 then closes the group and runs `store(items)` for all of it. `store` returns one result per
-item, in order. If it raises, each item is stored again alone (`store([item])`), so one bad
+item, in order; a result that is an exception (an item refused) is raised to its caller alone. If it raises, each item is stored again alone (`store([item])`), so one bad
 item fails only its own request. The leader's own database connection does the work; so the
 callers must not be inside a transaction of their own (`usable()`), or their rows would be
 committed outside it.
@@ -101,6 +101,8 @@ class GroupCommit:
                     del self._keys[key]
         if waiting.error is not None:
             raise waiting.error
+        if isinstance(waiting.result, Exception):
+            raise waiting.result
         return waiting.result
 
     def _lead(self, state: _Key, group: _Group, store) -> None:

@@ -20,7 +20,7 @@ from ninja import Query, Status
 from casework.models import Assignment
 from core.apikit import DatongRouter, ErrorOut, acting_user, auth_for
 from core.errors import NotFound, ValidationFailed
-from core.organisation.models import District, HandlingUnit
+from core.organisation.models import HandlingUnit
 from core.permissions import PUBLIC
 
 from . import selectors, services
@@ -127,6 +127,10 @@ def _pick(model, pk, field: str, **scope):
 # --- the citizen --------------------------------------------------------------------------------
 
 
+#: The service's name of a referenced row → the API's field.
+_ID_FIELDS = {"category": "category_id", "district": "district_id", "accused_unit": "accused_unit_id"}
+
+
 # Open to everyone: a citizen may write without an account (SEC-5); a token or session is
 # read when there is one (the signed-in citizen is the submitter). The service checks
 # voices.submit.
@@ -135,22 +139,25 @@ def _pick(model, pk, field: str, **scope):
 def submit_message(request, payload: MessageIn):
     """Send a message (channel api); answers the tracking number."""
     user = acting_user(request)
-    congress = common.congress()
-    scope = {"congress": congress}
     data = payload.dict()
-    message = services.receive_message(
-        by=user, congress=congress, channel=Channel.API,
-        regime=data["regime"], nature=data["nature"], subject=data["subject"], body=data["body"],
-        category=_pick(MessageCategory, data["category_id"], "category_id", **scope),
-        district=_pick(District, data["district_id"], "district_id", **scope),
-        location=data["location"], latitude=data["latitude"], longitude=data["longitude"],
-        name=data["name"], phone=data["phone"], is_anonymous=data["is_anonymous"],
-        is_confidential=data["is_confidential"], age_band=data["age_band"],
-        guardian_consent=data["guardian_consent"], consent_to_publish_name=data["consent_to_publish_name"],
-        notice_version=data["notice_version"],
-        accused_unit=_pick(HandlingUnit, data["accused_unit_id"], "accused_unit_id", **scope),
-        submitter=user if getattr(user, "is_authenticated", False) else None,
-    )
+    try:
+        # The referenced rows go by id: the service reads them once for every message it
+        # receives at the same moment (voices.services.intake).
+        message = services.receive_message(
+            by=user, congress=common.congress(), channel=Channel.API,
+            regime=data["regime"], nature=data["nature"], subject=data["subject"], body=data["body"],
+            category=data["category_id"], district=data["district_id"],
+            location=data["location"], latitude=data["latitude"], longitude=data["longitude"],
+            name=data["name"], phone=data["phone"], is_anonymous=data["is_anonymous"],
+            is_confidential=data["is_confidential"], age_band=data["age_band"],
+            guardian_consent=data["guardian_consent"], consent_to_publish_name=data["consent_to_publish_name"],
+            notice_version=data["notice_version"], accused_unit=data["accused_unit_id"],
+            submitter=user if getattr(user, "is_authenticated", False) else None,
+        )
+    except ValidationFailed as exc:
+        # The API names a referenced row by its id field.
+        exc.details = {_ID_FIELDS.get(name, name): reason for name, reason in (exc.details or {}).items()}
+        raise
     return Status(201, {"tracking_number": message.tracking_number, "status": message.status,
                         "received_at": message.received_at})
 

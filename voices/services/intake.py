@@ -127,23 +127,49 @@ def receive_message(
             return found
     if submitter is not None and submitter != by and role_of(by) != Role.STAFF:
         raise NotAllowed()
-    fields = _clean(
-        congress=congress, channel=channel, now=now_or(None), regime=regime, subject=subject, body=body,
-        nature=nature, category=category, district=district, location=location, latitude=latitude,
-        longitude=longitude, name=name, phone=phone, id_number=id_number, is_anonymous=is_anonymous,
-        is_confidential=is_confidential, age_band=age_band, guardian_consent=guardian_consent,
-        consent_to_publish_name=consent_to_publish_name, notice_version=notice_version, accused_unit=accused_unit,
-        external_id=external_id, open311_service_code=open311_service_code, gathered_by_deputy=gathered_by_deputy,
-        station=station, received_at=received_at,
-    )
-    store = functools.partial(_store, by=by, congress=congress, channel=channel, submitter=submitter,
-                              quiet=quiet, classify=classify)
+    item = {
+        "regime": regime, "subject": subject, "body": body, "nature": nature, "category": category,
+        "district": district, "location": location, "latitude": latitude, "longitude": longitude, "name": name,
+        "phone": phone, "id_number": id_number, "is_anonymous": is_anonymous, "is_confidential": is_confidential,
+        "age_band": age_band, "guardian_consent": guardian_consent, "consent_to_publish_name": consent_to_publish_name,
+        "notice_version": notice_version, "accused_unit": accused_unit, "external_id": external_id,
+        "open311_service_code": open311_service_code, "gathered_by_deputy": gathered_by_deputy, "station": station,
+        "received_at": received_at,
+    }
+    receive = functools.partial(_receive_items, by=by, congress=congress, channel=channel, submitter=submitter,
+                                quiet=quiet, classify=classify)
     if GROUP_COMMIT and groupcommit.usable():
-        # Messages arriving at once from callers alike are stored together (core.groupcommit):
-        # each request still answers only once its own message is committed.
+        # Messages arriving at once from callers alike are checked and stored together
+        # (core.groupcommit): each request still answers only once its own message is
+        # committed, or with its own refusal.
         key = (congress.pk, channel, getattr(by, "pk", None), getattr(submitter, "pk", None), quiet, classify)
-        return _GROUPS.submit(key, fields, store)
-    return store([fields])[0]
+        return _GROUPS.submit(key, (item, now_or(None)), receive)
+    result = receive([(item, now_or(None))])[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _receive_items(items: list[tuple[dict, Any]], *, by, congress, channel, submitter, quiet,
+                   classify) -> list[Message | ValidationFailed]:
+    """Check and store single messages, each (receive_message's fields, the time it came): the
+    rows they refer to by id read once for all; one result per item, in order, its message or
+    why it was refused. The valid ones are stored together (`_store`)."""
+    rows = _prefetch([fields for fields, _now in items])
+    results: list[Message | ValidationFailed | None] = [None] * len(items)
+    cleaned, positions = [], []
+    for index, (fields, now) in enumerate(items):
+        try:
+            cleaned.append(_clean(congress=congress, channel=channel, now=now, **_resolved(fields, rows)))
+            positions.append(index)
+        except ValidationFailed as exc:
+            results[index] = exc
+    if cleaned:
+        stored = _store(cleaned, by=by, congress=congress, channel=channel, submitter=submitter, quiet=quiet,
+                        classify=classify)
+        for index, message in zip(positions, stored, strict=True):
+            results[index] = message
+    return results
 
 
 #: Whether single messages received outside a transaction are stored in groups (settings:
@@ -342,7 +368,7 @@ def _store(cleaned: list[dict], *, by, congress, channel, submitter, quiet, clas
             with transaction.atomic():
                 messages = _create_batch(by=by, congress=congress, channel=channel, cleaned=cleaned,
                                          submitter=submitter, suggestions=suggestions, sensitive=sensitive,
-                                         quiet=quiet)
+                                         quiet=quiet, look_up=attempt > 0)
         except IntegrityError:
             # A tracking number drawn twice, or an external number received at the same moment
             # by another request: draw again, and take the messages now stored (never twice).
@@ -359,11 +385,13 @@ def classify_many(congress, texts: list[tuple[str, str]]):
     return classify.suggest_many(congress=congress, texts=texts)
 
 
-def _draw_tracking_numbers(days) -> list[str]:
-    """A fresh tracking number per day given, none already stored (one look-up)."""
+def _draw_tracking_numbers(days, look_up: bool = True) -> list[str]:
+    """A fresh tracking number per day given, none twice; with `look_up`, none already stored
+    (two queries). Without, the unique constraints are the check: a clash (one in 32**6 per
+    day) fails the insert, and the caller draws again with `look_up`."""
     numbers = [tracking_number_candidate(day) for day in days]
     for _attempt in range(_TRACKING_ATTEMPTS):
-        clash = tracking_numbers_taken(numbers) if numbers else set()
+        clash = tracking_numbers_taken(numbers) if numbers and look_up else set()
         seen: set[str] = set()
         again = []
         for index, number in enumerate(numbers):
@@ -377,7 +405,8 @@ def _draw_tracking_numbers(days) -> list[str]:
     raise RuntimeError("could not find free tracking numbers")  # never in practice
 
 
-def _create_batch(*, by, congress, channel, cleaned, submitter, suggestions, sensitive, quiet) -> list[Message]:
+def _create_batch(*, by, congress, channel, cleaned, submitter, suggestions, sensitive, quiet,
+                  look_up=True) -> list[Message]:
     external = [f["external_id"] for f in cleaned if f["external_id"]]
     stored = {m.external_id: m for m in Message.objects.filter(
         congress=congress, channel=channel, external_id__in=external)} if external else {}
@@ -389,7 +418,7 @@ def _create_batch(*, by, congress, channel, cleaned, submitter, suggestions, sen
         if key:
             stored[key] = None  # taken by this item: a later item with the same number gets its message
         new.append(index)
-    numbers = _draw_tracking_numbers([time_rules.local_date(cleaned[i]["received_at"]) for i in new])
+    numbers = _draw_tracking_numbers([time_rules.local_date(cleaned[i]["received_at"]) for i in new], look_up)
     if submitter is not None:
         owners = [submitter] * len(new)
     elif _is_own_submission(by, channel):

@@ -15,6 +15,7 @@ from casework.models import Recipient
 from core.accounts.roles import Role
 from core.audit.models import AuditEntry
 from core.audit.verify import verify_chain
+from core.errors import ValidationFailed
 from core.notify.models import Notification
 from core.tests.test_groupcommit import waiting_behind
 from voices.models import Channel, Message
@@ -64,40 +65,50 @@ def test_a_message_received_inside_a_transaction_is_stored_in_it_and_rolled_back
     assert fresh_groups.stats.groups == 0  # never handed to another thread
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers")
-def test_messages_arriving_at_once_are_stored_together_and_each_caller_gets_its_own(
-        city, people, fresh_groups, monkeypatch):
-    congress, citizen, staff = city["congress"], people[Role.CITIZEN], people[Role.STAFF]
-    key = (congress.pk, Channel.API, citizen.pk, citizen.pk, False, False)
-    store = intake._store
+def run_grouped(groups, monkeypatch, key, jobs) -> dict[int, object]:
+    """Run each job in its own thread; the first group to be stored waits until every other
+    job has queued behind it (so they form the second group). What each returned or raised."""
+    receive = intake._receive_items
     first = threading.Event()
 
-    def held_store(cleaned, **kwargs):
-        # The first group waits until every other caller has queued behind it.
+    def held(items, **kwargs):
         if not first.is_set():
             first.set()
-            waiting_behind(fresh_groups, CALLERS - 1, key=key)
-        return store(cleaned, **kwargs)
+            waiting_behind(groups, len(jobs) - 1, key=key)
+        return receive(items, **kwargs)
 
-    monkeypatch.setattr(intake, "_store", held_store)
-    before = AuditEntry.objects.filter(action="voices.receive").count()
+    monkeypatch.setattr(intake, "_receive_items", held)
     outcomes: dict[int, object] = {}
 
-    def caller(n):
+    def caller(n, job):
         try:
-            outcomes[n] = send(citizen, congress, n, quiet=False)
+            outcomes[n] = job()
         except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
             outcomes[n] = exc
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=caller, args=(n,)) for n in range(CALLERS)]
+    threads = [threading.Thread(target=caller, args=(n, job)) for n, job in enumerate(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
     assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers")
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_messages_arriving_at_once_are_stored_together_and_each_caller_gets_its_own(
+        city, people, fresh_groups, monkeypatch):
+    congress, citizen, staff = city["congress"], people[Role.CITIZEN], people[Role.STAFF]
+    key = (congress.pk, Channel.API, citizen.pk, citizen.pk, False, False)
+    before = AuditEntry.objects.filter(action="voices.receive").count()
+    outcomes = run_grouped(fresh_groups, monkeypatch, key, [
+        (lambda n=n: send(citizen, congress, n, quiet=False)) for n in range(CALLERS)])
 
     assert fresh_groups.stats.groups == 2 and fresh_groups.stats.largest == CALLERS - 1
     assert all(isinstance(m, Message) for m in outcomes.values()), outcomes
@@ -118,3 +129,25 @@ def test_messages_arriving_at_once_are_stored_together_and_each_caller_gets_its_
     told = Notification.objects.filter(recipient=staff, action="voices.receive")
     assert told.count() == 2
     assert any(str(CALLERS - 1) in n.title for n in told)
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_a_message_refused_in_a_group_fails_alone_and_the_others_are_stored(
+        city, people, fresh_groups, monkeypatch):
+    congress, citizen = city["congress"], people[Role.CITIZEN]
+    key = (congress.pk, Channel.API, citizen.pk, citizen.pk, False, False)
+    district = city["district"].pk
+    jobs = [(lambda n=n: send(citizen, congress, n, district=district)) for n in range(4)]
+    jobs.append(lambda: send(citizen, congress, 4, district=999_999))  # no such district
+    jobs.append(lambda: send(citizen, congress, 5, age_band="under_14"))  # a child's phone, no guardian
+    outcomes = run_grouped(fresh_groups, monkeypatch, key, jobs)
+
+    assert fresh_groups.stats.largest == len(jobs) - 1  # the refused ones were in the group
+    assert isinstance(outcomes[4], ValidationFailed) and set(outcomes[4].details) == {"district"}
+    assert isinstance(outcomes[5], ValidationFailed) and "guardian_consent" in outcomes[5].details
+    stored = Message.objects.order_by("subject")
+    assert [m.subject for m in stored] == [f"路灯不亮{n}" for n in range(4)]
+    assert all(m.district_id == district for m in stored)
+    assert fresh_groups.stats.retried_alone == 0  # refusals are answers, not a failed group
+    assert counts.drift(congress) == []
