@@ -14,6 +14,16 @@ if os.environ.get("CI_STRICT"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_congress():
+    """Each test starts without the current congress a previous test cached."""
+    from core.organisation.selectors import forget_current_congress
+
+    forget_current_congress()
+    yield
+    forget_current_congress()
+
+
 @pytest.fixture
 def make_user(db):
     from core.accounts.tests.factories import UserFactory

@@ -12,8 +12,9 @@ from django.utils import timezone
 from .models import GENESIS_HASH, HEAD_PK, AuditChainHead, AuditEntry
 from .secrecy import check_ballot_secrecy
 
-# One lock key for the chain: entries are appended one at a time (PostgreSQL advisory lock;
-# SQLite serialises writers itself with IMMEDIATE transactions).
+# Entries are appended one at a time: the head row is locked FOR UPDATE (SQLite serialises
+# writers itself with IMMEDIATE transactions); this PostgreSQL advisory lock key guards only
+# the head's creation in a fresh or flushed database.
 _CHAIN_LOCK_KEY = 7_301_104
 
 
@@ -44,20 +45,25 @@ def _target(target) -> tuple[str, str, str]:
 
 
 def _locked_head() -> AuditChainHead:
-    """The chain head, locked; created from the table when missing (a fresh or flushed database)."""
+    """The chain head, locked (its row, FOR UPDATE: one appender at a time); created from the
+    table when missing (a fresh or flushed database), under a PostgreSQL advisory lock so that
+    two first appenders do not both create it."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is not None:
+        return head
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
-    if head is None:
-        last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
-        head = AuditChainHead.objects.create(
-            pk=HEAD_PK,
-            seq=last.seq if last else 0,
-            hash=last.hash if last else GENESIS_HASH,
-            entry_id=last.pk if last else None,
-        )
-    return head
+        head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+        if head is not None:  # created by the appender we waited for
+            return head
+    last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+    return AuditChainHead.objects.create(
+        pk=HEAD_PK,
+        seq=last.seq if last else 0,
+        hash=last.hash if last else GENESIS_HASH,
+        entry_id=last.pk if last else None,
+    )
 
 
 @transaction.atomic
@@ -101,7 +107,9 @@ def record(
     return entry
 
 
-@transaction.atomic
+# No savepoint: the caller's transaction (a batch's) fails with it anyway, and the savepoint
+# was two more round trips on every batch.
+@transaction.atomic(savepoint=False)
 def record_many(entries: list[dict]) -> list[AuditEntry]:
     """Append several entries to the chain at once, in the caller's transaction: the chain is
     locked once and the entries written in one statement, chained in the order given (a batch

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from core.accounts.roles import Role
 from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
-from core.organisation.selectors import current_congress
+from core.organisation.selectors import current_congress_cached
 from core.permissions import role_of
 
 from .. import rules, selectors
@@ -32,8 +32,9 @@ INVALID = 422
 
 
 def congress() -> Any:
-    """The congress the message pages work on (one installation, one congress)."""
-    return current_congress()
+    """The congress the message pages work on (one installation, one congress); read at most
+    every few seconds per process (every citizen's message needs it)."""
+    return current_congress_cached()
 
 
 def posted(request: HttpRequest):
