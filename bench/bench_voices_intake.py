@@ -26,7 +26,7 @@ Figures, not pass/fail; the exit status is non-zero if a message was lost or dou
 request failed or a message was not classified. Environment: BENCH_INTAKE_MODES
 ("single,batch"), BENCH_INTAKE_MESSAGES, BENCH_INTAKE_CLIENTS, BENCH_INTAKE_WARMUP,
 BENCH_INTAKE_BATCH, BENCH_INTAKE_BATCH_MESSAGES, BENCH_INTAKE_BATCH_CLIENTS, BENCH_THREADS
-(waitress threads per process, 8), BENCH_WORKERS (waitress processes on the one port,
+(waitress threads per process, 32), BENCH_WORKERS (waitress processes on the one port,
 default: one per CPU), DATABASE_URL (PostgreSQL, else SQLite).
 """
 
@@ -353,7 +353,10 @@ def main() -> int:
     batch_clients = env_int("BENCH_INTAKE_BATCH_CLIENTS", 4)
     print(f"Benchmark: citizens' messages through the API ({', '.join(modes)})", flush=True)
     # A production deployment runs one waitress process per core (docs/decisions/0003).
-    with BenchApp(workers=env_int("BENCH_WORKERS", os.cpu_count() or 1)) as app:
+    # 32 threads a process: a request waiting for its group to be committed holds a thread
+    # (docs/decisions/0005-intake-group-commit.md); processes x threads stays under
+    # PostgreSQL's max_connections (100), each thread keeping its own connection.
+    with BenchApp(threads=env_int("BENCH_THREADS", 32), workers=env_int("BENCH_WORKERS", os.cpu_count() or 1)) as app:
         print("  setting up categories, units, trained models and a client token …", flush=True)
         seed = helper(app, "setup")
         seed["districts_count"] = len(seed["districts"])

@@ -8,6 +8,10 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
 
+from core.serving import tune_collector  # noqa: E402  (as config.wsgi does in production)
+
+tune_collector()
+
 
 def bare(environ, start_response):
     """No Django at all: what the WSGI server alone manages on this machine."""

@@ -11,3 +11,7 @@ from core.checks import production_problems  # noqa: E402  (needs the settings l
 _problems = production_problems()
 if _problems:
     raise ImproperlyConfigured("Datong refuses to start in production mode: " + " ".join(_problems))
+
+from core.serving import tune_collector  # noqa: E402
+
+tune_collector()
