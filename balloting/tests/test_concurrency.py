@@ -9,7 +9,6 @@ one writer at a time, which the rest of the suite covers).
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
@@ -22,6 +21,7 @@ from balloting.rules import AGAINST, FOR
 from core.audit.models import AuditEntry
 from core.audit.verify import verify_chain
 from core.errors import InvalidTransition
+from core.tests.threads import run_in_threads
 
 from .factories import FakeRoll, deputies_for, install_roll, session_today
 
@@ -54,29 +54,6 @@ def room(monkeypatch, make_user):
     return staff, deputies, Round.objects.select_related("session").get(pk=round_.pk)
 
 
-def run_together(jobs):
-    """Run each job in its own thread, all released at the same moment; return what each
-    returned or raised, in job order."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[object] = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
 
 def vote_job(deputy, round_id, mark):
     def job():
@@ -96,7 +73,7 @@ def test_simultaneous_votes_are_all_kept_once_and_a_double_submission_is_refused
     jobs = [vote_job(d, round_.pk, m) for d, m in zip(deputies, marks, strict=True)]
     jobs += [vote_job(d, round_.pk, m) for d, m in zip(deputies[:6], marks[:6], strict=True)]
 
-    outcomes = run_together(jobs)
+    outcomes = run_in_threads(jobs)  # all released at the same moment
 
     accepted = [o for o in outcomes if o in (FOR, AGAINST)]
     refused = [o for o in outcomes if isinstance(o, InvalidTransition)]
@@ -122,7 +99,7 @@ def test_a_close_during_the_vote_loses_no_ballot_and_takes_none_after_it(room):
     jobs = [vote_job(d, round_.pk, FOR) for d in deputies]
     jobs.insert(len(jobs) // 2, lambda: services.close_round(by=staff, round=round_) and "closed")
 
-    outcomes = run_together(jobs)
+    outcomes = run_in_threads(jobs)  # all released at the same moment
 
     assert "closed" in outcomes
     accepted = sum(1 for o in outcomes if o == FOR)

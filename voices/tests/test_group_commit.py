@@ -18,6 +18,7 @@ from core.audit.verify import verify_chain
 from core.errors import ValidationFailed
 from core.notify.models import Notification
 from core.tests.test_groupcommit import waiting_behind
+from core.tests.threads import run_in_threads
 from voices.models import Channel, Message
 from voices.services import counts, intake
 
@@ -78,23 +79,7 @@ def run_grouped(groups, monkeypatch, key, jobs) -> dict[int, object]:
         return receive(items, **kwargs)
 
     monkeypatch.setattr(intake, "_receive_items", held)
-    outcomes: dict[int, object] = {}
-
-    def caller(n, job):
-        try:
-            outcomes[n] = job()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[n] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=caller, args=(n, job)) for n, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    return dict(enumerate(run_in_threads(jobs, together=False)))
 
 
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers")

@@ -1,0 +1,38 @@
+"""Running test jobs in real threads, each with its own database connection (the concurrency
+tests of balloting and voices: they need PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from django.db import connection
+
+TIMEOUT = 60
+
+
+def run_in_threads(jobs: list[Callable[[], object]], *, together: bool = True) -> list[object]:
+    """Run each job in its own thread; return what each returned or raised, in job order.
+
+    `together`: all are released at the same moment (a barrier); otherwise each starts as soon
+    as its thread does. Each thread closes its database connection when its job ends."""
+    barrier = threading.Barrier(len(jobs)) if together else None
+    outcomes: list[object] = [None] * len(jobs)
+
+    def worker(index: int, job) -> None:
+        try:
+            if barrier is not None:
+                barrier.wait(timeout=TIMEOUT / 2)
+            outcomes[index] = job()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a job did not finish"
+    return outcomes
