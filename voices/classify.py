@@ -192,31 +192,35 @@ def suggest(*, congress, subject: str, body: str, explain: bool = False) -> Sugg
     `explain_message` adds them when a person opens the message). The urgency rules' reasons
     are always given (they cost nothing)."""
     text = text_of(subject, body)
-    out = Suggestions()
     snap = _snapshot(congress.pk)
-    category_unit = None
-    if CATEGORY in snap.models:
-        pk, version = snap.models[CATEGORY]
-        p = _predict(_model(pk, version), text, explain=explain)
-        found = snap.categories.get(p.label)
-        if found is not None:
-            out.category_id, category_unit = found
-            out.reasons[CATEGORY] = {"label": p.label, "confidence": p.confidence}
-            if explain:
-                out.reasons[CATEGORY]["reasons"] = p.reasons
-            out.model_ids.append(pk)
-    model_unit, model_confidence = None, 0.0
-    if UNIT in snap.models:
-        pk, version = snap.models[UNIT]
-        p = _predict(_model(pk, version), text, explain=explain)
-        if p.label.isdigit() and int(p.label) in snap.units:
-            model_unit, model_confidence = int(p.label), p.confidence
-            out.reasons[UNIT] = {"label": p.label, "confidence": p.confidence}
-            if explain:
-                out.reasons[UNIT]["reasons"] = p.reasons
-            out.model_ids.append(pk)
+    predictions = {
+        purpose: _predict(_model(*snap.models[purpose]), text, explain=explain)
+        for purpose in (CATEGORY, UNIT) if purpose in snap.models
+    }
+    return _suggestions(snap, text, predictions.get(CATEGORY), predictions.get(UNIT), explain=explain)
+
+
+def _suggestions(snap, text: str, category: Prediction | None, unit: Prediction | None, *,
+                 explain: bool = False) -> Suggestions:
+    """What the models' predictions for one text suggest: the category (and its unit in the
+    category → unit map), the unit (rules.suggested_unit weighs the two), the urgency."""
     from . import rules
 
+    out = Suggestions()
+    category_unit = None
+    if category is not None and category.label in snap.categories:
+        out.category_id, category_unit = snap.categories[category.label]
+        out.reasons[CATEGORY] = {"label": category.label, "confidence": category.confidence}
+        if explain:
+            out.reasons[CATEGORY]["reasons"] = category.reasons
+        out.model_ids.append(snap.models[CATEGORY][0])
+    model_unit, model_confidence = None, 0.0
+    if unit is not None and unit.label.isdigit() and int(unit.label) in snap.units:
+        model_unit, model_confidence = int(unit.label), unit.confidence
+        out.reasons[UNIT] = {"label": unit.label, "confidence": unit.confidence}
+        if explain:
+            out.reasons[UNIT]["reasons"] = unit.reasons
+        out.model_ids.append(snap.models[UNIT][0])
     out.unit_id = rules.suggested_unit(category_unit_id=category_unit, model_unit_id=model_unit,
                                        model_confidence=model_confidence)
     if out.unit_id is not None and out.unit_id == category_unit and UNIT in out.reasons and \
@@ -233,7 +237,6 @@ def suggest_many(*, congress, texts: list[tuple[str, str]]) -> list[Suggestions]
     one call (batch intake). Same labels and confidences as `suggest` one by one."""
     snap = _snapshot(congress.pk)
     docs = [text_of(s, b) for s, b in texts]
-    outs = [Suggestions() for _ in docs]
     per_purpose: dict[str, list[Prediction | None]] = {}
     for purpose in (CATEGORY, UNIT):
         if purpose not in snap.models or not docs:
@@ -249,30 +252,11 @@ def suggest_many(*, congress, texts: list[tuple[str, str]]) -> list[Suggestions]
             ]
         else:
             per_purpose[purpose] = [_as_prediction(p) for p in model.explain(docs)]
-    from . import rules
-
-    for i, (doc, out) in enumerate(zip(docs, outs, strict=True)):
-        category_unit = None
-        p = per_purpose.get(CATEGORY, [None] * len(docs))[i]
-        if p is not None and p.label in snap.categories:
-            out.category_id, category_unit = snap.categories[p.label]
-            out.reasons[CATEGORY] = {"label": p.label, "confidence": p.confidence}
-            out.model_ids.append(snap.models[CATEGORY][0])
-        model_unit, model_confidence = None, 0.0
-        p = per_purpose.get(UNIT, [None] * len(docs))[i]
-        if p is not None and p.label.isdigit() and int(p.label) in snap.units:
-            model_unit, model_confidence = int(p.label), p.confidence
-            out.reasons[UNIT] = {"label": p.label, "confidence": p.confidence}
-            out.model_ids.append(snap.models[UNIT][0])
-        out.unit_id = rules.suggested_unit(category_unit_id=category_unit, model_unit_id=model_unit,
-                                           model_confidence=model_confidence)
-        if out.unit_id is not None and out.unit_id == category_unit and UNIT in out.reasons and \
-                out.unit_id != model_unit:
-            out.reasons[UNIT]["overridden_by_category"] = True
-        urgent = urgency(doc)
-        out.is_urgent = urgent.label == "urgent"
-        out.reasons[URGENCY] = {"label": urgent.label, "confidence": urgent.confidence, "reasons": urgent.reasons}
-    return outs
+    none = [None] * len(docs)
+    return [
+        _suggestions(snap, doc, per_purpose.get(CATEGORY, none)[i], per_purpose.get(UNIT, none)[i])
+        for i, doc in enumerate(docs)
+    ]
 
 
 # --- the words that weighed most, when a person opens the message (SEC-10) ----------------------
