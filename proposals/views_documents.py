@@ -9,18 +9,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.documents import xlsx_response
+from core.documents.import_pages import ImportPages
 from core.errors import DatongError, NotAllowed, NotFound
-from core.jobs import progress
 from core.organisation.models import Session
 from core.permissions import public, requires
 
@@ -49,82 +46,34 @@ def _refused(exc: DatongError):
 # --- the import ----------------------------------------------------------------------------------
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_L("Spreadsheet (xlsx)"))
-
-
-def _import_page(request: HttpRequest, form: ImportForm, problems: list[str], status: int = 200) -> HttpResponse:
-    return render(
-        request,
-        "proposals/documents/import.html",
-        {
-            "form": form,
-            "problems": problems,
-            "columns": importing.COLUMNS,
-            "term": importing.current_term(),
-            "inline_max_rows": importing.INLINE_MAX_ROWS,
-            "max_rows": importing.MAX_ROWS,
-        },
-        status=status,
-    )
+IMPORT_PAGES = ImportPages(
+    importing=importing, task=tasks.import_suggestions,
+    upload_template="proposals/documents/import.html", result_template="proposals/documents/import_result.html",
+    heading=_L("Import suggestions"), result_heading=_L("Import of suggestions"),
+    template_filename=_L("suggestions-template"),
+    upload_url_name="proposal_documents:suggestion-import",
+    template_url_name="proposal_documents:suggestion-import-template",
+    result_url_name="proposal_documents:suggestion-import-result",
+    extra_context=lambda: {"term": importing.current_term()},
+)
 
 
 @requires(IMPORT)
 @require_http_methods(["GET", "POST"])
 def suggestion_import(request: HttpRequest) -> HttpResponse:
-    """The upload form. The file is checked (real type, size, header) before it is stored;
-    a small one is imported at once, a large one by the background task; either way the
-    result page follows."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method != "POST" or not form.is_valid():
-        return _import_page(request, form, [], status=422 if request.method == "POST" else 200)
-    try:
-        result, rows = importing.accept_upload(form.cleaned_data["file"], by=request.user)
-    except DatongError as exc:
-        refusal = _refused(exc)
-        if refusal is not None:
-            raise refusal from exc
-        messages.error(request, str(exc.message))
-        return _import_page(request, form, importing.problems_of(exc), status=422)
-    result_url = reverse("proposal_documents:suggestion-import-result", args=[result.upload])
-    if rows <= importing.INLINE_MAX_ROWS:
-        importing.run_upload(result.upload, by=request.user, result_url=result_url)
-    else:
-        upload_id, user_id = result.upload, request.user.pk
-        transaction.on_commit(
-            lambda: tasks.import_suggestions.enqueue(upload_id=upload_id, user_id=user_id, result_url=result_url)
-        )
-    return redirect(result_url)
+    return IMPORT_PAGES.upload(request)
 
 
 @requires(IMPORT)
 @require_GET
 def suggestion_import_template(request: HttpRequest) -> HttpResponse:
-    return xlsx_response(importing.template_xlsx(), _("suggestions-template") + ".xlsx")
+    return IMPORT_PAGES.template(request)
 
 
 @requires(IMPORT)
 @require_GET
 def suggestion_import_result(request: HttpRequest, upload_id: str) -> HttpResponse:
-    """The result of an upload: its progress bar while it runs, then what was imported or
-    every problem by row number. htmx polls it: 204 while running, a full refresh when done."""
-    try:
-        result = importing.result_for(request.user, upload_id)
-    except NotFound as exc:
-        raise Http404 from exc
-    if request.htmx:
-        if not result.finished:
-            return HttpResponse(status=204)
-        response = HttpResponse(status=200)
-        response["HX-Refresh"] = "true"
-        return response
-    return render(
-        request,
-        "proposals/documents/import_result.html",
-        {"result": result, "key": importing.progress_key(result.upload),
-         "record": progress.get(importing.progress_key(result.upload))},
-        status=422 if result.state == "failed" else 200,
-    )
+    return IMPORT_PAGES.result(request, upload_id)
 
 
 # --- the reply letter (SUGG-6) -------------------------------------------------------------------
