@@ -86,26 +86,10 @@ def tracking_numbers_taken(numbers) -> set[str]:
     return taken
 
 
-def new_tracking_number(received_on) -> str:
-    """A fresh tracking number (unguessable, unique), checked against the stored ones."""
-    for _attempt in range(8):
-        number = tracking_number_candidate(received_on)
-        if not tracking_numbers_taken([number]):
-            return number
-    raise RuntimeError("could not find a free tracking number")  # 32**6 per day: never in practice
-
-
-def contact_account(tracking_number: str):
+def contact_account_unsaved(tracking_number: str):
     """SEC-5: the stand-in account a reply is owed to when the citizen has no account: a
     citizen, inactive, no usable password, no personal data (that stays encrypted on the
-    message)."""
-    user = contact_account_unsaved(tracking_number)
-    user.save()
-    return user
-
-
-def contact_account_unsaved(tracking_number: str):
-    """The stand-in account of `contact_account`, not saved yet (batch intake saves many at once)."""
+    message). Not saved: the intake saves the accounts of a group or batch at once."""
     from core.accounts.models import User
 
     user = User(username=f"contact-{tracking_number}", role="citizen", is_active=False)
