@@ -23,26 +23,30 @@ BENCH_SHOW_PLANS (1: print the plans of queries over target).
 from __future__ import annotations
 
 import http.client
-import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import HOST, ROOT, BenchApp, env_int  # noqa: E402
+from bench.harness import (  # noqa: E402
+    HOST,
+    BenchApp,
+    env_int,
+    loud,
+    percentiles,
+    postgres_url,
+    run_helper,
+)
+from bench.harness import ms as _ms  # noqa: E402
 
 TARGET_MS = 100.0
 #: As in bench/casework_data.py: a slow target gets at least MIN_RUNS runs, then stops once
 #: BUDGET_SECONDS are spent.
 MIN_RUNS = 20
 BUDGET_SECONDS = 90.0
-LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 #: (label, path, auth): the pages and API operations behind the two lists.
 HTTP_TARGETS = [
@@ -55,41 +59,12 @@ HTTP_TARGETS = [
 ]
 
 
-def loud(text: str) -> None:
-    bar = "!" * 78
-    print(f"\n{bar}\n!! {text}\n{bar}\n", flush=True)
 
 
-def postgres_url() -> str | None:
-    """DATABASE_URL when it names PostgreSQL, else the local server if it answers."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url
-    if url:
-        return None
-    try:
-        import psycopg
-
-        with psycopg.connect(LOCAL_POSTGRES, connect_timeout=3):
-            return LOCAL_POSTGRES
-    except Exception:
-        return None
 
 
-def helper(app: BenchApp, command: str, *args: str) -> dict | list:
-    with tempfile.NamedTemporaryFile(suffix=".json", dir=app.tmp, delete=False) as handle:
-        out = handle.name
-    subprocess.run(
-        [sys.executable, "-m", "bench.casework_data", command, out, *args], cwd=ROOT, env=app._env(), check=True
-    )
-    return json.loads(Path(out).read_text())
 
 
-def percentiles(values: list[float]) -> dict:
-    if not values:
-        return {}
-    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else [values[0]] * 99
-    return {"runs": len(values), "p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
 
 
 def measure_http(app: BenchApp, runs: int) -> list[dict]:
@@ -126,8 +101,6 @@ def measure_http(app: BenchApp, runs: int) -> list[dict]:
     return results
 
 
-def _ms(figures: dict, key: str) -> str:
-    return f"{figures[key]:8.1f}" if figures.get(key) is not None else f"{'—':>8}"
 
 
 def report(data: dict, measured: list, http: list, app: BenchApp, runs: int) -> list[str]:
@@ -186,9 +159,9 @@ def main() -> int:
     runs = env_int("BENCH_CASEWORK_RUNS", 200)
     with BenchApp() as app:
         print(f"  generating {cases:,} cases for {units} units …", flush=True)
-        data = helper(app, "generate", str(cases), str(units))
+        data = run_helper(app, "bench.casework_data", "generate", str(cases), str(units))
         print("  measuring the selectors and their SQL …", flush=True)
-        measured = helper(app, "measure", str(runs))
+        measured = run_helper(app, "bench.casework_data", "measure", str(runs))
         print("  measuring over HTTP …", flush=True)
         http = measure_http(app, runs)
         report(data, measured, http, app, runs)

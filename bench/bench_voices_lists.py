@@ -43,47 +43,37 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import HOST, ROOT, BenchApp, env_int  # noqa: E402
+from bench.harness import (  # noqa: E402
+    HOST,
+    BenchApp,
+    env_int,
+    loud,
+    percentiles,
+    postgres_url,
+    run_helper,
+    timed,
+)
+from bench.harness import ms as _ms  # noqa: E402
 
 TARGET_MS = 100.0
 MIN_RUNS = 10
 BUDGET_SECONDS = 30.0
 WARMUP = 3
-LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_SIZES = "1000000,3000000,10000000"
 CATEGORIES = 20
 DISTRICTS = 12
 TABLES = ("casework_case", "voices_message")
 
 
-def loud(text: str) -> None:
-    bar = "!" * 78
-    print(f"\n{bar}\n!! {text}\n{bar}\n", flush=True)
 
 
-def postgres_url() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url
-    if url:
-        return None
-    try:
-        import psycopg
-
-        with psycopg.connect(LOCAL_POSTGRES, connect_timeout=3):
-            return LOCAL_POSTGRES
-    except Exception:
-        return None
 
 
 # --- the helper process (bench.settings, the throwaway database) -------------------------------
@@ -242,24 +232,12 @@ def generate(out: str, total: int) -> None:
     Path(out).write_text(json.dumps(result))
 
 
-def _percentiles(values: list[float]) -> dict:
-    if not values:
-        return {}
-    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else [values[0]] * 99
-    return {"runs": len(values), "p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
+
+
 
 
 def _time(function, runs: int) -> list[float]:
-    for _ in range(WARMUP):
-        function()
-    times: list[float] = []
-    spent = 0.0
-    while len(times) < runs and (len(times) < MIN_RUNS or spent < BUDGET_SECONDS):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-        spent += times[-1]
-    return times
+    return timed(function, runs, warmup=WARMUP, min_runs=MIN_RUNS, budget_seconds=BUDGET_SECONDS)
 
 
 def _scenarios():
@@ -346,7 +324,7 @@ def measure_http(app: BenchApp, found: list, runs: int) -> list[dict]:
                     errors += 1
         finally:
             conn.close()
-        results.append({"name": label, "http": _percentiles(times), "errors": errors})
+        results.append({"name": label, "http": percentiles(times), "errors": errors})
     return results
 
 
@@ -367,8 +345,8 @@ def measure(out: str, runs: int) -> None:
                     cursor.execute(sql)
                     cursor.fetchall()
 
-        selector = _percentiles(_time(function, runs))
-        bare = _percentiles(_time(raw, runs))
+        selector = percentiles(_time(function, runs))
+        bare = percentiles(_time(raw, runs))
         plans = []
         if selector["p95"] > TARGET_MS:
             with connection.cursor() as cursor:
@@ -383,16 +361,8 @@ def measure(out: str, runs: int) -> None:
 # --- the orchestrator ----------------------------------------------------------------------------
 
 
-def helper(app: BenchApp, command: str, *args: str):
-    with tempfile.NamedTemporaryFile(suffix=".json", dir=app.tmp, delete=False) as handle:
-        out = handle.name
-    subprocess.run([sys.executable, "-m", "bench.bench_voices_lists", command, out, *args], cwd=ROOT,
-                   env=app._env(), check=True)
-    return json.loads(Path(out).read_text())
 
 
-def _ms(figures: dict, key: str) -> str:
-    return f"{figures[key]:8.1f}" if figures.get(key) is not None else f"{'—':>8}"
 
 
 def report(app: BenchApp, sizes: list[dict], runs: int, skipped: list[int], budget: int) -> None:
@@ -467,15 +437,15 @@ def main() -> int:
                       f"the {budget} s budget: not generated", flush=True)
                 continue
             print(f"  growing to {total:,} messages …", flush=True)
-            data = helper(app, "generate", str(total))
+            data = run_helper(app, "bench.bench_voices_lists", "generate", str(total))
             spent += data["total_seconds"]
             if data["added"]:
                 rate = data["total_seconds"] / data["added"]
             have = data["messages"]
             print(f"  measuring at {have:,} …", flush=True)
-            measured = helper(app, "measure", str(runs))
+            measured = run_helper(app, "bench.bench_voices_lists", "measure", str(runs))
             print(f"  over HTTP at {have:,} …", flush=True)
-            http = measure_http(app, helper(app, "targets"), runs)
+            http = measure_http(app, run_helper(app, "bench.bench_voices_lists", "targets"), runs)
             sizes.append({"data": data, "measured": measured, "http": http})
         report(app, sizes, runs, skipped, budget)
     return 0

@@ -26,11 +26,12 @@ statement's EXPLAIN (ANALYZE, BUFFERS) is kept for the report.
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 
 import django
+
+from bench.harness import percentiles, timed
 
 CONGRESS = "基准办理市人民代表大会"
 DEFAULT_CASES = 1_000_000
@@ -212,17 +213,6 @@ def generate(out: str, cases: int, units: int) -> None:
 # --- measuring ----------------------------------------------------------------------------------
 
 
-def _percentiles(values: list[float]) -> dict:
-    if not values:
-        return {}
-    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else [values[0]] * 99
-    return {
-        "runs": len(values),
-        "p50": cuts[49] * 1000,
-        "p95": cuts[94] * 1000,
-        "p99": cuts[98] * 1000,
-        "max": max(values) * 1000,
-    }
 
 
 def _scenarios(staff) -> list[tuple[str, object]]:
@@ -252,17 +242,10 @@ def _scenarios(staff) -> list[tuple[str, object]]:
     return scenarios
 
 
+
+
 def _time(function, runs: int) -> list[float]:
-    for _ in range(WARMUP):
-        function()
-    times: list[float] = []
-    spent = 0.0
-    while len(times) < runs and (len(times) < MIN_RUNS or spent < BUDGET_SECONDS):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-        spent += times[-1]
-    return times
+    return timed(function, runs, warmup=WARMUP, min_runs=MIN_RUNS, budget_seconds=BUDGET_SECONDS)
 
 
 def measure(out: str, runs: int) -> None:
@@ -292,8 +275,8 @@ def measure(out: str, runs: int) -> None:
                 plans.append("\n".join(row[0] for row in cursor.fetchall()))
         results.append({
             "name": name,
-            "selector": _percentiles(orm),
-            "raw_sql": _percentiles(bare),
+            "selector": percentiles(orm, with_max=True),
+            "raw_sql": percentiles(bare, with_max=True),
             "statements": statements,
             "plans": plans,
         })

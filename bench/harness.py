@@ -54,6 +54,73 @@ def env_float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
+# --- shared by the benchmarks that time selectors in a helper process ----------------------------
+
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def loud(text: str) -> None:
+    """A note nobody can miss in the output (a benchmark that cannot run, and why)."""
+    bar = "!" * 78
+    print(f"\n{bar}\n!! {text}\n{bar}\n", flush=True)
+
+
+def postgres_url() -> str | None:
+    """DATABASE_URL when it names PostgreSQL, else the local server if it answers."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url
+    if url:
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(LOCAL_POSTGRES, connect_timeout=3):
+            return LOCAL_POSTGRES
+    except Exception:
+        return None
+
+
+def run_helper(app: BenchApp, module: str, command: str, *args: str):
+    """Run `python -m MODULE COMMAND OUT ARGS…` under the app's settings and database; what it
+    wrote to OUT (JSON)."""
+    with tempfile.NamedTemporaryFile(suffix=".json", dir=app.tmp, delete=False) as handle:
+        out = handle.name
+    subprocess.run([sys.executable, "-m", module, command, out, *args], cwd=ROOT, env=app._env(), check=True)
+    return json.loads(Path(out).read_text())
+
+
+def percentiles(values: list[float], *, with_max: bool = False) -> dict:
+    """Runs, p50, p95 and p99 (and the slowest) of timings in seconds, as milliseconds."""
+    if not values:
+        return {}
+    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else [values[0]] * 99
+    figures = {"runs": len(values), "p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
+    if with_max:
+        figures["max"] = max(values) * 1000
+    return figures
+
+
+def timed(function, runs: int, *, warmup: int, min_runs: int, budget_seconds: float) -> list[float]:
+    """Seconds per call of `function` after `warmup` calls: `runs` calls, or fewer once
+    `budget_seconds` are spent (never fewer than `min_runs`)."""
+    for _ in range(warmup):
+        function()
+    times: list[float] = []
+    spent = 0.0
+    while len(times) < runs and (len(times) < min_runs or spent < budget_seconds):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+        spent += times[-1]
+    return times
+
+
+def ms(figures: dict, key: str) -> str:
+    """One figure in milliseconds for a report column (a dash when missing)."""
+    return f"{figures[key]:8.1f}" if figures.get(key) is not None else f"{'—':>8}"
+
+
 @dataclass
 class Scenario:
     name: str
