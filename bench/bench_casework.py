@@ -31,16 +31,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
-    HOST,
-    BenchApp,
-    env_int,
-    loud,
-    percentiles,
-    postgres_url,
-    run_helper,
-)
-from bench.harness import ms as _ms  # noqa: E402
+from bench.harness import HOST, BenchApp, env_int, loud, ms, percentiles, postgres_url, run_helper  # noqa: E402
 
 TARGET_MS = 100.0
 #: As in bench/casework_data.py: a slow target gets at least MIN_RUNS runs, then stops once
@@ -119,9 +110,9 @@ def report(data: dict, measured: list, http: list, app: BenchApp, runs: int) -> 
         selector, raw = row["selector"], row["raw_sql"]
         ratio = selector["p95"] / raw["p95"] if raw.get("p95") else float("nan")
         verdict = "ok" if selector["p95"] <= TARGET_MS else "OVER"
-        print(f"{row['name']:<62} {'selector':>10} {_ms(selector, 'p50')} {_ms(selector, 'p95')} "
-              f"{_ms(selector, 'p99')} {ratio:6.2f}x  {verdict} ({selector['runs']} runs)")
-        print(f"{'':<62} {'raw SQL':>10} {_ms(raw, 'p50')} {_ms(raw, 'p95')} {_ms(raw, 'p99')} "
+        print(f"{row['name']:<62} {'selector':>10} {ms(selector, 'p50')} {ms(selector, 'p95')} "
+              f"{ms(selector, 'p99')} {ratio:6.2f}x  {verdict} ({selector['runs']} runs)")
+        print(f"{'':<62} {'raw SQL':>10} {ms(raw, 'p50')} {ms(raw, 'p95')} {ms(raw, 'p99')} "
               f"{'':>7}  ({len(row['statements'])} statement(s))")
         if selector["p95"] > TARGET_MS:
             over.append(row)
@@ -134,7 +125,7 @@ def report(data: dict, measured: list, http: list, app: BenchApp, runs: int) -> 
         figures = row["http"]
         verdict = "ok" if figures.get("p95", 1e9) <= TARGET_MS else "OVER"
         errors = f"  errors {row['errors']}" if row["errors"] else ""
-        print(f"{row['name']:<62} {'':>10} {_ms(figures, 'p50')} {_ms(figures, 'p95')} {_ms(figures, 'p99')}"
+        print(f"{row['name']:<62} {'':>10} {ms(figures, 'p50')} {ms(figures, 'p95')} {ms(figures, 'p99')}"
               f"  {verdict} ({figures.get('runs', 0)} runs){errors}")
     print()
     print("'vs raw': the selector's p95 over the p95 of its own SQL sent through a bare cursor, same run.")

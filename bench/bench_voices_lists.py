@@ -50,17 +50,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
-    HOST,
-    BenchApp,
-    env_int,
-    loud,
-    percentiles,
-    postgres_url,
-    run_helper,
-    timed,
-)
-from bench.harness import ms as _ms  # noqa: E402
+from bench.harness import HOST, BenchApp, env_int, loud, ms, percentiles, postgres_url, run_helper, timed  # noqa: E402
 
 TARGET_MS = 100.0
 MIN_RUNS = 10
@@ -386,9 +376,9 @@ def report(app: BenchApp, sizes: list[dict], runs: int, skipped: list[int], budg
             selector, raw = row["selector"], row["raw_sql"]
             ratio = selector["p95"] / raw["p95"] if raw.get("p95") else float("nan")
             verdict = "ok" if selector["p95"] <= TARGET_MS else "OVER"
-            print(f"{row['name']:<62} {count:>11,} {'selector':>9} {_ms(selector, 'p50')} {_ms(selector, 'p95')} "
-                  f"{_ms(selector, 'p99')} {ratio:6.2f}x  {verdict} ({selector['runs']} runs)")
-            print(f"{'':<62} {'':>11} {'raw SQL':>9} {_ms(raw, 'p50')} {_ms(raw, 'p95')} {_ms(raw, 'p99')}")
+            print(f"{row['name']:<62} {count:>11,} {'selector':>9} {ms(selector, 'p50')} {ms(selector, 'p95')} "
+                  f"{ms(selector, 'p99')} {ratio:6.2f}x  {verdict} ({selector['runs']} runs)")
+            print(f"{'':<62} {'':>11} {'raw SQL':>9} {ms(raw, 'p50')} {ms(raw, 'p95')} {ms(raw, 'p99')}")
             if row["plans"]:
                 over.append((count, row))
         print()
@@ -402,8 +392,8 @@ def report(app: BenchApp, sizes: list[dict], runs: int, skipped: list[int], budg
                 figures = row["http"]
                 verdict = "ok" if figures.get("p95", 1e9) <= TARGET_MS else "OVER"
                 errors = f"  errors {row['errors']}" if row["errors"] else ""
-                print(f"{row['name']:<62} {'':>11} {'':>9} {_ms(figures, 'p50')} {_ms(figures, 'p95')} "
-                      f"{_ms(figures, 'p99')}  {verdict} ({figures.get('runs', 0)} runs){errors}")
+                print(f"{row['name']:<62} {'':>11} {'':>9} {ms(figures, 'p50')} {ms(figures, 'p95')} "
+                      f"{ms(figures, 'p99')}  {verdict} ({figures.get('runs', 0)} runs){errors}")
             print()
     print("'vs raw': the selector's p95 over the p95 of its own SQL through a bare cursor, same run.")
     if over and os.environ.get("BENCH_SHOW_PLANS", "1") == "1":
