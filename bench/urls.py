@@ -17,9 +17,9 @@ def minimal(request):
 @public
 def groups(request):
     """This process's group commits of single messages (voices.services.intake, core.groupcommit)."""
-    from voices.services.intake import _GROUPS
+    from voices.services.intake import group_stats
 
-    stats = _GROUPS.stats
+    stats = group_stats()
     return JsonResponse({"pid": os.getpid(), "groups": stats.groups, "items": stats.items, "largest": stats.largest,
                          "retried_alone": stats.retried_alone})
 

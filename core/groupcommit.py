@@ -11,8 +11,9 @@ How: each key (the callers whose items can share a transaction) has at most one 
 and at most one group committing. The first caller to find no open group opens one and leads
 it; it waits for the previous group's commit to finish (meanwhile others join its group),
 then closes the group and runs `store(items)` for all of it. `store` returns one result per
-item, in order; a result that is an exception (an item refused) is raised to its caller alone. If it raises, each item is stored again alone (`store([item])`), so one bad
-item fails only its own request. The leader's own database connection does the work; so the
+item, in order; a result that is an exception (an item refused) is raised to its caller
+alone. If `store` itself raises, each item is stored again alone (`store([item])`), so one
+bad item fails only its own request. The leader's own database connection does the work; so the
 callers must not be inside a transaction of their own (`usable()`), or their rows would be
 committed outside it.
 """
@@ -130,7 +131,7 @@ class GroupCommit:
         try:
             results = store([w.item for w in waiting])
             if len(results) != len(waiting):
-                raise RuntimeError("a group's store returned one result per item")
+                raise RuntimeError("a group's store must return one result per item")
         except Exception as exc:
             if len(waiting) == 1:
                 waiting[0].error = exc

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from core.groupcommit import GroupCommit
 
 TIMEOUT = 30
@@ -136,10 +134,31 @@ def test_an_interrupted_leader_leaves_no_caller_without_an_answer():
     class Interrupted(BaseException):
         pass
 
-    def store(items):
+    commit, held = GroupCommit(), Store(hold_first=True)
+    first, first_outcome = start(commit, held, [0])
+    assert held.entered.wait(TIMEOUT)
+    release = threading.Event()
+
+    def interrupted(items):
+        assert release.wait(TIMEOUT)
         raise Interrupted()
 
-    commit = GroupCommit()
-    with pytest.raises(Interrupted):
-        commit.submit("k", 1, store)
+    interrupted_callers: dict = {}
+
+    def caller(item):
+        try:
+            interrupted_callers[item] = commit.submit("k", item, interrupted)
+        except BaseException as exc:  # noqa: BLE001 - the outcome is what the test checks
+            interrupted_callers[item] = exc
+
+    later = [threading.Thread(target=caller, args=(n,)) for n in (1, 2, 3)]
+    for thread in later:
+        thread.start()
+    waiting_behind(commit, 3)  # three callers queued; their leader will be interrupted
+    held.release.set()
+    release.set()
+    join(first + later)
+    assert first_outcome == {0: "stored 0"}
+    assert sorted(interrupted_callers) == [1, 2, 3]
+    assert all(isinstance(outcome, Interrupted) for outcome in interrupted_callers.values())
     assert commit._keys == {}

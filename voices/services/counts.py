@@ -1,11 +1,10 @@
 """The daily counts of messages (`MessageDailyCount`): kept with every change, rebuilt on demand.
 
 Each service that adds a message to a bucket (congress, day, category, district) or moves it
-to another calls `add()` inside its transaction; the counts change with F() increments,
-buckets are created with an INSERT that ignores a conflict (another transaction created
-the same bucket at the same moment), then incremented: correct under concurrency on
-PostgreSQL (READ COMMITTED: the second INSERT waits for the first transaction and yields
-to its row) and SQLite (one writer at a time). Increments are applied in key order, and
+to another calls `add()` inside its transaction. On PostgreSQL every bucket touched is
+created or incremented by one INSERT … ON CONFLICT (the bucket's unique index) DO UPDATE
+(a concurrent writer of the same bucket waits for the first and then adds to its row); on
+SQLite (one writer at a time) by an F() increment, creating the bucket first when missing. Increments are applied in key order, and
 `batched()` (receive_many) collects a whole import's increments and applies them once, in
 key order, at its end: two transactions never wait on each other's buckets in a circle.
 

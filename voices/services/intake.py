@@ -116,7 +116,9 @@ def receive_message(
     encrypted (SEC-8); the models' suggestions are stored, never acted on (SEC-10). Audited;
     staff are told unless `quiet` (historical imports). Raises NotAllowed when the channel is
     not open to `by` (phone entry: staff; import: staff; a station's voice: staff or the
-    deputy who gathered it).
+    deputy who gathered it). Outside a transaction, messages arriving at the same moment are
+    stored together (group commit, docs/decisions/0005-intake-group-commit.md); each call
+    still returns only once its own message is committed.
     """
     external_id = (external_id or "").strip()
     if not _may_use_channel(by, channel, gathered_by_deputy):
@@ -176,6 +178,11 @@ def _receive_items(items: list[tuple[dict, Any]], *, by, congress, channel, subm
 #: VOICES_GROUP_COMMIT; tests of one message run inside a transaction and store it alone).
 GROUP_COMMIT = getattr(settings, "VOICES_GROUP_COMMIT", True)
 _GROUPS = groupcommit.GroupCommit(limit=200)
+
+
+def group_stats() -> groupcommit.Stats:
+    """What this process's group commits of single messages have done (the benchmark reads it)."""
+    return _GROUPS.stats
 
 
 #: Draws of a tracking number before giving up (a clash is one in 32**6 per day).
