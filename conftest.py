@@ -15,13 +15,16 @@ if os.environ.get("CI_STRICT"):
 
 
 @pytest.fixture(autouse=True)
-def _no_cached_congress():
-    """Each test starts without the current congress a previous test cached."""
+def _no_cached_reads():
+    """Each test starts without the current congress or API tokens a previous test cached."""
+    from core.apikit import forget_tokens
     from core.organisation.selectors import forget_current_congress
 
     forget_current_congress()
+    forget_tokens()
     yield
     forget_current_congress()
+    forget_tokens()
 
 
 @pytest.fixture

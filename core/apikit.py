@@ -25,6 +25,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from . import permissions
 from .errors import NotAllowed
+from .processcache import ProcessCache
 
 
 def acting_user(request: HttpRequest):
@@ -121,25 +122,51 @@ def token_user(token: str):
     quote = connection.ops.quote_name
     tokens = quote(ApiToken._meta.db_table)
     users = quote(user_model._meta.db_table)
-    select, _attnames = rawrows.columns(user_model)
-    sql = (
-        f"SELECT {tokens}.id, {tokens}.last_used_at, {select} FROM {tokens}"  # noqa: S608 - names from models
-        f" JOIN {users} ON {users}.id = {tokens}.user_id"
-        f" WHERE {tokens}.key_hash = %s AND {tokens}.revoked_at IS NULL AND {users}.is_active LIMIT 1"
-    )
-    rows, _count = rawrows.execute(sql, [ApiToken.hash_key(token)])
-    if not rows:
+
+    def read() -> dict | None:
+        select, _attnames = rawrows.columns(user_model)
+        sql = (
+            f"SELECT {tokens}.id, {tokens}.last_used_at, {select} FROM {tokens}"  # noqa: S608 - names from models
+            f" JOIN {users} ON {users}.id = {tokens}.user_id"
+            f" WHERE {tokens}.key_hash = %s AND {tokens}.revoked_at IS NULL AND {users}.is_active LIMIT 1"
+        )
+        rows, _count = rawrows.execute(sql, [key_hash])
+        if not rows:
+            return None
+        return {"id": rows[0][0], "last_used": rawrows.value(ApiToken, "last_used_at", rows[0][1]),
+                "user": rows[0][2:]}
+
+    key_hash = ApiToken.hash_key(token)
+    # Unknown or revoked tokens are read every time: only tokens in use are kept.
+    found = _TOKENS.get(key_hash, read, keep=lambda value: value is not None)
+    if found is None:
         return None
-    row = rows[0]
-    token_id, last_used = row[0], rawrows.value(ApiToken, "last_used_at", row[1])
     now = timezone.now()
     # "Last used" to the minute is enough, and saves a write on every request.
-    if last_used is None or now - last_used > TOKEN_USE_RESOLUTION:
+    if found["last_used"] is None or now - found["last_used"] > TOKEN_USE_RESOLUTION:
         rawrows.execute(
             f"UPDATE {tokens} SET last_used_at = %s WHERE id = %s",  # noqa: S608 - names from models
-            [connection.ops.adapt_datetimefield_value(now), token_id],
+            [connection.ops.adapt_datetimefield_value(now), found["id"]],
         )
-    return rawrows.from_row(user_model, row[2:])
+        found["last_used"] = now
+    # A fresh instance each time: a request may change its user.
+    return rawrows.from_row(user_model, found["user"])
+
+
+#: Who each API token in use belongs to, kept per process for a few seconds
+#: (settings.DATONG_API_TOKEN_SECONDS, 5 by default; 0 reads the database on every call). A
+#: token revoked, or an account switched off or changed, in this process is seen at once
+#: (core.accounts.apps connects `forget_tokens`); in another process within those seconds.
+#: Every call by a client system or a deputy's phone asked the database before
+#: (docs/decisions/0005-intake-group-commit.md).
+_TOKENS = ProcessCache(seconds=float(getattr(settings, "DATONG_API_TOKEN_SECONDS", 5)))
+
+
+def forget_tokens(*_args, **_signal) -> None:
+    """Drop what this process keeps of API tokens (a signal receiver for tokens and accounts;
+    tests). A request reading the token before the change commits may keep the old rows:
+    they are read again within the seconds, as another process's change is."""
+    _TOKENS.forget()
 
 
 def auth_for(permission: str | None = None) -> list:

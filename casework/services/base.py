@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rawrows
 from core.accounts.roles import Role
 from core.audit.services import record
 from core.errors import InvalidTransition, NotFound
@@ -243,10 +244,12 @@ def open_cases(*, kind: str, congress, items: list[tuple[str, Any, datetime | No
     if not items:
         return []
     now = _now(None)
-    cases = Case.objects.bulk_create([
+    # Hand-written inserts (core.rawrows.insert): a group of citizens' messages arriving at
+    # once opens its cases here, on every request's path.
+    cases = rawrows.insert([
         Case(congress=congress, kind=kind, title=title[:300], registered_at=at or now) for title, _user, at in items
     ])
-    Recipient.objects.bulk_create([
+    rawrows.insert([
         Recipient(case=case, source_case=case, user=user, deputy=None, is_lead=True, owed_reply=True,
                   added_at=at or now)
         for case, (_title, user, at) in zip(cases, items, strict=True)

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.accounts.middleware.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.web.middleware.LazyMessageMiddleware",  # Django's, built only when used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,6 +174,9 @@ LOGOUT_REDIRECT_URL = "web:home"
 # Lockout after repeated failures (per account and per client address).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("DATONG_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("DATONG_LOGIN_LOCKOUT_SECONDS", "900"))
+# How long a serving process trusts what it read of an API token (seconds; 0: every call).
+# A token revoked or an account switched off in another process is refused within this time.
+DATONG_API_TOKEN_SECONDS = float(os.environ.get("DATONG_API_TOKEN_SECONDS", "5"))
 # Roles that must use a TOTP second factor; required in production mode.
 SECOND_FACTOR_REQUIRED_ROLES = env_list(
     "DATONG_2FA_ROLES", "staff,administrator" if PRODUCTION else ""

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from .. import rawrows
 from .models import GENESIS_HASH, HEAD_PK, AuditChainHead, AuditEntry
 from .secrecy import check_ballot_secrecy
 
@@ -48,9 +49,10 @@ def _locked_head() -> AuditChainHead:
     """The chain head, locked (its row, FOR UPDATE: one appender at a time); created from the
     table when missing (a fresh or flushed database), under a PostgreSQL advisory lock so that
     two first appenders do not both create it."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
-    if head is not None:
-        return head
+    # Hand-written (core.rawrows): every message received takes this lock.
+    found = rawrows.load(AuditChainHead, "id = %s", [HEAD_PK], for_update=True)
+    if found:
+        return found[0]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
@@ -102,8 +104,7 @@ def record(
     )
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)
-    head.seq, head.hash, head.entry_id, head.updated_at = entry.seq, entry.hash, entry.pk, entry.at
-    head.save(update_fields=["seq", "hash", "entry_id", "updated_at"])
+    _move_head(head, entry)
     return entry
 
 
@@ -150,8 +151,16 @@ def record_many(entries: list[dict]) -> list[AuditEntry]:
         rows.append(entry)
     # The chain's own writer appends them in one INSERT, past the manager that refuses bulk
     # writes to everyone else (they would bypass the chain).
-    written = models.QuerySet(AuditEntry).bulk_create(rows)
-    last = written[-1]
-    head.seq, head.hash, head.entry_id, head.updated_at = last.seq, last.hash, last.pk, last.at
-    head.save(update_fields=["seq", "hash", "entry_id", "updated_at"])
+    written = rawrows.insert(rows)
+    _move_head(head, written[-1])
     return written
+
+
+def _move_head(head: AuditChainHead, last: AuditEntry) -> None:
+    """The locked head now points at `last`, the newest entry."""
+    head.seq, head.hash, head.entry_id, head.updated_at = last.seq, last.hash, last.pk, last.at
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    rawrows.execute(
+        f"UPDATE {table} SET seq = %s, hash = %s, entry_id = %s, updated_at = %s WHERE id = %s",  # noqa: S608
+        [head.seq, head.hash, head.entry_id, connection.ops.adapt_datetimefield_value(head.updated_at), head.pk],
+    )

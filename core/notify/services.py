@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import rawrows
 from core.errors import NotFound
 from core.permissions import require
 
@@ -66,7 +67,7 @@ def notify(
         )
     if not rows:
         return []
-    created = Notification.objects.bulk_create(rows)
+    created = rawrows.insert(rows)
     sms_on = bool((getattr(settings, "DATONG_SMS_BACKEND", "") or "").strip())
     to_deliver = [
         n.pk

@@ -6,13 +6,12 @@ gets an empty one. Filters are keyword arguments; `sort` takes a key of the list
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from core.permissions import has_perm
+from core.processcache import ProcessCache
 
 from . import rules
 from .models import (
@@ -39,30 +38,18 @@ def current_congress() -> Congress | None:
 #: term saved or deleted in this process is seen at once: organisation.apps connects
 #: `forget_current_congress`; another process sees it within this many seconds).
 CURRENT_SECONDS = 5.0
-_CURRENT: dict = {"at": None, "congress": None, "generation": 0}
-_CURRENT_LOCK = threading.Lock()
+_CURRENT = ProcessCache(seconds=CURRENT_SECONDS)
 
 
 def current_congress_cached() -> Congress | None:
     """`current_congress`, read at most once per CURRENT_SECONDS per process: for the paths
     every citizen's request takes (a message received), where the read was a tenth of the work."""
-    now = time.monotonic()
-    with _CURRENT_LOCK:
-        at, congress, generation = _CURRENT["at"], _CURRENT["congress"], _CURRENT["generation"]
-    if at is not None and now - at < CURRENT_SECONDS:
-        return congress
-    congress = current_congress()
-    with _CURRENT_LOCK:
-        if _CURRENT["generation"] == generation:
-            _CURRENT["at"], _CURRENT["congress"] = now, congress
-    return congress
+    return _CURRENT.get("current", current_congress)
 
 
 def forget_current_congress(**_signal) -> None:
     """Drop the cached current congress (signal receiver for congresses and terms; tests)."""
-    with _CURRENT_LOCK:
-        _CURRENT["at"], _CURRENT["congress"] = None, None
-        _CURRENT["generation"] += 1
+    _CURRENT.forget()
 
 
 def current_term(congress: Congress | None) -> Term | None:

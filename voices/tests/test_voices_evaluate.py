@@ -169,7 +169,7 @@ def extra_rows() -> list[dict]:
 
 def test_select_extra_drops_known_ids_and_near_copies_of_test_messages():
     """The evaluation never learns a test message through the extra file: rows sharing an id
-    with a training or test row and near copies (≥ 80 % of the 4-grams) are dropped."""
+    with a training or test row and near copies (≥ 60 % of the character bigrams) are dropped."""
     columns = ["留言主题", "留言详情"]
     train_rows = rows(TEXTS, LABELS)
     test_rows = rows(NEW, ["交通运输", "教育文体", "环境保护"], start=100)
@@ -188,14 +188,14 @@ def test_select_extra_drops_known_ids_and_near_copies_of_test_messages():
     assert excluded == 3
 
 
-def test_select_extra_drops_near_copies_of_training_messages_at_the_80_percent_line():
-    """A training message "小区电梯坏了三天没人修" has 8 character 4-grams. An extra text with
-    4 of its 5 4-grams inside (80 %) is a near copy; with 4 of 6 (67 %) it is not."""
+def test_select_extra_drops_near_copies_of_training_messages_at_the_60_percent_line():
+    """A training message "小区电梯坏了三天没人修" has 10 character bigrams. An extra text with
+    3 of its 5 bigrams inside (60 %) is a near copy; with 3 of 6 (50 %) it is not."""
     train_rows = [{"id": "1", "text": "小区电梯坏了三天没人修", "label": "城乡建设"}]
     test_rows = [{"id": "2", "text": "公交车班次太少", "label": "交通运输"}]
     extra = [
-        {"id": "10", "text": "梯坏了三天没人管", "label": "城乡建设"},  # 4 of 5 4-grams
-        {"id": "11", "text": "梯坏了三天没人管理", "label": "城乡建设"},  # 4 of 6
+        {"id": "10", "text": "电梯坏了修车", "label": "城乡建设"},  # 3 of 5 bigrams
+        {"id": "11", "text": "电梯坏了去修车", "label": "城乡建设"},  # 3 of 6
     ]
     texts, _labels, excluded = select_extra(
         extra,
@@ -207,8 +207,21 @@ def test_select_extra_drops_near_copies_of_training_messages_at_the_80_percent_l
         [r["text"] for r in test_rows],
         "id",
     )
-    assert texts == ["梯坏了三天没人管理"]
+    assert texts == ["电梯坏了去修车"]
     assert excluded == 1
+
+
+def test_a_segmented_copy_of_a_test_message_without_its_stop_words_is_dropped():
+    """The full 附件2 comes segmented with its stop words removed: a copy of a raw test message
+    shares few of its longer character grams, but most of its bigrams."""
+    test_rows = [{"id": "2", "text": "我们小区的电梯已经坏了三天了，一直没有人来修理", "label": "城乡建设"}]
+    train_rows = [{"id": "1", "text": "公交车班次太少", "label": "交通运输"}]
+    extra = [{"id": "", "text": "小区 电梯 坏 三天 没有 人来 修理", "label": "城乡建设"}]
+    texts, _labels, excluded = select_extra(
+        extra, ["text"], "label", train_rows, [r["text"] for r in train_rows], test_rows,
+        [r["text"] for r in test_rows], "id",
+    )
+    assert (texts, excluded) == ([], 1)
 
 
 def test_extra_training_rows_are_counted_in_the_figures(tmp_path, files):

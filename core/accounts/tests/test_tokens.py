@@ -137,3 +137,49 @@ def test_a_revoked_token_or_an_inactive_account_is_refused_and_use_is_noted_once
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=ApiToken.objects.get(pk=token.pk).created_at)
     assert bearer(key).get("/api/accounts/me").status_code == 401
     assert bearer(key + "x").get("/api/accounts/me").status_code == 401
+
+
+# --- who a token belongs to, kept per process for a few seconds (core.apikit._TOKENS) ------------
+
+
+def test_a_token_in_use_is_read_once_every_few_seconds(users, monkeypatch):
+    from core import processcache, rawrows
+
+    now = [1000.0]
+    monkeypatch.setattr(processcache.time, "monotonic", lambda: now[0])
+    statements = []
+    execute = rawrows.execute
+    monkeypatch.setattr(rawrows, "execute", lambda sql, params: statements.append(sql) or execute(sql, params))
+
+    def token_reads(key: str) -> int:
+        statements.clear()
+        assert bearer(key).get("/api/accounts/me").status_code == 200
+        return sum(sql.startswith("SELECT") and ApiToken._meta.db_table in sql for sql in statements)
+
+    _token, key = services.create_token(name="12345 bridge", by=users[Role.STAFF])
+    assert token_reads(key) == 1
+    assert token_reads(key) == 0  # the same process, within the seconds: no query
+    now[0] += 6
+    assert token_reads(key) == 1
+
+
+def test_a_token_revoked_here_is_refused_at_once_and_one_revoked_elsewhere_within_seconds(users, monkeypatch):
+    from django.utils import timezone
+
+    from core import processcache
+
+    now = [1000.0]
+    monkeypatch.setattr(processcache.time, "monotonic", lambda: now[0])
+    token, key = services.create_token(name="phone", by=users[Role.DEPUTY])
+    assert bearer(key).get("/api/accounts/me").status_code == 200
+    services.revoke_token(token_id=token.pk, by=users[Role.DEPUTY])
+    assert bearer(key).get("/api/accounts/me").status_code == 401
+
+    other, other_key = services.create_token(name="tablet", by=users[Role.DEPUTY])
+    assert bearer(other_key).get("/api/accounts/me").status_code == 200
+    # Another server process revokes it: no signal reaches this one.
+    ApiToken.objects.filter(pk=other.pk).update(revoked_at=timezone.now())
+    now[0] += 4
+    assert bearer(other_key).get("/api/accounts/me").status_code == 200
+    now[0] += 2
+    assert bearer(other_key).get("/api/accounts/me").status_code == 401

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import processcache
 from core.organisation import selectors
 from core.organisation.tests.factories import CongressFactory, TermFactory
 
@@ -36,7 +37,7 @@ def test_a_change_made_elsewhere_is_seen_within_a_few_seconds(monkeypatch):
     second = CongressFactory(name="乙市人民代表大会")
     term = TermFactory(congress=second, is_current=False)
     now = [1000.0]
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(processcache.time, "monotonic", lambda: now[0])
     assert selectors.current_congress_cached() == first  # no current term yet: the first
     # Another process makes the second congress's term current (no signal reaches this one).
     type(term).objects.filter(pk=term.pk).update(is_current=True)
