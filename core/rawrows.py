@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Field
 
@@ -77,8 +78,11 @@ def execute(sql: str, params) -> tuple[list[tuple], int]:
             # Django turns automatic preparation off; its own (client-binding) cursors never
             # prepare anyway. Only the statements sent here, asked to, are prepared.
             raw.prepare_threshold = 2**31 - 1
+        # settings.DATONG_DB_PREPARE off: behind a pooler that cannot keep a session's
+        # prepared statements (PgBouncer in transaction mode before 1.21).
+        prepare = bool(getattr(settings, "DATONG_DB_PREPARE", True))
         with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-            cursor.execute(sql, params, prepare=True)
+            cursor.execute(sql, params, prepare=prepare)
             # pgresult.nfields, not description: that builds a column object per column.
             result = cursor.pgresult
             return (cursor.fetchall() if result is not None and result.nfields else []), cursor.rowcount

@@ -131,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The hot hand-written statements (core.rawrows) are prepared on the PostgreSQL server once per
+# connection; turn it off ("0") behind a pooler that cannot keep a session's prepared
+# statements (PgBouncer in transaction mode before 1.21).
+DATONG_DB_PREPARE = os.environ.get("DATONG_DB_PREPARE", "1").strip().lower() not in ("0", "false", "no", "off")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -120,3 +120,18 @@ def test_load_for_update_reads_the_rows(make_user):
     user = make_user(Role.STAFF)
     [locked] = rawrows.load(User, "id = %s", [user.pk], for_update=True)
     assert locked.pk == user.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(rawrows.connection.vendor != "postgresql", reason="needs PostgreSQL: prepared statements")
+@pytest.mark.parametrize("prepare", [True, False])
+def test_statements_are_prepared_on_the_server_unless_turned_off(make_user, settings, prepare):
+    settings.DATONG_DB_PREPARE = prepare
+    user = make_user(Role.STAFF)
+    marker = f"prepared_{int(prepare)}"
+    sql = f'SELECT username AS {marker} FROM "{User._meta.db_table}" WHERE id = %s'
+    for _ in range(2):
+        assert rawrows.execute(sql, [user.pk])[0] == [(user.username,)]
+    rows, _count = rawrows.execute(
+        "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{marker}%"])
+    assert rows == [(1 if prepare else 0,)]
