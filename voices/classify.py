@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.processcache import ProcessCache
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,6 @@ _LOCK = threading.Lock()
 class _Snapshot:
     """What suggesting needs besides the text, read in three queries and reused."""
 
-    loaded_at: float
     #: purpose → (TextModel id, version) of the congress's active models.
     models: dict
     #: active category code → (category id, its usual unit id or None).
@@ -98,8 +98,7 @@ class _Snapshot:
     units: frozenset
 
 
-_SNAPSHOTS: dict[int, _Snapshot] = {}
-_GENERATION = [0]
+_SNAPSHOTS = ProcessCache(seconds=SNAPSHOT_SECONDS)
 
 
 def _read_snapshot(congress_id: int) -> _Snapshot:
@@ -115,20 +114,11 @@ def _read_snapshot(congress_id: int) -> _Snapshot:
                   .values_list("id", "code", "unit_id")}
     units = frozenset(HandlingUnit.objects.filter(congress_id=congress_id, is_active=True).order_by()
                       .values_list("id", flat=True))
-    return _Snapshot(time.monotonic(), models, categories, units)
+    return _Snapshot(models, categories, units)
 
 
 def _snapshot(congress_id: int) -> _Snapshot:
-    with _LOCK:
-        found = _SNAPSHOTS.get(congress_id)
-        generation = _GENERATION[0]
-    if found is not None and time.monotonic() - found.loaded_at < SNAPSHOT_SECONDS:
-        return found
-    fresh = _read_snapshot(congress_id)
-    with _LOCK:
-        if _GENERATION[0] == generation:  # nothing changed while reading
-            _SNAPSHOTS[congress_id] = fresh
-    return fresh
+    return _SNAPSHOTS.get(congress_id, lambda: _read_snapshot(congress_id))
 
 
 def _model(pk: int, version: int):
@@ -151,15 +141,12 @@ def forget_models() -> None:
     """Drop the cached models and snapshots (a model was trained, a category or unit changed)."""
     with _LOCK:
         _CACHE.clear()
-        _SNAPSHOTS.clear()
-        _GENERATION[0] += 1
+    _SNAPSHOTS.forget()
 
 
 def forget_snapshots(**_signal) -> None:
     """Signal receiver: a text model, a category or a handling unit was saved or deleted."""
-    with _LOCK:
-        _SNAPSHOTS.clear()
-        _GENERATION[0] += 1
+    _SNAPSHOTS.forget()
 
 
 def _predict(model, text: str, *, explain: bool) -> Prediction:

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "core.accounts.middleware.UserLanguageMiddleware",
     "core.web.middleware.LazyMessageMiddleware",  # Django's, built only when used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.web.middleware.CSPMiddleware",  # django-csp's; a constant policy on JSON
     "django_htmx.middleware.HtmxMiddleware",
     # Deny by default: a view that declares no permission is refused (core.permissions).
     "core.permissions.DenyByDefaultMiddleware",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
@@ -28,3 +30,20 @@ class LazyMessageMiddleware(MessageMiddleware):
             if unstored and settings.DEBUG:
                 raise ValueError("Not all temporary messages could be stored.")
         return response
+
+
+#: The policy of every JSON answer: nothing may be loaded by it or frame it. A browser renders
+#: no JSON as a page; this is defence in depth, and a constant.
+JSON_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware for pages (settings.CONTENT_SECURITY_POLICY); JSON answers get
+    the constant JSON_POLICY instead of a policy built for each (~2 % of an API request's CPU,
+    bench/bench_voices_intake.py)."""
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("application/json") and HEADER not in response:
+            response[HEADER] = JSON_POLICY
+            return response
+        return super().process_response(request, response)

@@ -98,3 +98,12 @@ def test_server_error_page_renders_without_a_request_or_database():
 
 def test_csrf_failure_page_renders_without_a_request():
     assert 'class="error-code">403<' in render_to_string("403_csrf.html")
+
+
+def test_json_answers_get_a_constant_policy_that_allows_nothing(client):
+    from core.web.middleware import JSON_POLICY
+
+    answer = client.get("/api/openapi.json")
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.headers["Content-Security-Policy"] == JSON_POLICY == "default-src 'none'; frame-ancestors 'none'"
+    assert "script-src 'self'" in client.get("/api/docs").headers["Content-Security-Policy"]  # a page
