@@ -115,6 +115,8 @@ _PLAIN = {
     "PositiveIntegerField": _NUMBER, "PositiveSmallIntegerField": _NUMBER, "PositiveBigIntegerField": _NUMBER,
     "BooleanField": (bool, type(None)), "ForeignKey": _NUMBER, "OneToOneField": _NUMBER,
 }
+
+
 def insert(objs: list) -> list:
     """Insert new instances of one model as `QuerySet.bulk_create` does (no signals, no
     `save()`, no manager in the way) and set their primary keys; returns `objs`.
