@@ -25,9 +25,24 @@ def production_problems() -> list[str]:
         problems.append("Session and CSRF cookies must be secure (HTTPS).")
     if not getattr(settings, "SECURE_HSTS_SECONDS", 0):
         problems.append("HSTS must be on (DATONG_HSTS_SECONDS).")
-    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE:
+    if not _installed("csp.middleware.CSPMiddleware"):
         problems.append("The Content Security Policy middleware must be installed.")
     return problems
+
+
+def _installed(middleware: str) -> bool:
+    """Whether MIDDLEWARE holds `middleware` or a subclass of it (core.web.middleware's)."""
+    from django.utils.module_loading import import_string
+
+    wanted = import_string(middleware)
+    for path in settings.MIDDLEWARE:
+        try:
+            found = import_string(path)
+        except ImportError:
+            continue
+        if isinstance(found, type) and issubclass(found, wanted):
+            return True
+    return False
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -44,3 +44,18 @@ def test_demo_mode_has_a_demo_key_and_no_https_redirect():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_production_mode_refuses_to_start_without_a_content_security_policy_middleware():
+    # Django's settings are the production ones; only the middleware list differs.
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; from core import checks;"
+        "print(checks.production_problems());"
+        "s.MIDDLEWARE = [m for m in s.MIDDLEWARE if 'CSPMiddleware' not in m];"
+        "print(checks.production_problems())"
+    )
+    done = run_settings({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "rd.example.org"}, code)
+    assert done.returncode == 0, done.stderr
+    installed, removed = done.stdout.strip().splitlines()
+    assert installed == "[]"  # our subclass of django-csp's middleware counts
+    assert "Content Security Policy" in removed
