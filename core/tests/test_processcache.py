@@ -66,6 +66,7 @@ def test_a_full_cache_starts_again_rather_than_growing(monkeypatch):
     cache, reads = ProcessCache(seconds=60, limit=3), []
     for key in "abcd":
         cache.get(key, lambda: reads.append(1))
-    assert len(cache._values) == 1  # "d" alone: the three before it were dropped
-    cache.get("a", lambda: reads.append(1))
+    cache.get("d", lambda: reads.append(1))  # the newest is kept
+    assert len(reads) == 4
+    cache.get("a", lambda: reads.append(1))  # the three before it were dropped
     assert len(reads) == 5

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
-from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.utils.functional import SimpleLazyObject, empty
@@ -25,11 +24,7 @@ class LazyMessageMiddleware(MessageMiddleware):
         storage = getattr(request, "_messages", None)
         if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
             return response  # never used: nothing to save
-        if storage is not None:
-            unstored = storage.update(response)
-            if unstored and settings.DEBUG:
-                raise ValueError("Not all temporary messages could be stored.")
-        return response
+        return super().process_response(request, response)
 
 
 #: The policy of every JSON answer: nothing may be loaded by it or frame it. A browser renders

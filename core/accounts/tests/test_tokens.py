@@ -134,7 +134,7 @@ def test_a_revoked_token_or_an_inactive_account_is_refused_and_use_is_noted_once
     assert bearer(key).get("/api/accounts/me").status_code == 401
     users[Role.DEPUTY].is_active = True
     users[Role.DEPUTY].save(update_fields=["is_active"])
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=ApiToken.objects.get(pk=token.pk).created_at)
+    services.revoke_token(token_id=token.pk, by=users[Role.DEPUTY])
     assert bearer(key).get("/api/accounts/me").status_code == 401
     assert bearer(key + "x").get("/api/accounts/me").status_code == 401
 
