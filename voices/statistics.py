@@ -297,12 +297,14 @@ def topics_cache_key(user, period: Period) -> tuple[Scope, str]:
     return scope, _topics_key(scope, period, received)
 
 
-def _hot_topics(items: list[tuple], previous: list[tuple], period: Period) -> list:
+def _hot_topics(items: list[tuple], previous: list[tuple], period: Period, place_names: list[str]) -> list:
     """voices.textmodel.topics.hot_topics over the period (its trend from `previous`)."""
     from .textmodel import topics  # ImportError until it is installed: see topics_available
 
     start, end = period.bounds()
-    return list(topics.hot_topics(items, period_start=start, period_end=end, previous=previous))
+    return list(
+        topics.hot_topics(items, period_start=start, period_end=end, previous=previous, place_names=place_names)
+    )
 
 
 def _topic_dict(topic: Any, subjects: dict[int, str]) -> dict:
@@ -338,8 +340,11 @@ def compute_topics(scope: Scope, period: Period, key: str) -> TopicResult:
     current = _texts(scope, period)
     previous = _texts(scope, period.previous()) if current else []
     subjects = {pk: subject for pk, subject, _text, _at in current}
+    # The congress's own district names are cut as whole words (one estate, one spelling).
+    places = list(District.objects.filter(congress_id=scope.congress_id).values_list("name", flat=True))
     found = _hot_topics(
-        [(pk, text, at) for pk, _s, text, at in current], [(pk, text, at) for pk, _s, text, at in previous], period
+        [(pk, text, at) for pk, _s, text, at in current], [(pk, text, at) for pk, _s, text, at in previous], period,
+        places,
     ) if current else []
     topics = [_topic_dict(t, subjects) for t in found]
     result = TopicResult("ready", topics, timezone.now().isoformat(timespec="seconds"), len(current))

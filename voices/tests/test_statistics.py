@@ -170,9 +170,9 @@ def topic_calls(monkeypatch):
     calls = []
     real = statistics._hot_topics
 
-    def recording(items, previous, period):
-        calls.append(([pk for pk, _text, _at in items], [pk for pk, _text, _at in previous]))
-        return real(items, previous, period)
+    def recording(items, previous, period, place_names):
+        calls.append(([pk for pk, _text, _at in items], [pk for pk, _text, _at in previous], sorted(place_names)))
+        return real(items, previous, period, place_names)
 
     monkeypatch.setattr(statistics, "_hot_topics", recording)
     return calls
@@ -209,8 +209,19 @@ def test_topics_are_cached_and_the_same_for_the_same_period(city, users, topic_c
 
 def test_topics_of_a_deputy_come_from_their_district_only(city, users, topic_calls):
     statistics.topics_for(users[Role.DEPUTY], PERIOD)
-    current, previous = topic_calls[0]
+    current, previous, _places = topic_calls[0]
     assert len(current) == 3 and len(previous) == 4  # the east district's only
+
+
+def test_topics_cut_the_congresss_own_district_names_whole(city, users, topic_calls):
+    """One estate, one spelling: a district name jieba does not know (梧桐湾区 → 梧桐 / 湾区)
+    is taught to it from the congress's districts before the messages are cut into words."""
+    from voices.textmodel.text import words
+
+    DistrictFactory(congress=city["congress"], name="梧桐湾区")
+    statistics.topics_for(users[Role.STAFF], PERIOD)
+    assert topic_calls[0][2] == sorted(["东区", "西区", "梧桐湾区"])
+    assert "梧桐湾区" in words("梧桐湾区锦绣花园工地夜间施工噪音扰民")
 
 
 def test_a_long_period_is_computed_in_the_background(city, users, topic_calls):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from voices.textmodel.text import STOP_WORDS
+from voices.textmodel.text import STOP_WORDS, words
 from voices.textmodel.topics import Message, Topic, hot_topics, rank_topics
 
 START = datetime(2026, 11, 2)
@@ -152,3 +152,21 @@ def test_hot_topics_of_the_real_messages():
     assert topics[0].count >= 3
     assert topics == sorted(topics, key=lambda t: (-t.count, -t.votes, t.first_received_at))
     assert all(t.label for t in topics)
+
+
+def test_an_anonymised_place_marker_does_not_glue_itself_to_the_next_word():
+    """Published boards write "A2区丽发新城": jieba alone cuts 区丽发, so the same estate had two
+    spellings (丽发 / 区丽发) and its messages fell into two topics."""
+    assert words("A2区丽发新城附近修建搅拌厂") == words("丽发新城附近修建搅拌厂")
+    assert "丽发" in words("A市暮云街道丽发新城社区搅拌站灰尘")
+    assert "市场" in words("USA市场")  # letters before the marker: not a marker
+
+
+def test_the_citys_own_place_names_are_cut_whole_when_given():
+    # A name no other test teaches (jieba's dictionary is process-wide): 白杨 / 湾区 untaught.
+    estate = [("白杨湾区锦绣花园工地噪音", "白杨湾区锦绣花园旁工地夜间施工，噪音扰民。")] * 3
+    pairs = [part for pair in estate for part in pair]
+    [topic] = hot_topics(as_messages(pairs, "m", START), period_start=START, period_end=END,
+                         place_names=["白杨湾区"])
+    assert "湾区" not in topic.label
+    assert "白杨湾区" in words("白杨湾区的路灯坏了")

@@ -162,7 +162,30 @@ def readable_word(word: str) -> bool:
     return len(word) >= 2 and bool(_CJK_RE.search(word)) and word not in STOP_WORDS
 
 
-def words(text: str) -> list[str]:
-    """jieba words (precise mode, HMM on) of `text` that are readable, in order, repeats kept."""
+#: Anonymised place markers, as published message boards write them ("A市", "A2区", "B3县").
+#: jieba glues the division's character to the next word ("A2区丽发新城" → A2 / 区丽发 / 新城),
+#: so one estate's messages got two spellings of its name and fell into two topics.
+_PLACE_MARKER_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z][0-9]{0,2}[省市区县镇乡])")
+
+#: The place names jieba has been taught in this process (see add_place_words).
+_PLACE_WORDS: set[str] = set()
+
+
+def add_place_words(names) -> None:
+    """Teach jieba the city's own place names (its districts, counties and towns: configuration,
+    not code), so "梧桐湾区丽发新城" is cut 梧桐湾区 / 丽发 / 新城 rather than 梧桐 / 湾区 / 丽发 / 新城.
+    Process-wide and idempotent: every later `words` call cuts them whole."""
     jieba = jieba_ready()
-    return [w for w in jieba.lcut(collapse_space(text)) if readable_word(w.strip())]
+    for name in names:
+        name = collapse_space(name)
+        if len(name) >= 2 and name not in _PLACE_WORDS:
+            jieba.add_word(name)
+            _PLACE_WORDS.add(name)
+
+
+def words(text: str) -> list[str]:
+    """jieba words (precise mode, HMM on) of `text` that are readable, in order, repeats kept.
+    Anonymised place markers are set apart first (see _PLACE_MARKER_RE)."""
+    jieba = jieba_ready()
+    text = _PLACE_MARKER_RE.sub(r" \1 ", collapse_space(text))
+    return [w for w in jieba.lcut(text) if readable_word(w.strip())]

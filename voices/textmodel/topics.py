@@ -11,8 +11,9 @@ How it works
 ------------
 - Messages received in [period_start, period_end) are clustered. Each text is cut into words by
   jieba (precise mode); stop words (text.STOP_WORDS: function words, message formulae, anonymised
-  place markers) and one-character words are dropped. Each message becomes a TF-IDF vector
-  (sublinear term frequency, L2-normalised).
+  place markers, set apart from the next word first) and one-character words are dropped; the
+  city's own place names (`place_names`, its districts) are taught to jieba as whole words.
+  Each message becomes a TF-IDF vector (sublinear term frequency, L2-normalised).
 - Average-linkage agglomerative clustering on cosine distance, cut where the average similarity
   within a cluster falls below `similarity` (default 0.3): a topic is a specific matter (one
   estate's noise, one company's unpaid wages), not a broad category. Above `max_direct`
@@ -43,7 +44,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from voices.textmodel.text import words
+from voices.textmodel.text import add_place_words, words
 
 DEFAULT_SIMILARITY = 0.3
 LABEL_WORDS = 4
@@ -208,6 +209,7 @@ def hot_topics(
     similarity: float = DEFAULT_SIMILARITY,
     rank_by: str = "count",
     max_direct: int = 6000,
+    place_names: Iterable[str] = (),
 ) -> list[Topic]:
     """The hot topics of [period_start, period_end), best first (see the module docstring).
 
@@ -215,6 +217,7 @@ def hot_topics(
     (id, text, received_at[, extras]); extras may hold "votes" (int) and string facets such as
     "district" or "category". previous: the previous period's messages, if not in `messages`.
     max_topics None: all topics with at least `min_count` messages.
+    place_names: the city's own place names (its districts), cut as whole words (text.add_place_words).
     """
     if period_end <= period_start:
         raise ValueError("period_end must be after period_start")
@@ -224,6 +227,7 @@ def hot_topics(
         return []
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    add_place_words(place_names)
     tokens = {}
     for m in current:
         if m.text not in tokens:
