@@ -11,6 +11,7 @@ import functools
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -171,7 +172,7 @@ _PLACE_MARKER_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z][0-9]{0,2}[省市区县镇
 _PLACE_WORDS: set[str] = set()
 
 
-def add_place_words(names) -> None:
+def add_place_words(names: Iterable[str]) -> None:
     """Teach jieba the city's own place names (its districts, counties and towns: configuration,
     not code), so "梧桐湾区丽发新城" is cut 梧桐湾区 / 丽发 / 新城 rather than 梧桐 / 湾区 / 丽发 / 新城.
     Process-wide and idempotent: every later `words` call cuts them whole."""

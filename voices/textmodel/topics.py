@@ -31,7 +31,9 @@ How it works
 
 Deterministic: messages are sorted by (received_at, str(id)) before anything else, jieba and the
 clustering are deterministic, and the seed fixes the k-means split, so the same messages in any
-order give the same topics.
+order give the same topics. One caveat: place names taught to jieba stay taught for the rest of
+the process (text.add_place_words), so the same messages give the same topics when given the
+same `place_names`, as the statistics pages always do (their congress's districts).
 """
 
 from __future__ import annotations
