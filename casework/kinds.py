@@ -57,6 +57,9 @@ class CaseKind:
     #: SUGG-6: a deputy's reply is a signed letter; a 12345 work order's reply may be the
     #: unit's written answer alone (the kind decides).
     reply_needs_letter: bool = True
+    #: Whether staff may enter a case handled and closed before Datong, back-dated and
+    #: without a rating (services.past): a 12345 centre's past work orders.
+    past_outcomes: bool = False
     #: Roles that may be owed a reply (the doors of view, rate and withdraw).
     recipient_roles: tuple[str, ...] = ("deputy", "citizen")
 
@@ -70,6 +73,8 @@ _KINDS: dict[str, CaseKind] = {}
 
 def register(kind: CaseKind) -> CaseKind:
     """Register a kind of case and its action codes' permissions (once per name)."""
+    from core.permissions import roles
+
     from .permissions import register_case_permissions
 
     existing = _KINDS.get(kind.name)
@@ -78,7 +83,11 @@ def register(kind: CaseKind) -> CaseKind:
             return kind
         raise ValueError(f"case kind {kind.name!r} registered twice")
     _KINDS[kind.name] = kind
-    register_case_permissions(kind.prefix, overrides=kind.permissions, recipient_roles=kind.recipient_roles)
+    overrides = dict(kind.permissions)
+    if not kind.past_outcomes:
+        # Deny by default: nobody enters past outcomes of a kind that takes none.
+        overrides.setdefault("record_past", roles())
+    register_case_permissions(kind.prefix, overrides=overrides, recipient_roles=kind.recipient_roles)
     return kind
 
 

@@ -20,6 +20,7 @@ again against the locked row). The objects are:
 | supervise          | Case        | staff (SUGG-9)                                                 |
 | merge              | Case        | staff (SUGG-11)                                                |
 | withdraw           | Case        | the filer; staff recording a written withdrawal (SUGG-10)      |
+| record_past        | Case        | staff entering a case closed before Datong (services.past)     |
 
 Administrators keep the system (accounts, audit, tasks) and act on no case: the congress
 office handles cases, and separating the two duties keeps the audit log meaningful.
@@ -46,6 +47,7 @@ VERBS = (
     "supervise",
     "merge",
     "withdraw",
+    "record_past",
 )
 
 #: Roles that may be owed a reply by default (a kind narrows it: suggestions → deputies).
@@ -219,6 +221,7 @@ def default_predicates(recipient_roles: Iterable[str] = DEFAULT_RECIPIENT_ROLES)
         "supervise": core_permissions.roles(Role.STAFF),
         "merge": core_permissions.roles(Role.STAFF),
         "withdraw": _withdraw(roles),
+        "record_past": core_permissions.roles(Role.STAFF),
     }
 
 

@@ -77,6 +77,8 @@ TRANSITIONS: Mapping[str, tuple[frozenset[str], str | None]] = {
     "merge_source": (frozenset({REGISTERED, ASSIGNED}), MERGED),
     # WITHDRAWN when no filer is left; otherwise only the filer's part is withdrawn.
     "withdraw": (OPEN_STATES, None),
+    # A case handled before the city used Datong, entered afterwards (services.past).
+    "record_past": (frozenset({REGISTERED}), CLOSED),
 }
 
 

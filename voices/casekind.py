@@ -73,5 +73,7 @@ MESSAGE = kinds.register(
         recipient_roles=(Role.CITIZEN, Role.DEPUTY),
         # MSG-3: a work order is answered in writing by the unit; no signed letter needed.
         reply_needs_letter=False,
+        # A 12345 centre's past work orders come with their outcome (voices.importing).
+        past_outcomes=True,
     )
 )

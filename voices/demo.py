@@ -79,6 +79,16 @@ CATEGORIES = (
     ]),
 )
 
+#: Older than this, a demo order comes with its past outcome (closed); younger, it is being handled.
+HANDLED_AFTER = timedelta(days=45)
+#: Invented answers of the units, for the closed orders.
+RESULTS = (
+    "经现场核实，已安排维修，现已处理完毕。",
+    "已联系诉求人说明相关政策，诉求人表示理解。",
+    "已督促责任单位整改，整改已完成。",
+    "已列入年度工作计划，将按计划实施并及时反馈。",
+    "已转交属地街道办事处协调解决，问题已解决。",
+)
 PLACES = ("幸福", "和平", "新华", "光明", "东风", "建设", "文化", "平安", "兴华", "永安", "南关", "北苑", "西城",
           "御河", "云冈", "迎宾", "魏都", "同泉", "恒安", "红旗")
 DEMO_STAFF = "demo-voices-staff"
@@ -117,7 +127,9 @@ def write_demo_messages(congress, *, count: int = 300, seed: int = 20261125, by=
                         routed_share: float = 0.8) -> dict:
     """Write `count` invented messages for `congress` (idempotent) and train its models.
 
-    Returns {"created": n, "routed": n, "models": [TextModel...]}."""
+    Messages older than HANDLED_AFTER come with their past outcome (handled, answered and
+    closed back then); the recent ones are routed and being handled.
+    Returns {"created": n, "routed": n, "closed": n of the routed, "models": [TextModel...]}."""
     from core.organisation.models import District, HandlingUnit
 
     from . import services
@@ -130,7 +142,7 @@ def write_demo_messages(congress, *, count: int = 300, seed: int = 20261125, by=
     districts = list(District.objects.filter(congress=congress).order_by("pk"))
     units = list(HandlingUnit.objects.filter(congress=congress, is_active=True).order_by("pk"))
     now = timezone.now()
-    created = routed = 0
+    created = routed = closed = 0
     for n in range(count):
         code, _name, _unit, texts = CATEGORIES[n % len(CATEGORIES)]
         subject, body = rng.choice(texts)
@@ -140,27 +152,36 @@ def write_demo_messages(congress, *, count: int = 300, seed: int = 20261125, by=
         external_id = f"DEMO-{n + 1}"
         if Message.objects.filter(congress=congress, channel="import", external_id=external_id).exists():
             continue
-        message = _receive(services, by, congress, rng, subject, body.format(**fill), district, external_id,
-                           received_at)
-        created += 1
         category = categories[code]
+        message = _receive(services, by, congress, rng, subject, body.format(**fill), district, category,
+                           external_id, received_at)
+        created += 1
         unit = category.unit
         if rng.random() < 0.1 and units:
             unit = rng.choice(units)
         if unit is not None and rng.random() < routed_share:
-            services.route_message(by=by, message=message, category=category, unit=unit,
-                                   now=received_at + timedelta(hours=rng.randint(2, 30)))
+            if now - received_at > HANDLED_AFTER:
+                # Long past: it came with its outcome (an import of last year's orders), so the
+                # demo's desks show what is being handled now, not a year of false lateness.
+                services.record_historical_outcome(
+                    by=by, message=message, unit=unit, result=rng.choice(RESULTS),
+                    closed_at=received_at + timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8)),
+                )
+                closed += 1
+            else:
+                services.route_message(by=by, message=message, category=category, unit=unit,
+                                       now=received_at + timedelta(hours=rng.randint(2, 30)))
             routed += 1
     models = []
     if train:
         models = train_models(by=by, congress=congress)
-    return {"created": created, "routed": routed, "models": models}
+    return {"created": created, "routed": routed, "closed": closed, "models": models}
 
 
-def _receive(services, by, congress, rng, subject, body, district, external_id, received_at):
+def _receive(services, by, congress, rng, subject, body, district, category, external_id, received_at):
     # A deputy's voice needs its deputy or station: the demo keeps to 12345 orders and petitions.
     return services.receive_message(
         by=by, congress=congress, channel="import", regime=rng.choice(["hotline"] * 9 + ["petition"]),
         subject=subject, body=body, nature=rng.choice(["help", "help", "complaint", "consultation", "suggestion"]),
-        district=district, external_id=external_id, received_at=received_at, quiet=True, classify=False,
+        district=district, category=category, external_id=external_id, received_at=received_at, quiet=True, classify=False,
     )

@@ -18,10 +18,10 @@ with a progress bar (core.jobs.progress): checking moves the first half, writing
 second. The sheet holds names and phone numbers, so it is deleted once imported (SEC-5),
 and results are kept KEEP_RESULTS_DAYS days.
 
-承办单位, 办结时间 and 办理结果 are checked, and handed to
-`services.record_historical_outcome` in the import's transaction once casework can record a
-reply without a signed letter (`services.outcome_supported()`); until then they are not
-written and the orders open as received (voices.services.history says what is missing).
+A row with 承办单位, 办结时间 and 办理结果 is history that ended: `services.record_historical_outcome`
+records it in the import's transaction (accepted, handled by that unit with the due date it
+had then, answered and closed when it was closed; no rating, no bell), so last year's orders
+are neither waiting nor late. A row without them opens as received, for staff to route.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casework import services as casework
+from core.audit import services as audit
 from core.documents import CellError, Column, RowErrors, cell_text, read_rows, validate_upload
 from core.documents.store import ImportResult as BaseImportResult
 from core.documents.store import ImportStore, new_upload_id
@@ -79,12 +81,15 @@ COLUMNS = (
     Column("district", "区县", ("所属区县", "区域", "district"),
            help=_L("The name or code of a district of the city.")),
     Column("unit", "承办单位", ("办理单位", "handling unit", "unit"),
-           help=_L("The unit that handled it (name or code); checked, kept for a later version.")),
+           help=_L("The unit that handled it (name or code). With 办结时间 and 办理结果 the order is imported as "
+                   "closed, with the due date it had then.")),
     Column("closed_at", "办结时间", ("完成时间", "closed at"),
-           help=_L("When it was closed; not before 受理时间. Checked, kept for a later version.")),
+           help=_L("When it was closed; not before 受理时间 nor in the future.")),
     Column("result", "办理结果", ("处理结果", "答复内容", "result"),
-           help=_L("What was done; checked, kept for a later version.")),
+           help=_L("What was done: the unit's answer, recorded as its reply.")),
 )
+#: A refusal's field (services' names) → the column the user sees.
+_COLUMN_NAMES = {column.key: column.header for column in COLUMNS}
 
 _PHONE = re.compile(r"^\+?[\d\s()-]{5,20}$")
 _DATETIME_FORMATS = (
@@ -101,6 +106,8 @@ class ImportResult(BaseImportResult):
     """What an import did (core.documents.store.ImportResult), with this import's own counts."""
 
     skipped: int = 0
+    #: Imported with their past outcome: handled, answered and closed (承办单位, 办结时间, 办理结果).
+    closed: int = 0
 
 
 #: The uploaded sheet holds callers' names and phone numbers: kept only until it is imported (SEC-5).
@@ -261,7 +268,7 @@ def check_rows(
                 "category": category,
                 "district": district,
                 "classify": False,
-                # The outcome ("_": not receive_message's): recorded when casework allows it.
+                # The outcome ("_": not receive_message's): recorded by record_outcomes.
                 "_outcome": {"unit": unit, "closed_at": closed_at, "result": result}
                 if unit is not None and closed_at is not None and result else None,
             })
@@ -292,9 +299,9 @@ def read(file) -> list[tuple[int, dict[str, Any]]]:
     return list(read_rows(file, COLUMNS, max_rows=MAX_ROWS))
 
 
-def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None) -> tuple[int, int]:
+def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None) -> tuple[int, int, int]:
     """Check then write every row (all or nothing); returns (created, skipped as already
-    imported). Raises NotAllowed, or ValidationFailed with `row_errors` and nothing written."""
+    imported, closed with their past outcome). Raises NotAllowed, or ValidationFailed with `row_errors` and nothing written."""
     from . import services
 
     require(by, IMPORT)
@@ -311,30 +318,36 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
     planned = check_rows(rows, congress=congress, on_row=on_row)
     existing = already_imported(congress, [p["external_id"] for p in planned])
     fresh = [p for p in planned if p["external_id"] not in existing]
+    ended = sum(1 for p in fresh if p["_outcome"])
     if key:
-        progress.update(key, done=len(rows), message=_("Importing the rows…"))
+        # The bar: checking (the rows), writing (the new orders), then the past outcomes.
+        progress.update(key, done=len(rows), total=2 * len(rows) + ended, message=_("Importing the rows…"))
+    closed = 0
     if fresh:
         try:
-            with transaction.atomic():
+            # The audit chain's lock and the units' tally rows are taken at the end, not for
+            # the whole import: meanwhile citizens' messages and routing go on.
+            with transaction.atomic(), audit.deferred(), casework.deferred_tallies():
                 messages = services.receive_many(
                     by=by, congress=congress, channel=Channel.IMPORT, rows=fresh, quiet=True,
                     progress=_Advance(key) if key else None,
                 )
-                record_outcomes(by=by, planned=fresh, messages=messages)
+                if key and ended:
+                    progress.update(key, done=len(rows) + len(fresh), message=_("Recording the past outcomes…"))
+                closed = record_outcomes(by=by, planned=fresh, messages=messages,
+                                         on_row=_Advance(key) if key else None)
         except ValidationFailed as exc:
             raise _as_row_errors(exc) from exc
-    return len(fresh), len(existing)
+    return len(fresh), len(existing), closed
 
 
-def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message]) -> int:
+def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message],
+                    on_row: Callable[[int], None] | None = None) -> int:
     """Record the rows' historical outcomes (承办单位, 办结时间, 办理结果) through
     `services.record_historical_outcome`, in the import's transaction; returns how many.
-    Until casework can record a reply without a signed letter (see voices.services.history)
-    nothing is recorded and the orders open as received."""
+    Every refused row is reported by its number (ValidationFailed, nothing kept)."""
     from . import services
 
-    if not services.outcome_supported():
-        return 0
     errors: dict[str, str] = {}
     done = 0
     for row, message in zip(planned, messages, strict=True):
@@ -345,7 +358,9 @@ def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message
             services.record_historical_outcome(by=by, message=message, **outcome)
             done += 1
         except ValidationFailed as exc:
-            errors[f"row {row['_row']}"] = "; ".join(f"{k}: {v}" for k, v in exc.details.items())
+            errors[f"row {row['_row']}"] = "; ".join(f"{_COLUMN_NAMES.get(k, k)}: {v}" for k, v in exc.details.items())
+        if on_row is not None:
+            on_row(done)
     if errors:
         raise ValidationFailed(details=errors)
     return done
@@ -423,15 +438,16 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
                 raise ValidationFailed(_("The uploaded file is no longer there; upload it again."))
             with default_storage.open(name) as handle:
                 rows = read(handle)
-            created, skipped = import_rows(rows, by=by, key=key)
+            created, skipped, closed = import_rows(rows, by=by, key=key)
         except (ValidationFailed, NotAllowed) as exc:
             return STORE.fail(result, key=key, message=str(exc.message), problems=problems_of(exc))
         except Exception:
             progress.update(key, message=_("A problem occurred; the import will be tried again."))
             raise
-        result.created, result.skipped = created, skipped
-        result.message = _("%(created)s work orders imported; %(skipped)s were already there.") % {
-            "created": created, "skipped": skipped}
+        result.created, result.skipped, result.closed = created, skipped, closed
+        result.message = _(
+            "%(created)s work orders imported, %(closed)s of them closed in the past; %(skipped)s were already there."
+        ) % {"created": created, "closed": closed, "skipped": skipped}
         return STORE.finish(result, key=key, result_url=result_url)
 
 

@@ -27,9 +27,11 @@ from .base import (
     recipient_users,
 )
 from .changes import merge_cases, supervise_case, withdraw_case
+from .derived import deferred_tallies
 from .feedback import close_case, rate_reply, rehandle_case
 from .handling import approve_extension, assign_case, submit_reply
 from .jobs import flag_overdue, on_calendar_changed, recompute_due_dates, send_reminders
+from .past import record_past_outcome
 
 __all__ = [
     "LETTER_TYPES",
@@ -37,6 +39,7 @@ __all__ = [
     "approve_extension",
     "assign_case",
     "close_case",
+    "deferred_tallies",
     "flag_overdue",
     "kind_of",
     "live_case",
@@ -47,6 +50,7 @@ __all__ = [
     "params_for",
     "rate_reply",
     "recipient_users",
+    "record_past_outcome",
     "recompute_due_dates",
     "rehandle_case",
     "send_reminders",

@@ -14,6 +14,9 @@ Changes that move neither: an approved extension and a recomputed due date chang
 date of a pending assignment only (on time is counted for replies), the overdue flag and
 reminders touch no copied value.
 
+A long transaction that changes many cases (an import) wraps them in `deferred_tallies()`:
+the tallies' differences are summed and added once at its end.
+
 `drift()` lists any copy that disagrees with what it is copied from (tests, and a check an
 operator may run).
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Count, F, Q
 
@@ -82,6 +86,13 @@ def _settle(case_ids: list[int], before: dict[int, tuple[str, int, Counted]]) ->
 
 
 def _add(deltas: dict[tuple[str, int], list[int]]) -> None:
+    waiting = _deferred.get()
+    if waiting is not None:
+        for key, delta in deltas.items():
+            total = waiting[key]
+            for i, value in enumerate(delta):
+                total[i] += value
+        return
     for (kind, unit), delta in sorted(deltas.items()):
         if not any(delta):
             continue
@@ -99,6 +110,31 @@ def keeping_copies(case_ids: Iterable[int]) -> Iterator[None]:
     before = _before(ids)
     yield
     _settle(ids, before)
+
+
+_deferred: ContextVar[dict[tuple[str, int], list[int]] | None] = ContextVar("tallies_deferred", default=None)
+
+
+@contextmanager
+def deferred_tallies() -> Iterator[None]:
+    """Inside a transaction: add this block's changes to the units' tallies once, at its end
+    (in (kind, unit) order), instead of at each change.
+
+    A tally row stays locked from its first update to the commit. A long transaction that
+    changes many cases (an import that records thousands of past outcomes) would keep every
+    unit it touched from being assigned or replying for as long as it runs, and could meet a
+    routing that locks two units in the other order. The assignments' own copies are still
+    written at each change. Nested blocks are one block."""
+    if _deferred.get() is not None:
+        yield
+        return
+    waiting: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    token = _deferred.set(waiting)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    _add(waiting)
 
 
 # --- checking -----------------------------------------------------------------------------------

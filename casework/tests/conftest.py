@@ -27,6 +27,7 @@ if DRILL not in kinds.names():
             assisting_period=lambda params, case: Period(rules.DAYS, 30, "SUGG-5"),
             rehandle_period=lambda params, case: Period(rules.MONTHS, 1, "SUGG-7"),
             extension_needs_approval=lambda params: bool(params.get("sugg_extension_needs_approval", True)),
+            past_outcomes=True,
         )
     )
 

@@ -53,6 +53,7 @@ MATRIX = [
     ("supervise", "case", {"staff"}),
     ("merge", "case", {"staff"}),
     ("withdraw", "case", {"staff", "filer"}),
+    ("record_past", "case", {"staff"}),
 ]
 
 # At the door (no object yet): which roles may try.
@@ -67,6 +68,7 @@ DOOR = {
     "supervise": {"staff"},
     "merge": {"staff"},
     "withdraw": {"staff", "filer", "outsider", "deputy"},
+    "record_past": {"staff"},
 }
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -77,35 +80,23 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     data: dict | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
     """Append one entry to the chain, in the caller's transaction.
 
     `actor` is a user, None for the system, or a label such as "worker". `action` is the
     action code (`"suggestion.register"`). Raises `SecretBallotViolation` (nothing written)
     when the entry could reveal how anyone voted (SEC-1, see core.audit.secrecy).
+    Inside `deferred()` the entry is prepared now (its time, its target's label) and
+    appended when the block ends; None is returned then.
     """
     check_ballot_secrecy(action=action, actor=actor, target=target, before=before, after=after, data=data)
-    head = _locked_head()
-    actor_id, actor_label = _actor(actor)
-    target_type, target_id, target_label = _target(target)
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=timezone.now(),
-        actor_id=actor_id,
-        actor_label=actor_label[:200],
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        target_label=target_label,
-        before=_normalise(before),
-        after=_normalise(after),
-        data=_normalise(data) or {},
-        prev_hash=head.hash,
-    )
-    entry.hash = entry.compute_hash()
-    entry.save(force_insert=True)
-    _move_head(head, entry)
-    return entry
+    prepared = _prepare(actor=actor, action=action, target=target, before=before, after=after, data=data,
+                        at=timezone.now())
+    waiting = _deferred.get()
+    if waiting is not None:
+        waiting.append(prepared)
+        return None
+    return _append([prepared])[0]
 
 
 # No savepoint: the caller's transaction (a batch's) fails with it anyway, and the savepoint
@@ -116,7 +107,7 @@ def record_many(entries: list[dict]) -> list[AuditEntry]:
     locked once and the entries written in one statement, chained in the order given (a batch
     intake writes one entry per message). Each item holds `record()`'s keyword arguments
     (actor, action, target, before, after, data); each is checked as `record()` checks it,
-    and nothing is written if one fails."""
+    and nothing is written if one fails. Inside `deferred()` they wait for its end too."""
     if not entries:
         return []
     for item in entries:
@@ -124,34 +115,84 @@ def record_many(entries: list[dict]) -> list[AuditEntry]:
             action=item["action"], actor=item.get("actor"), target=item.get("target"),
             before=item.get("before"), after=item.get("after"), data=item.get("data"),
         )
+    now = timezone.now()
+    prepared = [
+        _prepare(actor=item.get("actor"), action=item["action"], target=item.get("target"), before=item.get("before"),
+                 after=item.get("after"), data=item.get("data"), at=now)
+        for item in entries
+    ]
+    waiting = _deferred.get()
+    if waiting is not None:
+        waiting.extend(prepared)
+        return []
+    return _append(prepared)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside a transaction: hold this block's entries and append them to the chain in one
+    statement when it ends, in the order they were recorded, each with its own time.
+
+    The chain is appended to under one lock (its head row), held until the transaction
+    commits. A long transaction that records as it goes (an import of thousands of work
+    orders) would hold it from its first entry to its commit, and every other audited change
+    in the city, a citizen's message too, would wait that long. Deferred, the lock is taken
+    at the end, for the one INSERT. Entries of a block that raises are dropped with its
+    transaction. Nested blocks are one block."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.deferred() needs a transaction: the entries belong to its changes")
+    if _deferred.get() is not None:
+        yield
+        return
+    waiting: list[AuditEntry] = []
+    token = _deferred.set(waiting)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    _append(waiting)
+
+
+_deferred: ContextVar[list[AuditEntry] | None] = ContextVar("audit_deferred", default=None)
+
+
+def _prepare(*, actor, action, target, before, after, data, at) -> AuditEntry:
+    """An entry with everything but its place in the chain (seq, prev_hash, hash)."""
+    actor_id, actor_label = _actor(actor)
+    target_type, target_id, target_label = _target(target)
+    return AuditEntry(
+        at=at,
+        actor_id=actor_id,
+        actor_label=actor_label[:200],
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        before=_normalise(before),
+        after=_normalise(after),
+        data=_normalise(data) or {},
+    )
+
+
+def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Chain the prepared entries after the locked head, in order, and write them: one row
+    with save() (one entry, the common case), else one INSERT."""
+    if not entries:
+        return []
     head = _locked_head()
     seq, prev = head.seq, head.hash
-    now = timezone.now()
-    rows = []
-    for item in entries:
-        actor_id, actor_label = _actor(item.get("actor"))
-        target_type, target_id, target_label = _target(item.get("target"))
+    for entry in entries:
         seq += 1
-        entry = AuditEntry(
-            seq=seq,
-            at=now,
-            actor_id=actor_id,
-            actor_label=actor_label[:200],
-            action=item["action"],
-            target_type=target_type,
-            target_id=target_id,
-            target_label=target_label,
-            before=_normalise(item.get("before")),
-            after=_normalise(item.get("after")),
-            data=_normalise(item.get("data")) or {},
-            prev_hash=prev,
-        )
+        entry.seq, entry.prev_hash = seq, prev
         entry.hash = entry.compute_hash()
         prev = entry.hash
-        rows.append(entry)
-    # The chain's own writer appends them in one INSERT, past the manager that refuses bulk
-    # writes to everyone else (they would bypass the chain).
-    written = rawrows.insert(rows)
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+        written = entries
+    else:
+        # The chain's own writer appends them in one INSERT, past the manager that refuses
+        # bulk writes to everyone else (they would bypass the chain).
+        written = rawrows.insert(entries)
     _move_head(head, written[-1])
     return written
 

@@ -82,6 +82,8 @@ MATRIX = [
     ("suggestion.close", "case", {"staff"}),
     ("suggestion.supervise", "case", {"staff"}),
     ("suggestion.merge", "case", {"staff"}),
+    # A suggestion's history is not re-entered (casework.services.past): nobody.
+    ("suggestion.record_past", "case", set()),
 ]
 
 

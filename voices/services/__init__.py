@@ -5,7 +5,7 @@ transaction. The handling after routing is casework's (kind "message", voices.ca
 """
 
 from .handling import merge_messages, not_accept, record_callback, reveal_personal_data, route_message
-from .history import outcome_supported, record_historical_outcome
+from .history import record_historical_outcome
 from .intake import BATCH_MAX, receive_batch, receive_many, receive_message
 from .training import train_models
 
@@ -13,7 +13,6 @@ __all__ = [
     "BATCH_MAX",
     "merge_messages",
     "not_accept",
-    "outcome_supported",
     "receive_batch",
     "receive_many",
     "receive_message",

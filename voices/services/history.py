@@ -1,84 +1,61 @@
-"""Historical outcomes of imported 12345 work orders: the unit that handled one, its reply and
-when it was closed, recorded back-dated and quietly through the casework services.
+"""Historical outcomes of imported 12345 work orders: the unit that handled one, its answer and
+when it was closed (承办单位, 办理结果, 办结时间), recorded back-dated and quietly.
 
-Casework does not yet offer all that this needs, so the service refuses (InvalidTransition,
-details {"outcome": "unsupported"}) and `outcome_supported()` says False: the import then
-keeps its present behaviour (the outcome columns are checked, the order opens as received).
-What is needed, for the kind "message":
-
-- a reply without a signed letter: casework now has `CaseKind.reply_needs_letter` (default
-  True); the message kind (voices/casekind.py) does not set it to False yet;
-- staff entering a unit's reply on its behalf for an imported record (`message.reply` is
-  the unit's clerks' only; a kind could override it with `permissions={"reply": …}`);
-- closing without the citizen's rating, back-dated, and no notifications: `close_case`
-  needs every filer's rating and casework notifies on every step; no option exists
-  (checked by the names in NEEDED_OPTIONS, so that this starts working when they land).
+The handling is casework's `record_past_outcome` (the message kind allows past outcomes):
+the case is assigned to the unit on the day the order was received, with the due date MSG-3
+gave it then, answered and closed when it was closed, without a rating and without a bell.
+Here the message is accepted and counted as routed by the person who imported it. Without
+this an imported order would open as received, and with its deadline long gone, as late.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import kinds
+from casework import rules as case_rules
+from casework import services as casework
+from core.audit.services import record
 from core.errors import InvalidTransition, ValidationFailed
-from core.organisation.models import HandlingUnit
 from core.permissions import require
 
-from .. import permissions
-from ..casekind import NAME as KIND
-from ..models import Message
-from .base import lock
-
-#: The kind options (casework.kinds.CaseKind) a historical outcome needs besides a reply
-#: without a letter; none exists yet.
-NEEDED_OPTIONS = ("staff_may_enter_reply", "close_without_rating")
+from .. import duplicates, permissions, rules
+from ..models import Channel, Message
+from .base import lock, now_or, sync
 
 
-def outcome_supported() -> bool:
-    """Whether casework lets a historical outcome be recorded (see the module's text)."""
-    kind = kinds.get(KIND)
-    if getattr(kind, "reply_needs_letter", True):
-        return False
-    return all(getattr(kind, option, False) for option in NEEDED_OPTIONS)
+def record_historical_outcome(*, by, message, unit, closed_at, result, now=None) -> Message:
+    """For an imported historical work order: accept it, record that `unit` handled it and
+    answered `result`, and close it at `closed_at`; back-dated, audited, without
+    notifications (casework.services.record_past_outcome).
 
-
-def _check(*, message: Message, unit, closed_at, result) -> tuple[HandlingUnit, str]:
-    errors: dict[str, str] = {}
+    Raises NotAllowed (staff who import only), InvalidTransition (not an imported order
+    waiting for routing), ValidationFailed (unit, closed_at, result; MSG-7: a report is not
+    recorded as handled by the unit it accuses)."""
+    now = now_or(now)
     unit_pk = getattr(unit, "pk", unit)
-    found = HandlingUnit.objects.filter(pk=unit_pk, congress_id=message.congress_id).first() if unit_pk else None
-    if found is None:
-        errors["unit"] = _("Choose the unit that handled it.")
-    if closed_at is None or closed_at < message.received_at:
-        errors["closed_at"] = _("The closing time is before the time received.")
-    elif closed_at > timezone.now():
-        errors["closed_at"] = _("The closing time cannot be in the future.")
-    result = (result or "").strip()
-    if not result:
-        errors["result"] = _("Write what was done.")
-    if errors:
-        raise ValidationFailed(details=errors)
-    return found, result
-
-
-def record_historical_outcome(*, by, message, unit, closed_at, result) -> Message:
-    """For an imported historical work order: route it to `unit`, record `result` as the
-    unit's reply and close it at `closed_at`, back-dated, audited, without notifications.
-
-    Raises NotAllowed (staff who import only), ValidationFailed (unit, closed_at, result),
-    InvalidTransition (not a received imported order; or casework does not support it yet:
-    details {"outcome": "unsupported"})."""
     with transaction.atomic():
         locked = lock(message)
         require(by, permissions.IMPORT, locked)
-        if locked.channel != "import" or locked.status != Message.Status.RECEIVED:
+        if locked.channel != Channel.IMPORT or locked.status != Message.Status.RECEIVED:
             raise InvalidTransition(_("Only an imported work order waiting for routing takes a past outcome."),
                                     details={"state": locked.status})
-        _check(message=locked, unit=unit, closed_at=closed_at, result=result)
-        # Until casework offers the options in NEEDED_OPTIONS (module text) there is no way to
-        # write the reply and the closure through its services: refuse rather than half-do it.
-        raise InvalidTransition(
-            _("Past outcomes cannot be recorded yet: the handling of cases asks for a signed reply letter."),
-            details={"outcome": "unsupported"},
-        )
+        if unit_pk is not None and rules.routing_blocked_units(
+                nature=locked.nature, accused_unit_id=locked.accused_unit_id, unit_ids=[unit_pk]):
+            raise ValidationFailed(details={"unit": _("A report is never sent to the unit it accuses (MSG-7).")})
+        try:
+            casework.record_past_outcome(by=by, case=locked.case, unit=unit_pk, body=result, closed_at=closed_at,
+                                         note=locked.external_id, now=now)
+        except ValidationFailed as exc:
+            # The import's column is 办理结果 ("result"); casework calls the answer its body.
+            details = {("result" if k == "body" else k): v for k, v in (exc.details or {}).items()}
+            raise ValidationFailed(exc.message, details=details) from None
+        locked.status = Message.Status.ACCEPTED
+        locked.routed_by = by
+        locked.save(update_fields=["status", "routed_by"])
+        record(actor=by, action="voices.record_outcome", target=locked,
+               before={"status": Message.Status.RECEIVED}, after={"status": locked.status},
+               data={"unit": unit_pk, "closed_at": closed_at.isoformat(), "case_status": case_rules.CLOSED})
+        pk = locked.pk
+        transaction.on_commit(lambda: duplicates.remove([pk]))
+    return sync(message, locked)

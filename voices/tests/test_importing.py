@@ -145,9 +145,10 @@ def test_a_good_file_is_imported_as_quiet_12345_messages(receiving, client_for):
     from core.notify.models import Notification
 
     before = Notification.objects.count()
-    response = upload(client_for(Role.STAFF), sheet(row("GD1"), row("GD2", 来电人="", 联系电话=""), row("GD3")))
+    response = upload(client_for(Role.STAFF), sheet(row("GD1"), row("GD2", 来电人="", 联系电话="", 办结时间=""),
+                                                    row("GD3")))
     assert response.status_code == 200, response.content.decode()
-    assert "3 work orders imported" in response.content.decode()
+    assert "3 work orders imported, 2 of them closed in the past" in response.content.decode()
     messages = {m.external_id: m for m in Message.objects.all()}
     assert set(messages) == {"GD1", "GD2", "GD3"}
     first = messages["GD1"]
@@ -161,12 +162,59 @@ def test_a_good_file_is_imported_as_quiet_12345_messages(receiving, client_for):
     assert Notification.objects.count() == before  # quiet: a historical import rings no bell
 
 
+def test_an_order_with_its_outcome_is_imported_closed_and_one_without_waits_for_routing(receiving, client_for):
+    """承办单位, 办结时间 and 办理结果: the order was handled and closed back then; without them it
+    is open, for staff to route."""
+    from casework import rules as case_rules
+    from casework.models import Assignment, Reply
+
+    upload(client_for(Role.STAFF), sheet(row("GD1"), row("GD2", 办理结果="")))
+    closed, waiting = Message.objects.get(external_id="GD1"), Message.objects.get(external_id="GD2")
+    assert (closed.status, closed.case.status) == (Message.Status.ACCEPTED, case_rules.CLOSED)
+    from core.workcalendar.rules import LEGAL_ZONE
+
+    assert closed.case.closed_at == datetime.datetime(2025, 3, 5, 17, 0, tzinfo=LEGAL_ZONE)
+    assert Assignment.objects.get(case=closed.case).unit == receiving["unit"]
+    assert Reply.objects.get(case=closed.case).body == "已修复。"
+    assert (waiting.status, waiting.case.status) == (Message.Status.RECEIVED, case_rules.REGISTERED)
+    assert not Assignment.objects.filter(case=waiting.case).exists()
+    # Every step is in the audit chain, appended at the import's end (core.audit.deferred).
+    from core.audit.models import AuditEntry
+    from core.audit.verify import verify_chain
+
+    actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
+    assert actions.count("voices.receive") == 2
+    assert actions.count("message.record_past") == actions.count("voices.record_outcome") == 1
+    assert verify_chain().ok
+
+
+def test_a_row_whose_outcome_is_refused_rolls_the_whole_import_back(receiving, client_for, monkeypatch):
+    """Nothing half-imported: a past outcome the services refuse (MSG-7 here, as a stand-in
+    for any refusal) is reported by its row, and no order of the file stays."""
+    from core.errors import ValidationFailed
+    from voices import services
+
+    real = services.record_historical_outcome
+
+    def refuse_gd2(*, by, message, **outcome):
+        if message.external_id == "GD2":
+            raise ValidationFailed(details={"unit": "A report is never sent to the unit it accuses (MSG-7)."})
+        return real(by=by, message=message, **outcome)
+
+    monkeypatch.setattr(services, "record_historical_outcome", refuse_gd2)
+    response = upload(client_for(Role.STAFF), sheet(row("GD1"), row("GD2")))
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "Row 3" in text and "承办单位" in text and "MSG-7" in text
+    assert not Message.objects.exists()
+
+
 def test_importing_the_same_file_twice_adds_nothing_the_second_time(receiving, client_for):
     client = client_for(Role.STAFF)
     upload(client, sheet(row("GD1"), row("GD2")))
     response = upload(client, sheet(row("GD1"), row("GD2"), row("GD3")))
     assert response.status_code == 200
-    assert "1 work orders imported; 2 were already there" in response.content.decode()
+    assert "1 work orders imported, 1 of them closed in the past; 2 were already there" in response.content.decode()
     assert sorted(Message.objects.values_list("external_id", flat=True)) == ["GD1", "GD2", "GD3"]
 
 
@@ -186,7 +234,8 @@ def test_a_large_file_is_imported_by_the_task_with_a_progress_bar(
     assert Message.objects.count() == 5
     record = ProgressRecord.objects.get(key__startswith="voices-import-")
     assert record.status == ProgressRecord.Status.SUCCEEDED
-    assert record.total == 10 and record.done == 10
+    # Checking 5 rows, writing 5 orders, recording 5 past outcomes.
+    assert record.total == 15 and record.done == 15
     page = client_for(Role.STAFF).get(response["Location"])
     assert "5 work orders imported" in page.content.decode()
 

@@ -230,23 +230,7 @@ def test_the_list_reads_no_case_unless_a_case_status_is_asked(city, staff):
     assert "casework_case" in str(selectors.messages_for(staff, status="assigned").query)
 
 
-# --- the engineers' notes: historical outcomes, menu entries, the Open311 setting --------------
-
-
-def test_a_historical_outcome_is_refused_until_casework_records_a_reply_without_a_letter(city, staff, units):
-    from core.errors import InvalidTransition
-
-    message = receive(staff, city["congress"], channel=Channel.IMPORT, external_id="GD-9", received_at=at(30))
-    assert services.outcome_supported() is False
-    with pytest.raises(InvalidTransition) as refused:
-        services.record_historical_outcome(by=staff, message=message, unit=units[0], closed_at=at(20),
-                                           result="已修复。")
-    assert refused.value.details == {"outcome": "unsupported"}
-    with pytest.raises(Exception) as invalid:  # noqa: PT011 - checked before the refusal
-        services.record_historical_outcome(by=staff, message=message, unit=units[0], closed_at=at(40), result="")
-    assert set(invalid.value.details) == {"closed_at", "result"}
-    message.refresh_from_db()
-    assert message.status == "received"
+# --- the engineers' notes: menu entries, the Open311 setting --------------
 
 
 @pytest.mark.parametrize(("role", "shown"), [

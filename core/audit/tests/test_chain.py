@@ -185,3 +185,39 @@ def test_new_entries_chain_from_the_head_so_a_deleted_tail_stays_visible(chain, 
     record(actor=users["staff"], action="unit.rename")
     report = verify_chain()
     assert (report.problem, report.seq) == (DELETED, chain[-1].seq)
+
+
+# --- deferred(): a long transaction takes the chain's lock only at its end ---------------------
+
+
+def test_deferred_entries_are_chained_at_the_end_in_order_with_their_own_times(chain, users):
+    from core.audit.services import deferred
+
+    with transaction.atomic(), deferred():
+        assert record(actor=users["staff"], action="unit.rename", data={"n": "a"}) is None
+        assert not AuditEntry.objects.filter(data__n="a").exists()  # nothing written yet
+        # The head is not touched until the end: another transaction could append meanwhile.
+        assert AuditChainHead.objects.get().seq == 4
+        record(actor=users["staff"], action="unit.rename", data={"n": "b"})
+    written = list(AuditEntry.objects.order_by("seq"))
+    assert [e.data["n"] for e in written] == [0, 1, 2, 3, "a", "b"]
+    assert written[4].at < written[5].at  # each at the moment it was recorded
+    assert "OK" in run_verify()
+
+
+def test_deferred_entries_of_a_failed_block_are_not_written(chain, users):
+    from core.audit.services import deferred
+
+    with pytest.raises(ValueError), transaction.atomic(), deferred():
+        record(actor=users["staff"], action="unit.rename", data={"n": "lost"})
+        raise ValueError("the import failed")
+    assert AuditEntry.objects.count() == 4
+    assert "OK" in run_verify()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_needs_a_transaction():
+    from core.audit.services import deferred
+
+    with pytest.raises(RuntimeError), deferred():
+        pass
