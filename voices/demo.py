@@ -128,7 +128,8 @@ def write_demo_messages(congress, *, count: int = 300, seed: int = 20261125, by=
     """Write `count` invented messages for `congress` (idempotent) and train its models.
 
     Messages older than HANDLED_AFTER come with their past outcome (handled, answered and
-    closed back then); the recent ones are routed and being handled.
+    closed back then); of the recent ones `routed_share` are routed and being handled, the
+    others wait for routing.
     Returns {"created": n, "routed": n, "closed": n of the routed, "models": [TextModel...]}."""
     from core.organisation.models import District, HandlingUnit
 
@@ -159,8 +160,9 @@ def write_demo_messages(congress, *, count: int = 300, seed: int = 20261125, by=
         unit = category.unit
         if rng.random() < 0.1 and units:
             unit = rng.choice(units)
-        if unit is not None and rng.random() < routed_share:
-            if now - received_at > HANDLED_AFTER:
+        handled_long_ago = now - received_at > HANDLED_AFTER
+        if unit is not None and (handled_long_ago or rng.random() < routed_share):
+            if handled_long_ago:
                 # Long past: it came with its outcome (an import of last year's orders), so the
                 # demo's desks show what is being handled now, not a year of false lateness.
                 services.record_historical_outcome(

@@ -30,5 +30,6 @@ class Command(BaseCommand):
         result = write_demo_messages(congress, count=count)
         models = ", ".join(str(model) for model in result["models"]) or "none"
         self.stdout.write(
-            f"demo messages: {result['created']} written, {result['routed']} routed; models trained: {models}"
+            f"demo messages: {result['created']} written, {result['routed']} routed ({result['closed']} of them "
+            f"closed long ago); models trained: {models}"
         )
