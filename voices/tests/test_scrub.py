@@ -110,6 +110,27 @@ def test_sec6_official_units_places_dates_amounts_and_case_numbers_stay(text):
     assert result.text == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "白云路成断头路两年了。",  # a road (jieba: one "name" token ending 路)
+        "万科白鹭郡小区信号差。",  # an estate
+        "负责谷山隧道的测量，武广新城的开发，小学万博汇校区的划分。",  # before a place word
+        "温斯顿英语培训学校拖延退费。",  # a firm
+        "拖欠工资未付清，讲申请书已经遗失。",  # everyday words jieba's dictionary tags nr
+        "祝您工作顺利，路口请向左转。",
+    ],
+)
+def test_sec6_places_firms_and_everyday_words_are_not_taken_for_names(text):
+    """Scrubbing what is not a person spoils the published text (the road, estate or firm is
+    what a message is about) without protecting anyone."""
+    assert scrub(text).found == []
+
+
+def test_sec6_a_name_before_an_ordinary_word_is_still_replaced():
+    assert scrub("居民王建国反映小区噪音，赵晓燕也反映了。").text == "居民【姓名】反映小区噪音，【姓名】也反映了。"
+
+
 def test_found_is_sorted_and_spans_cover_what_was_replaced():
     text = "王先生电话13912345678，李女士住解放路8号。"
     result = scrub(text)
