@@ -13,8 +13,9 @@ What this city exposes, and why:
 - `GET requests.{json,xml}` and `GET requests/{id}.{json,xml}` are the public feed: status
   open/closed from the casework case, dates, the category, and a description and address
   scrubbed of personal data (SEC-6: `voices.scrub.scrub`). Never the name, phone, e-mail or
-  ID number; confidential (SEC-15) and sensitive (SEC-7) messages and letters to the
-  congress (信访, not a public service request) are not in the feed at all; coordinates are
+  ID number; confidential (SEC-15) and sensitive (SEC-7) messages, a child's under 14
+  (SEC-7), reports of wrongdoing (举报: MSG-7, never disclosed) and letters to the congress
+  (信访, not a public service request) are not in the feed at all; coordinates are
   rounded to about 100 m so that no home is pinpointed.
 
 Errors are the spec's error list (`[{"code": 400, "description": ...}]`) with the HTTP
@@ -46,7 +47,7 @@ from core.errors import DatongError, NotAllowed, ValidationFailed
 from core.organisation import selectors as organisation
 from core.permissions import public
 
-from .models import Channel, Message, MessageCategory, Regime
+from .models import AgeBand, Channel, Message, MessageCategory, Nature, Regime
 
 #: The spec's limits: at most 1000 requests per answer, and a window of 90 days.
 MAX_REQUESTS = 1000
@@ -196,6 +197,10 @@ def public_requests() -> QuerySet[Message]:
     return (
         Message.objects.filter(congress=_congress(), is_confidential=False, is_sensitive=False)
         .exclude(regime=Regime.PETITION)
+        # MSG-7: an accusation is disclosed to nobody, the accused included; SEC-7: whatever a
+        # child under 14 wrote is sensitive data.
+        .exclude(nature=Nature.REPORT)
+        .exclude(age_band=AgeBand.UNDER_14)
         .select_related("category", "case")
         .order_by("-received_at", "-id")
     )

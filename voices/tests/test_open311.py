@@ -247,6 +247,19 @@ def test_confidential_sensitive_and_petition_messages_are_not_in_the_feed(city):
     assert Client().get(f"{BASE}/requests/{hidden.tracking_number}.json").status_code == 404
 
 
+def test_reports_and_childrens_messages_are_not_in_the_feed(city):
+    """MSG-7: an accusation is disclosed to nobody (the accused reads the feed too); SEC-7:
+    whatever a child under 14 wrote is sensitive. An ordinary message beside them is shown."""
+    report = make_message(city["congress"], category=city["roads"], nature="report",
+                          body="举报某单位工作人员吃拿卡要。")
+    child = make_message(city["congress"], category=city["roads"], age_band="under_14", guardian_consent=True)
+    shown = make_message(city["congress"], category=city["roads"])
+    rows = Client().get(f"{BASE}/requests.json").json()
+    assert [r["service_request_id"] for r in rows] == [shown.tracking_number]
+    for hidden in (report, child):
+        assert Client().get(f"{BASE}/requests/{hidden.tracking_number}.xml").status_code == 404
+
+
 # --- posting requests ---------------------------------------------------------------------------
 
 
