@@ -53,7 +53,10 @@ def live_case(case: Case) -> Case:
 
 def _lock(case: Case | int) -> Case:
     pk = case.pk if isinstance(case, Case) else case
-    found = Case.objects.select_for_update().select_related("congress").filter(pk=pk).first()
+    # FOR UPDATE OF the case alone: PostgreSQL would otherwise lock the joined congress row
+    # too, and every new row that refers to the congress (each citizen's message, each case)
+    # would wait at its commit, when its foreign keys are checked, for this transaction.
+    found = Case.objects.select_for_update(of=("self",)).select_related("congress").filter(pk=pk).first()
     if found is None:
         raise NotFound()
     return found

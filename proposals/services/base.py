@@ -42,7 +42,11 @@ def _now(now):
 
 def _lock(suggestion: Suggestion | int) -> Suggestion:
     pk = suggestion.pk if isinstance(suggestion, Suggestion) else suggestion
-    found = Suggestion.objects.select_for_update().select_related("filed_by", "entered_by").filter(pk=pk).first()
+    # OF the suggestion alone: not its filer's and clerk's accounts (rows that everything the
+    # same people write refers to, and would wait for, at commit).
+    found = (
+        Suggestion.objects.select_for_update(of=("self",)).select_related("filed_by", "entered_by").filter(pk=pk).first()
+    )
     if found is None:
         raise NotFound()
     return found

@@ -1,0 +1,105 @@
+"""An import of historical work orders is one long transaction (nothing half-imported), yet the
+city goes on meanwhile: a citizen's message is received and routed to a unit the import is
+also writing to, without waiting for the import to commit (core.audit.deferred,
+casework.deferred_tallies). Real threads with their own connections: PostgreSQL only."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from casework.services.derived import drift
+from core.accounts.roles import Role
+from core.audit.verify import verify_chain
+from voices import importing, services
+from voices.models import Message
+
+from .test_importing import row, sheet
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers"),
+    pytest.mark.django_db(transaction=True),
+]
+
+#: How long the citizen's side may take while the import is held open (it takes well under
+#: a second when nothing blocks it).
+PATIENCE = 15
+
+
+@pytest.fixture
+def city():
+    from core.organisation.tests.factories import (
+        CongressFactory,
+        DistrictFactory,
+        HandlingUnitFactory,
+        TermFactory,
+    )
+    from voices.models import MessageCategory
+
+    congress = CongressFactory()
+    TermFactory(congress=congress, is_current=True)
+    unit = HandlingUnitFactory(congress=congress, name="测试市交通局")
+    DistrictFactory(congress=congress, name="测试东区")
+    roads = MessageCategory.objects.create(congress=congress, code="roads", name="城市道路", unit=unit)
+    return {"congress": congress, "unit": unit, "roads": roads}
+
+
+def test_a_message_is_received_and_routed_while_an_import_holds_its_transaction_open(city, make_user, monkeypatch):
+    staff = make_user(Role.STAFF)
+    rows = importing.read(sheet(*(row(f"GD{n}") for n in range(5))))
+    inside, release = threading.Event(), threading.Event()
+    real_record_outcomes = importing.record_outcomes
+
+    def held_open(**kwargs):
+        done = real_record_outcomes(**kwargs)
+        inside.set()  # every row written, the audit entries and tallies still to come
+        release.wait(60)
+        return done
+
+    monkeypatch.setattr(importing, "record_outcomes", held_open)
+    outcome: dict[str, object] = {}
+
+    def importer():
+        try:
+            outcome["import"] = importing.import_rows(rows, by=staff)
+        except Exception as exc:  # noqa: BLE001 - checked below
+            outcome["import"] = exc
+        finally:
+            connection.close()
+
+    def citizen_side():
+        try:
+            message = services.receive_message(
+                by=staff, congress=city["congress"], channel="phone", regime="hotline", subject="路灯不亮",
+                body="测试东区幸福小区门口的路灯坏了。", classify=False, quiet=True,
+            )
+            services.route_message(by=staff, message=message, category=city["roads"], unit=city["unit"])
+            outcome["citizen"] = message.pk
+        except Exception as exc:  # noqa: BLE001 - checked below
+            outcome["citizen"] = exc
+        finally:
+            connection.close()
+
+    importing_thread = threading.Thread(target=importer)
+    citizen_thread = threading.Thread(target=citizen_side)
+    importing_thread.start()
+    try:
+        assert inside.wait(30), "the import did not get to its outcomes"
+        citizen_thread.start()
+        citizen_thread.join(PATIENCE)
+        waited = citizen_thread.is_alive()
+    finally:
+        release.set()
+        importing_thread.join(60)
+    if citizen_thread.is_alive() or citizen_thread.ident is not None:
+        citizen_thread.join(60)
+
+    assert not waited, "receiving and routing a message waited for the import to commit"
+    assert isinstance(outcome["citizen"], int), outcome["citizen"]
+    assert outcome["import"] == (5, 0, 5), outcome["import"]
+    assert Message.objects.count() == 6
+    assert verify_chain().ok
+    assert drift() == []
