@@ -16,6 +16,7 @@ from core.audit.verify import verify_chain
 from voices import importing, services
 from voices.models import Message
 
+from . import test_pages as pages
 from .test_importing import row, sheet
 
 pytestmark = [
@@ -24,32 +25,16 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+city = pages.city  # the invented city with its units and categories
+
 #: How long the citizen's side may take while the import is held open (it takes well under
 #: a second when nothing blocks it).
 PATIENCE = 15
 
 
-@pytest.fixture
-def city():
-    from core.organisation.tests.factories import (
-        CongressFactory,
-        DistrictFactory,
-        HandlingUnitFactory,
-        TermFactory,
-    )
-    from voices.models import MessageCategory
-
-    congress = CongressFactory()
-    TermFactory(congress=congress, is_current=True)
-    unit = HandlingUnitFactory(congress=congress, name="测试市交通局")
-    DistrictFactory(congress=congress, name="测试东区")
-    roads = MessageCategory.objects.create(congress=congress, code="roads", name="城市道路", unit=unit)
-    return {"congress": congress, "unit": unit, "roads": roads}
-
-
 def test_a_message_is_received_and_routed_while_an_import_holds_its_transaction_open(city, make_user, monkeypatch):
     staff = make_user(Role.STAFF)
-    rows = importing.read(sheet(*(row(f"GD{n}") for n in range(5))))
+    rows = importing.read(sheet(*(row(f"GD{n}", 类别="路灯照明", 承办单位="测试市交通运输局") for n in range(5))))
     inside, release = threading.Event(), threading.Event()
     real_record_outcomes = importing.record_outcomes
 
@@ -76,7 +61,7 @@ def test_a_message_is_received_and_routed_while_an_import_holds_its_transaction_
                 by=staff, congress=city["congress"], channel="phone", regime="hotline", subject="路灯不亮",
                 body="测试东区幸福小区门口的路灯坏了。", classify=False, quiet=True,
             )
-            services.route_message(by=staff, message=message, category=city["roads"], unit=city["unit"])
+            services.route_message(by=staff, message=message, category=city["lights"], unit=city["roads"])
             outcome["citizen"] = message.pk
         except Exception as exc:  # noqa: BLE001 - checked below
             outcome["citizen"] = exc
