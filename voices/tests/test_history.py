@@ -100,3 +100,24 @@ def test_only_staff_who_import_record_a_past_outcome(congress, staff, units, cle
         services.record_historical_outcome(by=clerk_of(units[0]), message=message, unit=units[0],
                                            closed_at=at(390), result="已办。")
     assert Message.objects.get(pk=message.pk).status == Message.Status.RECEIVED
+
+
+def test_staff_and_the_citizen_see_an_imported_order_as_closed_with_the_units_answer(congress, staff, units):
+    """The message's page shows the unit, its answer and no reply to write; the public
+    tracking page says it is closed and shows the answer (scrubbed)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    message = imported(staff, congress)
+    services.record_historical_outcome(by=staff, message=message, unit=units[0], closed_at=at(396, 16),
+                                       result="已修复路灯，联系人王建国。")
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("voices:message-detail", args=[message.pk])).content.decode()
+    assert units[0].name in page and "已修复路灯" in page
+    assert reverse("voices:message-reply", args=[Assignment.objects.get(case=message.case).pk]) not in page
+    tracked = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+        reverse("voices:track"), {"tracking_number": message.tracking_number}).content.decode()
+    assert "已修复路灯" in tracked and "王建国" not in tracked  # SEC-6
+    closed = timezone.localtime(at(396, 16), LEGAL_ZONE).strftime("%Y-%m-%d %H:%M")
+    assert "Closed" in tracked and closed in tracked
