@@ -120,11 +120,13 @@ def perform(
     url: str = "",
     params: dict | None = None,
     email: bool = True,
+    locked: bool = False,
 ) -> Any:
     """Do `apply` as `by` under the same rules as `transition()`: lock, permission, write,
     audit, notify, in one transaction.
 
-    `obj` (optional) is re-loaded and locked and passed to `apply`; the permission is checked
+    `obj` (optional) is re-loaded and locked and passed to `apply` (`locked=True`: the caller
+    has just read it FOR UPDATE in its own transaction, which goes on: it is used as it is); the permission is checked
     against `permission_obj`, else `obj`. `apply(obj)` does the writing and returns what
     `perform` returns; the audit entry's target is `obj`, else what `apply` returned when it
     is a model instance (a created row). `after` may be a callable taking that result.
@@ -133,7 +135,7 @@ def perform(
     with transaction.atomic():
         current = None
         if obj is not None:
-            current = _locked(obj)
+            current = obj if locked else _locked(obj)
         permissions.require(by, action, permission_obj if permission_obj is not None else current)
         result = apply(current) if apply is not None else None
         target = current if current is not None else (result if isinstance(result, models.Model) else None)

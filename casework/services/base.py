@@ -177,6 +177,7 @@ def _act(
             before=before,
             after=lambda _result: _snapshot(holder["case"]),
             data=data if data is not None else {},
+            locked=True,  # read FOR UPDATE above, in this transaction
         )
     _sync(case, holder.get("case"))
     return result

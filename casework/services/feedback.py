@@ -163,7 +163,8 @@ def rate_reply(*, by, reply: Reply, satisfaction: str, comment: str = "", recipi
                   params={"title": current.title, "satisfaction": satisfaction})
             return feedback
 
-        feedback = perform(by=by, action=kind.code("rate"), obj=locked, permission_obj=reply, apply=apply, data=data)
+        feedback = perform(by=by, action=kind.code("rate"), obj=locked, permission_obj=reply, apply=apply, data=data,
+                           locked=True)
         current = _lock(locked)
         state = _round_state(current)
         outcome = rules.feedback_outcome(
