@@ -187,7 +187,8 @@ def _check_during_session(session: Session, now: datetime, rule: str) -> None:
 
 def _next_serial(model, session: Session) -> int:
     """The next number within the session (the session row is locked while numbering)."""
-    Session.objects.select_for_update().filter(pk=session.pk).first()
+    # NO KEY: numberers wait for each other, rows that only refer to the session do not.
+    Session.objects.select_for_update(no_key=True).filter(pk=session.pk).first()
     last = model.objects.filter(session=session).aggregate(last=Max("serial"))["last"] or 0
     return last + 1
 

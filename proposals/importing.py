@@ -51,7 +51,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import rules as case_rules
+from casework import services as casework
 from core.accounts.roles import Role
+from core.audit import services as audit
 from core.audit.models import AuditEntry
 from core.audit.services import record
 from core.documents import (
@@ -562,9 +564,12 @@ def import_rows(
     side = _SideProgress(key) if key else None
     errors = RowErrors()
     try:
-        with transaction.atomic():
+        # The audit chain and the units' tallies are taken at the end, not for the whole
+        # import: meanwhile deputies, staff and citizens go on.
+        with transaction.atomic(), audit.deferred(), casework.deferred_tallies():
             # One import at a time per term: the duplicate check below sees the others' rows.
-            Term.objects.select_for_update().filter(pk=term.pk).first()
+            # NO KEY: a row that refers to the term (a deputy's new suggestion) does not wait.
+            Term.objects.select_for_update(no_key=True).filter(pk=term.pk).first()
             earlier = _done_already(upload_id)
             if earlier is not None:
                 return _from_entry(earlier, result)
