@@ -36,3 +36,36 @@ def run_in_threads(jobs: list[Callable[[], object]], *, together: bool = True) -
         thread.join(timeout=TIMEOUT)
     assert not any(thread.is_alive() for thread in threads), "a job did not finish"
     return outcomes
+
+
+def other_finishes_while_held(holder: Callable[[], object], other: Callable[[], object], *,
+                              inside: threading.Event, release: threading.Event,
+                              patience: float = 15) -> tuple[bool, dict[str, object]]:
+    """Run `holder` in a thread until it sets `inside` (keeping its transaction open until
+    `release` is set), then `other` in a second thread. Returns whether `other` finished
+    within `patience` seconds, and what each returned or raised ({"holder": …, "other": …}).
+    `release` is always set before returning, so the holder ends either way."""
+    outcomes: dict[str, object] = {}
+
+    def run(name: str, job) -> None:
+        try:
+            outcomes[name] = job()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[name] = exc
+        finally:
+            connection.close()
+
+    holding = threading.Thread(target=run, args=("holder", holder))
+    going_on = threading.Thread(target=run, args=("other", other))
+    holding.start()
+    try:
+        assert inside.wait(TIMEOUT / 2), "the holder never got to its point"
+        going_on.start()
+        going_on.join(patience)
+        finished = not going_on.is_alive()
+    finally:
+        release.set()
+        holding.join(TIMEOUT)
+    if going_on.ident is not None:
+        going_on.join(TIMEOUT)
+    return finished, outcomes

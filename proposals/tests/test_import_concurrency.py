@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from core.audit.verify import verify_chain
+from core.tests.threads import other_finishes_while_held
 from proposals import importing, services
 from proposals.models import Suggestion
 
@@ -45,40 +46,14 @@ def test_a_deputy_starts_a_suggestion_while_an_import_of_the_same_term_is_open(c
         return made
 
     monkeypatch.setattr(importing, "_write", write_then_hold)
-    outcome: dict[str, object] = {}
+    finished, outcome = other_finishes_while_held(
+        lambda: importing.import_rows(rows, term=city["term"], by=city["staff"], upload_id="held"),
+        lambda: services.create_draft(by=city["deputies"][3].user, subject="关于增设公交站台的建议").pk,
+        inside=inside, release=release, patience=PATIENCE,
+    )
 
-    def importer():
-        try:
-            outcome["import"] = importing.import_rows(rows, term=city["term"], by=city["staff"], upload_id="held")
-        except Exception as exc:  # noqa: BLE001 - checked below
-            outcome["import"] = exc
-        finally:
-            connection.close()
-
-    def deputy_side():
-        try:
-            outcome["draft"] = services.create_draft(by=city["deputies"][3].user, subject="关于增设公交站台的建议").pk
-        except Exception as exc:  # noqa: BLE001 - checked below
-            outcome["draft"] = exc
-        finally:
-            connection.close()
-
-    importing_thread = threading.Thread(target=importer)
-    deputy_thread = threading.Thread(target=deputy_side)
-    importing_thread.start()
-    try:
-        assert inside.wait(30), "the import did not write its rows"
-        deputy_thread.start()
-        deputy_thread.join(PATIENCE)
-        waited = deputy_thread.is_alive()
-    finally:
-        release.set()
-        importing_thread.join(60)
-    if deputy_thread.ident is not None:
-        deputy_thread.join(60)
-
-    assert not waited, "starting a suggestion waited for the import to commit"
-    assert isinstance(outcome["draft"], int), outcome["draft"]
-    assert getattr(outcome["import"], "created", None) == len(rows), outcome["import"]
+    assert finished, "starting a suggestion waited for the import to commit"
+    assert isinstance(outcome["other"], int), outcome["other"]
+    assert getattr(outcome["holder"], "created", None) == len(rows), outcome["holder"]
     assert Suggestion.objects.count() == len(rows) + 1
     assert verify_chain().ok

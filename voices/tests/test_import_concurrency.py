@@ -13,6 +13,7 @@ from django.db import connection
 from casework.services.derived import drift
 from core.accounts.roles import Role
 from core.audit.verify import verify_chain
+from core.tests.threads import other_finishes_while_held
 from voices import importing, services
 from voices.models import Message
 
@@ -45,46 +46,21 @@ def test_a_message_is_received_and_routed_while_an_import_holds_its_transaction_
         return done
 
     monkeypatch.setattr(importing, "record_outcomes", held_open)
-    outcome: dict[str, object] = {}
-
-    def importer():
-        try:
-            outcome["import"] = importing.import_rows(rows, by=staff)
-        except Exception as exc:  # noqa: BLE001 - checked below
-            outcome["import"] = exc
-        finally:
-            connection.close()
 
     def citizen_side():
-        try:
-            message = services.receive_message(
-                by=staff, congress=city["congress"], channel="phone", regime="hotline", subject="路灯不亮",
-                body="测试东区幸福小区门口的路灯坏了。", classify=False, quiet=True,
-            )
-            services.route_message(by=staff, message=message, category=city["lights"], unit=city["roads"])
-            outcome["citizen"] = message.pk
-        except Exception as exc:  # noqa: BLE001 - checked below
-            outcome["citizen"] = exc
-        finally:
-            connection.close()
+        message = services.receive_message(
+            by=staff, congress=city["congress"], channel="phone", regime="hotline", subject="路灯不亮",
+            body="测试东区幸福小区门口的路灯坏了。", classify=False, quiet=True,
+        )
+        services.route_message(by=staff, message=message, category=city["lights"], unit=city["roads"])
+        return message.pk
 
-    importing_thread = threading.Thread(target=importer)
-    citizen_thread = threading.Thread(target=citizen_side)
-    importing_thread.start()
-    try:
-        assert inside.wait(30), "the import did not get to its outcomes"
-        citizen_thread.start()
-        citizen_thread.join(PATIENCE)
-        waited = citizen_thread.is_alive()
-    finally:
-        release.set()
-        importing_thread.join(60)
-    if citizen_thread.is_alive() or citizen_thread.ident is not None:
-        citizen_thread.join(60)
+    finished, outcome = other_finishes_while_held(
+        lambda: importing.import_rows(rows, by=staff), citizen_side, inside=inside, release=release, patience=PATIENCE)
 
-    assert not waited, "receiving and routing a message waited for the import to commit"
-    assert isinstance(outcome["citizen"], int), outcome["citizen"]
-    assert outcome["import"] == (5, 0, 5), outcome["import"]
+    assert finished, "receiving and routing a message waited for the import to commit"
+    assert isinstance(outcome["other"], int), outcome["other"]
+    assert outcome["holder"] == (5, 0, 5), outcome["holder"]
     assert Message.objects.count() == 6
     assert verify_chain().ok
     assert drift() == []
