@@ -149,6 +149,7 @@ def test_a_good_file_is_imported_as_quiet_12345_messages(receiving, client_for):
                                                     row("GD3")))
     assert response.status_code == 200, response.content.decode()
     assert "3 work orders imported, 2 of them closed in the past" in response.content.decode()
+    assert "2 of them closed with their past outcome" in response.content.decode()
     messages = {m.external_id: m for m in Message.objects.all()}
     assert set(messages) == {"GD1", "GD2", "GD3"}
     first = messages["GD1"]
