@@ -71,7 +71,6 @@ def _locked_head() -> AuditChainHead:
     )
 
 
-@transaction.atomic
 def record(
     *,
     actor,
@@ -96,12 +95,12 @@ def record(
     if waiting is not None:
         waiting.append(prepared)
         return None
-    return _append([prepared])[0]
+    # No savepoint (two round trips on every audited change): the entry is written last in
+    # the caller's transaction, which fails with it anyway. Refusals (SEC-1) come before.
+    with transaction.atomic(savepoint=False):
+        return _append([prepared])[0]
 
 
-# No savepoint: the caller's transaction (a batch's) fails with it anyway, and the savepoint
-# was two more round trips on every batch.
-@transaction.atomic(savepoint=False)
 def record_many(entries: list[dict]) -> list[AuditEntry]:
     """Append several entries to the chain at once, in the caller's transaction: the chain is
     locked once and the entries written in one statement, chained in the order given (a batch
@@ -125,7 +124,8 @@ def record_many(entries: list[dict]) -> list[AuditEntry]:
     if waiting is not None:
         waiting.extend(prepared)
         return []
-    return _append(prepared)
+    with transaction.atomic(savepoint=False):  # as record()
+        return _append(prepared)
 
 
 @contextmanager
