@@ -28,7 +28,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import connection
 from django.db.models import Count, F, Q
+
+from core.savepoints import HeldItems
 
 from .. import rules
 from ..models import Assignment, Case, UnitTally
@@ -88,10 +91,7 @@ def _settle(case_ids: list[int], before: dict[int, tuple[str, int, Counted]]) ->
 def _add(deltas: dict[tuple[str, int], list[int]]) -> None:
     waiting = _deferred.get()
     if waiting is not None:
-        for key, delta in deltas.items():
-            total = waiting[key]
-            for i, value in enumerate(delta):
-                total[i] += value
+        waiting.add({key: list(delta) for key, delta in deltas.items()})
         return
     for (kind, unit), delta in sorted(deltas.items()):
         if not any(delta):
@@ -112,7 +112,9 @@ def keeping_copies(case_ids: Iterable[int]) -> Iterator[None]:
     _settle(ids, before)
 
 
-_deferred: ContextVar[dict[tuple[str, int], list[int]] | None] = ContextVar("tallies_deferred", default=None)
+_deferred: ContextVar[HeldItems[dict[tuple[str, int], list[int]]] | None] = ContextVar(
+    "tallies_deferred", default=None
+)
 
 
 @contextmanager
@@ -124,17 +126,25 @@ def deferred_tallies() -> Iterator[None]:
     changes many cases (an import that records thousands of past outcomes) would keep every
     unit it touched from being assigned or replying for as long as it runs, and could meet a
     routing that locks two units in the other order. The assignments' own copies are still
-    written at each change. Nested blocks are one block."""
+    written at each change. A change inside a savepoint rolled back since is not counted
+    (core.savepoints). Nested blocks are one block."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("deferred_tallies() needs a transaction: the tallies belong to its changes")
     if _deferred.get() is not None:
         yield
         return
-    waiting: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    waiting: HeldItems[dict[tuple[str, int], list[int]]] = HeldItems()
     token = _deferred.set(waiting)
     try:
         yield
     finally:
         _deferred.reset(token)
-    _add(waiting)
+    total: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for deltas in waiting.standing():
+        for key, delta in deltas.items():
+            for i, value in enumerate(delta):
+                total[key][i] += value
+    _add(total)
 
 
 # --- checking -----------------------------------------------------------------------------------

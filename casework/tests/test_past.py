@@ -149,3 +149,18 @@ def test_within_deferred_tallies_the_units_figures_move_once_at_the_end(past_cas
         assert not UnitTally.objects.exists()  # nothing locked yet
     tallies = {t.unit_id: (t.assignments, t.open, t.replied, t.replied_on_time) for t in UnitTally.objects.all()}
     assert tallies == {units[0].pk: (2, 0, 2, 1), units[1].pk: (1, 0, 1, 1)}
+
+
+def test_a_past_outcome_rolled_back_inside_deferred_tallies_is_not_counted(past_case, people, units):
+    from django.db import transaction
+
+    with transaction.atomic(), services.deferred_tallies():
+        record(people, past_case(), units[0])
+        try:
+            with transaction.atomic():
+                record(people, past_case(), units[1])
+                raise RuntimeError("the caller gave up on this one")
+        except RuntimeError:
+            pass
+    tallies = {t.unit_id: (t.assignments, t.replied) for t in UnitTally.objects.all()}
+    assert tallies == {units[0].pk: (1, 1)}

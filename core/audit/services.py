@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import rawrows
+from ..savepoints import HeldItems
 from .models import GENESIS_HASH, HEAD_PK, AuditChainHead, AuditEntry
 from .secrecy import check_ballot_secrecy
 
@@ -93,7 +94,7 @@ def record(
                         at=timezone.now())
     waiting = _deferred.get()
     if waiting is not None:
-        waiting.append(prepared)
+        waiting.add([prepared])
         return None
     # No savepoint (two round trips on every audited change): the entry is written last in
     # the caller's transaction, which fails with it anyway. Refusals (SEC-1) come before.
@@ -122,7 +123,7 @@ def record_many(entries: list[dict]) -> list[AuditEntry]:
     ]
     waiting = _deferred.get()
     if waiting is not None:
-        waiting.extend(prepared)
+        waiting.add(prepared)
         return []
     with transaction.atomic(savepoint=False):  # as record()
         return _append(prepared)
@@ -138,22 +139,23 @@ def deferred() -> Iterator[None]:
     orders) would hold it from its first entry to its commit, and every other audited change
     in the city, a citizen's message too, would wait that long. Deferred, the lock is taken
     at the end, for the one INSERT. Entries of a block that raises are dropped with its
-    transaction. Nested blocks are one block."""
+    transaction, and those recorded inside a savepoint rolled back since with it
+    (core.savepoints). Nested blocks are one block."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.deferred() needs a transaction: the entries belong to its changes")
     if _deferred.get() is not None:
         yield
         return
-    waiting: list[AuditEntry] = []
+    waiting: HeldItems[list[AuditEntry]] = HeldItems()
     token = _deferred.set(waiting)
     try:
         yield
     finally:
         _deferred.reset(token)
-    _append(waiting)
+    _append([entry for entries in waiting.standing() for entry in entries])
 
 
-_deferred: ContextVar[list[AuditEntry] | None] = ContextVar("audit_deferred", default=None)
+_deferred: ContextVar[HeldItems[list[AuditEntry]] | None] = ContextVar("audit_deferred", default=None)
 
 
 def _prepare(*, actor, action, target, before, after, data, at) -> AuditEntry:

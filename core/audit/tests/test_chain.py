@@ -221,3 +221,22 @@ def test_deferred_needs_a_transaction():
 
     with pytest.raises(RuntimeError), deferred():
         pass
+
+
+def test_a_deferred_entry_of_a_savepoint_rolled_back_is_dropped_with_it(chain, users):
+    """A refusal caught by the caller rolls its savepoint back: its entry must go too, as the
+    row it describes did (core.savepoints)."""
+    from core.audit.services import deferred
+
+    with transaction.atomic(), deferred():
+        record(actor=users["staff"], action="unit.rename", data={"n": "kept"})
+        try:
+            with transaction.atomic():
+                record(actor=users["staff"], action="unit.rename", data={"n": "undone"})
+                raise ValueError("refused")
+        except ValueError:
+            pass
+        with transaction.atomic():  # a savepoint released, not rolled back
+            record(actor=users["staff"], action="unit.rename", data={"n": "also kept"})
+    assert [e.data["n"] for e in AuditEntry.objects.order_by("seq")][4:] == ["kept", "also kept"]
+    assert "OK" in run_verify()
