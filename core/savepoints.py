@@ -13,6 +13,9 @@ marker; the items whose marker is still registered are the ones whose savepoints
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 from django.db import connection, transaction
@@ -44,3 +47,22 @@ class HeldItems(Generic[T]):
         """The items, in the order added, but those added inside a savepoint rolled back since."""
         registered = {id(entry[1]) for entry in connection.run_on_commit}
         return [item for marker, item in self._items if id(marker) in registered]
+
+
+@contextmanager
+def held_to_the_end(holder: ContextVar[HeldItems | None], flush: Callable[[list], None], *, what: str) -> Iterator[None]:
+    """Inside a transaction: while the block runs, `holder` holds the items its writers add
+    (they check `holder.get()`); at its end `flush` gets those standing, in order. Nested
+    blocks are one block; a block that raises flushes nothing (its transaction goes)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"{what} needs a transaction: what it holds belongs to its changes")
+    if holder.get() is not None:
+        yield
+        return
+    items: HeldItems = HeldItems()
+    token = holder.set(items)
+    try:
+        yield
+    finally:
+        holder.reset(token)
+    flush(items.standing())

@@ -28,10 +28,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection
 from django.db.models import Count, F, Q
 
-from core.savepoints import HeldItems
+from core.savepoints import HeldItems, held_to_the_end
 
 from .. import rules
 from ..models import Assignment, Case, UnitTally
@@ -128,19 +127,13 @@ def deferred_tallies() -> Iterator[None]:
     routing that locks two units in the other order. The assignments' own copies are still
     written at each change. A change inside a savepoint rolled back since is not counted
     (core.savepoints). Nested blocks are one block."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("deferred_tallies() needs a transaction: the tallies belong to its changes")
-    if _deferred.get() is not None:
+    with held_to_the_end(_deferred, _add_held, what="deferred_tallies()"):
         yield
-        return
-    waiting: HeldItems[dict[tuple[str, int], list[int]]] = HeldItems()
-    token = _deferred.set(waiting)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
+
+
+def _add_held(held: list[dict[tuple[str, int], list[int]]]) -> None:
     total: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for deltas in waiting.standing():
+    for deltas in held:
         for key, delta in deltas.items():
             for i, value in enumerate(delta):
                 total[key][i] += value

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import rawrows
-from ..savepoints import HeldItems
+from ..savepoints import HeldItems, held_to_the_end
 from .models import GENESIS_HASH, HEAD_PK, AuditChainHead, AuditEntry
 from .secrecy import check_ballot_secrecy
 
@@ -141,18 +141,12 @@ def deferred() -> Iterator[None]:
     at the end, for the one INSERT. Entries of a block that raises are dropped with its
     transaction, and those recorded inside a savepoint rolled back since with it
     (core.savepoints). Nested blocks are one block."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit.deferred() needs a transaction: the entries belong to its changes")
-    if _deferred.get() is not None:
+    with held_to_the_end(_deferred, _append_batches, what="audit.deferred()"):
         yield
-        return
-    waiting: HeldItems[list[AuditEntry]] = HeldItems()
-    token = _deferred.set(waiting)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    _append([entry for entries in waiting.standing() for entry in entries])
+
+
+def _append_batches(batches: list[list[AuditEntry]]) -> None:
+    _append([entry for entries in batches for entry in entries])
 
 
 _deferred: ContextVar[HeldItems[list[AuditEntry]] | None] = ContextVar("audit_deferred", default=None)

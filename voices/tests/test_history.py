@@ -3,8 +3,6 @@ the unit named, answered and closed when they were, never waiting and never late
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -19,13 +17,9 @@ from core.workcalendar.rules import LEGAL_ZONE
 from voices import services
 from voices.models import Channel, Message
 from voices.tests.factories import receive
+from voices.tests.test_rollup import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(days_ago: int, hour: int = 10) -> datetime.datetime:
-    day = timezone.localdate(timezone=LEGAL_ZONE) - datetime.timedelta(days=days_ago)
-    return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=LEGAL_ZONE)
 
 
 def imported(staff, congress, number="GD-1", **kwargs):
