@@ -22,6 +22,7 @@ from core.permissions import require
 from .. import duplicates, permissions, rules
 from ..models import Channel, Message
 from .base import lock, now_or, sync
+from .handling import _msg7_error
 
 
 def record_historical_outcome(*, by, message, unit, closed_at, result, now=None) -> Message:
@@ -42,7 +43,7 @@ def record_historical_outcome(*, by, message, unit, closed_at, result, now=None)
                                     details={"state": locked.status})
         if unit_pk is not None and rules.routing_blocked_units(
                 nature=locked.nature, accused_unit_id=locked.accused_unit_id, unit_ids=[unit_pk]):
-            raise ValidationFailed(details={"unit": _("A report is never sent to the unit it accuses (MSG-7).")})
+            raise ValidationFailed(details={"unit": _msg7_error()})
         try:
             casework.record_past_outcome(by=by, case=locked.case, unit=unit_pk, body=result, closed_at=closed_at,
                                          note=locked.external_id, now=now)
