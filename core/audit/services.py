@@ -89,17 +89,10 @@ def record(
     Inside `deferred()` the entry is prepared now (its time, its target's label) and
     appended when the block ends; None is returned then.
     """
-    check_ballot_secrecy(action=action, actor=actor, target=target, before=before, after=after, data=data)
-    prepared = _prepare(actor=actor, action=action, target=target, before=before, after=after, data=data,
-                        at=timezone.now())
-    waiting = _deferred.get()
-    if waiting is not None:
-        waiting.add([prepared])
-        return None
-    # No savepoint (two round trips on every audited change): the entry is written last in
-    # the caller's transaction, which fails with it anyway. Refusals (SEC-1) come before.
-    with transaction.atomic(savepoint=False):
-        return _append([prepared])[0]
+    written = record_many(
+        [{"actor": actor, "action": action, "target": target, "before": before, "after": after, "data": data}]
+    )
+    return written[0] if written else None
 
 
 def record_many(entries: list[dict]) -> list[AuditEntry]:
@@ -125,7 +118,9 @@ def record_many(entries: list[dict]) -> list[AuditEntry]:
     if waiting is not None:
         waiting.add(prepared)
         return []
-    with transaction.atomic(savepoint=False):  # as record()
+    # No savepoint (two round trips on every audited change): the entries are written last
+    # in the caller's transaction, which fails with them anyway. Refusals (SEC-1) come before.
+    with transaction.atomic(savepoint=False):
         return _append(prepared)
 
 
