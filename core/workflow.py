@@ -126,8 +126,8 @@ def perform(
     audit, notify, in one transaction.
 
     `obj` (optional) is re-loaded and locked and passed to `apply` (`locked=True`: the caller
-    has just read it FOR UPDATE in its own transaction, which goes on: it is used as it is); the permission is checked
-    against `permission_obj`, else `obj`. `apply(obj)` does the writing and returns what
+    has just read it FOR UPDATE in its own transaction, which goes on: it is used as it is);
+    the permission is checked against `permission_obj`, else `obj`. `apply(obj)` does the writing and returns what
     `perform` returns; the audit entry's target is `obj`, else what `apply` returned when it
     is a model instance (a created row). `after` may be a callable taking that result.
     Raises NotAllowed (nothing done) or whatever `apply` raises (everything rolled back).

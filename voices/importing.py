@@ -14,8 +14,8 @@ skipped and counted, so the same file imported twice adds nothing the second tim
 
 Uploads: checked (real type, size, header) before they are stored; up to INLINE_MAX_ROWS
 rows are imported while the page waits, larger files by the task `voices.import_tasks`
-with a progress bar (core.jobs.progress): checking moves the first half, writing the
-second. The sheet holds names and phone numbers, so it is deleted once imported (SEC-5),
+with a progress bar (core.jobs.progress): checking the rows, writing the orders, then
+recording the past outcomes. The sheet holds names and phone numbers, so it is deleted once imported (SEC-5),
 and results are kept KEEP_RESULTS_DAYS days.
 
 A row with 承办单位, 办结时间 and 办理结果 is history that ended: `services.record_historical_outcome`
@@ -301,7 +301,8 @@ def read(file) -> list[tuple[int, dict[str, Any]]]:
 
 def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None) -> tuple[int, int, int]:
     """Check then write every row (all or nothing); returns (created, skipped as already
-    imported, closed with their past outcome). Raises NotAllowed, or ValidationFailed with `row_errors` and nothing written."""
+    imported, closed with their past outcome). Raises NotAllowed, or ValidationFailed with
+    `row_errors` and nothing written."""
     from . import services
 
     require(by, IMPORT)
@@ -337,6 +338,8 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
                 closed = record_outcomes(by=by, planned=fresh, messages=messages,
                                          on_row=_Advance(key) if key else None)
         except ValidationFailed as exc:
+            if getattr(exc, "row_errors", None):
+                raise  # by row and column already (record_outcomes)
             raise _as_row_errors(exc) from exc
     return len(fresh), len(existing), closed
 
@@ -345,10 +348,10 @@ def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message
                     on_row: Callable[[int], None] | None = None) -> int:
     """Record the rows' historical outcomes (承办单位, 办结时间, 办理结果) through
     `services.record_historical_outcome`, in the import's transaction; returns how many.
-    Every refused row is reported by its number (ValidationFailed, nothing kept)."""
+    Every refusal is reported by its row and column (ValidationFailed with `row_errors`)."""
     from . import services
 
-    errors: dict[str, str] = {}
+    errors = RowErrors()
     done = 0
     for row, message in zip(planned, messages, strict=True):
         outcome = row.get("_outcome")
@@ -358,17 +361,18 @@ def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message
             services.record_historical_outcome(by=by, message=message, **outcome)
             done += 1
         except ValidationFailed as exc:
-            errors[f"row {row['_row']}"] = "; ".join(f"{_COLUMN_NAMES.get(k, k)}: {v}" for k, v in exc.details.items())
+            for field, reason in (exc.details or {"": exc.message}).items():
+                errors.add(row["_row"], _COLUMN_NAMES.get(field, field), reason)
         if on_row is not None:
             on_row(done)
-    if errors:
-        raise ValidationFailed(details=errors)
+    errors.raise_if_any()
     return done
 
 
 class _Advance:
-    """What `receive_many(progress=…)` is given: called as `(done, total)` after each row;
-    moves the bar's second half (the first half is the checking)."""
+    """What `receive_many(progress=…)` and `record_outcomes(on_row=…)` are given: called as
+    `(done, …)` after each row; moves the bar by the rows done since (the checking moved it
+    first)."""
 
     def __init__(self, key: str):
         self.key = key

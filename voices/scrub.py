@@ -145,19 +145,17 @@ _COMMON_WORD_FREQ = 100
 #: A "name" directly followed by one of these is part of a place or unit name (张家村, 王府井路,
 #: 黄星大道, 丁家小学, 洪观社区).
 _PLACE_SUFFIX = set("路街巷村镇乡区县市省州湾桥港园苑庄屯寨坪岭山河湖江店厂局院所站府楼铺冲塘坡社组")
-_PLACE_NEXT = ("大道", "大街", "大桥", "大厦", "小学", "小区", "中学", "公园", "广场", "花园", "新村", "自然村", "片区")
+_PLACE_NEXT = (
+    "大道", "大街", "大桥", "大厦", "小学", "小区", "中学", "公园", "广场", "花园", "新村", "自然村", "片区",
+    # and the first part of an estate, a school or a firm: 谷山+隧道, 武广+新城, 万博汇+校区,
+    # 温斯顿+英语 (培训学校), 马栏山+视频 (产业园)
+    "隧道", "新城", "新区", "校区", "学校", "幼儿园", "学院", "大学", "英语", "培训", "集团", "公司", "置业", "地产",
+    "物业", "医院", "酒店", "商场", "市场", "超市", "银行", "中心", "体育", "视频", "产业园", "工业园", "高铁", "路段",
+    "社区", "街道", "景区", "机场", "车站", "地铁", "国际", "郡", "公馆", "家园", "庭院", "变电站",
+)
 #: Two-character "names" ending so are hamlets and estates (唐家, 朱良桥); no name ends 路, 街,
 #: 巷 or 郡 (白云路, 白鹭郡).
 _PLACE_END = set("家桥湾坪塘冲铺岭庄屯坡园苑村河庙镇区院居路街巷郡")
-#: A "name" that jieba cuts before one of these words is the first part of a place, an
-#: estate, a school or a firm: 谷山+隧道,
-#: 武广+新城, 万博汇+校区, 温斯顿+英语 (培训学校), 马栏山+视频 (产业园). Not after a cue (我叫…).
-_PLACE_HEADS = {
-    "隧道", "新城", "新区", "校区", "学校", "小学", "中学", "幼儿园", "学院", "大学", "英语", "培训", "集团", "公司",
-    "置业", "地产", "物业", "小区", "花园", "广场", "公园", "医院", "酒店", "大厦", "商场", "市场", "超市", "银行",
-    "中心", "体育", "视频", "产业园", "工业园", "高铁", "片区", "路段", "社区", "街道", "景区", "机场", "车站", "地铁",
-    "国际", "郡", "公馆", "家园", "庭院", "地铁站", "变电站",
-}
 
 
 def _surname_len(token: str) -> int:
@@ -177,15 +175,8 @@ def _spans_names(text: str, taken) -> list[tuple[int, int]]:
         tokens.append((position, position + len(pair.word), pair.word, pair.flag))
         position += len(pair.word)
     found = []
-    starting = {t[0]: t for t in tokens}
 
     frequency = jieba_ready().dt.FREQ
-
-    def begins_a_place(end: int) -> bool:
-        following = starting.get(end)
-        # Only these words: jieba's own place tags (ns) are no evidence, it tags pieces of names
-        # so (欧阳倩 + 广, 吴霖 + 昆, 求助人刘金 + 长龙街道).
-        return following is not None and following[2] in _PLACE_HEADS
 
     def plausible(start: int, end: int, *, cue: bool = False, bare: bool = False) -> bool:
         word = text[start:end]
@@ -199,7 +190,6 @@ def _spans_names(text: str, taken) -> list[tuple[int, int]]:
             and word[-1] not in _PLACE_END
             and text[end : end + 1] not in _PLACE_SUFFIX
             and not text.startswith(_PLACE_NEXT, end)
-            and (cue or not begins_a_place(end))
             and not taken(start, end)
         )
 

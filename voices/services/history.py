@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from casework import rules as case_rules
 from casework import services as casework
 from core.audit.services import record
 from core.errors import InvalidTransition, ValidationFailed
@@ -56,7 +55,7 @@ def record_historical_outcome(*, by, message, unit, closed_at, result, now=None)
         locked.save(update_fields=["status", "routed_by"])
         record(actor=by, action="voices.record_outcome", target=locked,
                before={"status": Message.Status.RECEIVED}, after={"status": locked.status},
-               data={"unit": unit_pk, "closed_at": closed_at.isoformat(), "case_status": case_rules.CLOSED})
+               data={"unit": unit_pk, "closed_at": closed_at.isoformat()})
         pk = locked.pk
         transaction.on_commit(lambda: duplicates.remove([pk]))
     return sync(message, locked)

@@ -206,7 +206,7 @@ def test_a_row_whose_outcome_is_refused_rolls_the_whole_import_back(receiving, c
     response = upload(client_for(Role.STAFF), sheet(row("GD1"), row("GD2")))
     assert response.status_code == 422
     text = response.content.decode()
-    assert "Row 3" in text and "承办单位" in text and "MSG-7" in text
+    assert "Row 3, 承办单位: A report is never sent to the unit it accuses (MSG-7)." in text
     assert not Message.objects.exists()
 
 
