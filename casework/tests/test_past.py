@@ -70,7 +70,7 @@ def test_the_units_figures_count_a_late_past_answer_as_late(past_case, people, u
 
 def test_a_past_case_is_never_flagged_overdue(past_case, people, units):
     case = record(people, past_case(), units[0], closed_at=at("2026-07-02"))
-    services.flag_overdue(now=at("2026-11-20"))
+    assert services.flag_overdue(now=at("2026-11-20")) == 0  # TIME-6: replied, so never overdue
     assert Assignment.objects.get(case=case).status == rules.DONE
     assert not Notification.objects.exists()
 
