@@ -37,7 +37,7 @@ def main() -> int:
         f = figures[label]
         done, total = f["progress"] or (0, 0)
         print(f"{title:<28} {f['read_seconds']:7.1f} {f['import_seconds']:9.1f} "
-              f"{f['created'] / f['import_seconds']:7.0f} {f['statements'] / max(f['created'], 1):9.1f} "
+              f"{f['created'] / f['import_seconds']:7.0f} {f['statements'] / max(f['created'], 1):9.2f} "
               f"{f['closed']:7,}  {done:,}/{total:,}")
     extra = (figures["closed"]["import_seconds"] - figures["open"]["import_seconds"]) / rows * 1000
     print(f"\nA past outcome costs {extra:.1f} ms per row beyond the import itself.")

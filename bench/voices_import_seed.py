@@ -19,6 +19,7 @@ import random
 import sys
 import time
 from datetime import timedelta
+from unittest import mock
 
 import django
 
@@ -58,6 +59,7 @@ def run(out: str, rows: int) -> None:
     from django.db import connection
 
     from casework.models import Case
+    from core import rawrows
     from core.accounts.models import User
     from core.jobs import progress
     from core.organisation.selectors import current_congress
@@ -81,7 +83,11 @@ def run(out: str, rows: int) -> None:
             statements[0] += 1
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(count):
+        def count_raw(sql, params, statements=statements, execute=rawrows.execute):
+            statements[0] += 1  # hand-written statements (core.rawrows) bypass Django's wrappers
+            return execute(sql, params)
+
+        with connection.execute_wrapper(count), mock.patch.object(rawrows, "execute", count_raw):
             started = time.perf_counter()
             if PROFILE:
                 import cProfile

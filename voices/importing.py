@@ -267,7 +267,6 @@ def check_rows(
                 "body": body,
                 "category": category,
                 "district": district,
-                "classify": False,
                 # The outcome ("_": not receive_message's): recorded by record_outcomes.
                 "_outcome": {"unit": unit, "closed_at": closed_at, "result": result}
                 if unit is not None and closed_at is not None and result else None,
@@ -330,7 +329,7 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
             # the whole import: meanwhile citizens' messages and routing go on.
             with transaction.atomic(), audit.deferred(), casework.deferred_tallies():
                 messages = services.receive_many(
-                    by=by, congress=congress, channel=Channel.IMPORT, rows=fresh, quiet=True,
+                    by=by, congress=congress, channel=Channel.IMPORT, rows=fresh, quiet=True, classify=False,
                     progress=_Advance(key) if key else None,
                 )
                 if key and ended:

@@ -112,10 +112,10 @@ def test_an_import_counts_every_row_once_and_a_refused_import_none(city, staff):
     rows = [
         {"_row": n + 2, "regime": "hotline", "subject": f"工单{n}", "body": "路面破损", "external_id": f"GD{n}",
          "received_at": at(n % 4 + 1), "category": city["roads"] if n % 2 else None,
-         "district": city["east"] if n % 3 else city["west"], "classify": False}
+         "district": city["east"] if n % 3 else city["west"]}
         for n in range(12)
     ]
-    services.receive_many(by=staff, congress=city["congress"], channel=Channel.IMPORT, rows=rows)
+    services.receive_many(by=staff, congress=city["congress"], channel=Channel.IMPORT, rows=rows, classify=False)
     assert sum(buckets().values()) == 12
     assert counts.drift() == []
     bad = [{**rows[0], "external_id": "GD-new"}, {"_row": 99, "regime": "hotline", "subject": "", "body": ""}]

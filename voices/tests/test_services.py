@@ -14,6 +14,7 @@ from core.audit.models import AuditEntry
 from core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from voices import crypto, services
 from voices.models import CallBack, Message, PersonalDataView
+from voices.services import intake
 from voices.tests.factories import MessageCategoryFactory, receive
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +143,26 @@ def test_receive_many_all_or_nothing_with_row_numbers(congress, staff):
     made = services.receive_many(by=staff, congress=congress, channel="import", rows=rows[:1] * 1,
                                  progress=lambda done, total: seen.append((done, total)))
     assert len(made) == 1 and seen == [(1, 1)]
+
+
+def test_receive_many_in_batches_reports_every_refused_row_by_its_number(congress, staff, monkeypatch):
+    """Rows go through receive_batch a batch at a time: a refused row in one batch does not hide
+    one in a later batch, row numbers count across batches, and nothing is kept."""
+    monkeypatch.setattr(intake, "BATCH_MAX", 2)
+    rows = [{"regime": "hotline", "subject": f"工单{n}", "body": "路面破损", "external_id": f"GD{n}"} for n in range(5)]
+    rows[1]["subject"] = ""
+    rows[4]["regime"] = "nope"
+    seen = []
+    with pytest.raises(ValidationFailed) as caught:
+        services.receive_many(by=staff, congress=congress, channel="import", rows=rows,
+                              progress=lambda done, total: seen.append((done, total)))
+    assert set(caught.value.details) == {"row 2", "row 5"}
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert Message.objects.count() == 0 and Case.objects.count() == 0
+    rows[1]["subject"], rows[4]["regime"] = "工单1", "hotline"
+    made = services.receive_many(by=staff, congress=congress, channel="import", rows=rows + rows[:1])
+    assert [m.external_id for m in made] == ["GD0", "GD1", "GD2", "GD3", "GD4", "GD0"]
+    assert made[0].pk == made[-1].pk and Message.objects.count() == 5
 
 
 def test_receive_many_refused_to_citizens_for_import(congress, citizen):
