@@ -48,6 +48,7 @@ from core.jobs import progress
 from core.organisation import selectors as organisation
 from core.organisation.models import District, HandlingUnit
 from core.permissions import require
+from core.workcalendar import selectors as calendar
 
 from .models import Channel, Message, MessageCategory, Regime
 from .permissions import IMPORT
@@ -323,6 +324,11 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
         # The bar: checking (the rows), writing (the new orders), then the past outcomes.
         progress.update(key, done=len(rows), total=2 * len(rows) + ended, message=_("Importing the rows…"))
     closed = 0
+    if fresh and ended:
+        # Each past outcome's due date needs the working-day calendar, which is cached only
+        # outside a transaction (inside one it is read afresh, two statements each time):
+        # read it here, once, not once a row.
+        calendar.current_calendar()
     if fresh:
         try:
             # The audit chain's lock and the units' tally rows are taken at the end, not for

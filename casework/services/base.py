@@ -268,7 +268,11 @@ def _deadline(start, period: rules.Period, params, cal):
     return rules.due_date(start, period, cal, weekend_is_rest_day=bool(params.get("weekend_is_rest_day", True)))
 
 
-def _new_assignment(*, case, unit_id, role, round_number, period, start, now, by, params, cal) -> Assignment:
+def _new_assignment(
+    *, case, unit_id, role, round_number, period, start, now, by, params, cal, **answered
+) -> Assignment:
+    """A new assignment with its due date. `answered`: the fields of one made already answered
+    (a past outcome: status, replied_at, replied_on, is_open), written with it, not after it."""
     deadline = _deadline(start, period, params, cal)
     return Assignment.objects.create(
         case=case,
@@ -285,6 +289,6 @@ def _new_assignment(*, case, unit_id, role, round_number, period, start, now, by
         due_provisional=deadline.provisional,
         # Made for a round being handled; `keeping_copies` confirms the copies afterwards.
         kind=case.kind,
-        is_open=True,
         is_key_supervised=case.is_key_supervised,
+        **{"is_open": True, **answered},
     )

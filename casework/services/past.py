@@ -37,8 +37,10 @@ VERB = "record_past"
 def _check(case: Case, *, unit, body: str, reply_class: str, closed_at: datetime | None, now: datetime):
     kind = kind_of(case)
     errors: dict[str, str] = {}
-    unit_pk = getattr(unit, "pk", unit)
-    found = HandlingUnit.objects.filter(pk=unit_pk, congress_id=case.congress_id).first() if unit_pk else None
+    if isinstance(unit, HandlingUnit):  # read by the caller (an import reads its units once)
+        found = unit if unit.congress_id == case.congress_id else None
+    else:
+        found = HandlingUnit.objects.filter(pk=unit, congress_id=case.congress_id).first() if unit else None
     # A unit since dissolved or renamed still handled what it handled: inactive units are fine.
     if found is None:
         errors["unit"] = _("Choose the unit that handled it.")
@@ -87,11 +89,10 @@ def record_past_outcome(
             case=current, unit_id=found.pk, role=rules.LEAD, round_number=current.round, period=period,
             start=time_rules.local_date(registered), now=registered, by=by, params=params,
             cal=calendar.current_calendar(),
+            # Answered and, the case being closed, no longer open: as it is stored.
+            status=rules.DONE, replied_at=closed_at, replied_on=time_rules.local_date(closed_at),
+            is_open=rules.assignment_open(rules.DONE, rules.CLOSED),
         )
-        row.status = rules.DONE
-        row.replied_at = closed_at
-        row.replied_on = time_rules.local_date(closed_at)
-        row.save(update_fields=["status", "replied_at", "replied_on"])
         reply = Reply.objects.create(
             case=current, assignment=row, unit_id=found.pk, round=row.round, role=row.role, body=body,
             reply_class=reply_class, submitted_by=by, submitted_at=closed_at,

@@ -44,7 +44,7 @@ def record_historical_outcome(*, by, message, unit, closed_at, result, now=None)
                 nature=locked.nature, accused_unit_id=locked.accused_unit_id, unit_ids=[unit_pk]):
             raise ValidationFailed(details={"unit": _msg7_error()})
         try:
-            casework.record_past_outcome(by=by, case=locked.case, unit=unit_pk, body=result, closed_at=closed_at,
+            casework.record_past_outcome(by=by, case=locked.case, unit=unit, body=result, closed_at=closed_at,
                                          note=locked.external_id, now=now)
         except ValidationFailed as exc:
             # The import's column is 办理结果 ("result"); casework calls the answer its body.
