@@ -520,7 +520,8 @@ def receive_many(*, by, congress, channel, rows: list[dict], progress=None, quie
                     messages.extend(receive_batch(by=by, congress=congress, channel=channel, items=batch,
                                                   quiet=quiet, classify=classify))
             except ValidationFailed as exc:
-                errors.update(exc.details)
+                # By row ("row N"); a refusal of the batch as a whole is its first row's.
+                errors.update(exc.details or {f"row {batch[0]['_row']}": str(exc.message)})
             report(start + len(batch))
         if errors:
             raise ValidationFailed(details=errors)
