@@ -165,6 +165,17 @@ def test_receive_many_in_batches_reports_every_refused_row_by_its_number(congres
     assert made[0].pk == made[-1].pk and Message.objects.count() == 5
 
 
+def test_receive_many_never_drops_a_batch_refused_as_a_whole(congress, staff, monkeypatch):
+    def refuse(**_kwargs):
+        raise ValidationFailed("the batch cannot be stored")
+
+    monkeypatch.setattr(intake, "receive_batch", refuse)
+    rows = [{"_row": 7, "regime": "hotline", "subject": "噪音", "body": "夜间施工噪音"}]
+    with pytest.raises(ValidationFailed) as caught:
+        services.receive_many(by=staff, congress=congress, channel="import", rows=rows)
+    assert caught.value.details == {"row 7": "the batch cannot be stored"}
+
+
 def test_receive_many_refused_to_citizens_for_import(congress, citizen):
     with pytest.raises(NotAllowed):
         services.receive_many(by=citizen, congress=congress, channel="import",
