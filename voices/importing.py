@@ -324,12 +324,12 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
         # The bar: checking (the rows), writing (the new orders), then the past outcomes.
         progress.update(key, done=len(rows), total=2 * len(rows) + ended, message=_("Importing the rows…"))
     closed = 0
-    if fresh and ended:
-        # Each past outcome's due date needs the working-day calendar, which is cached only
-        # outside a transaction (inside one it is read afresh, two statements each time):
-        # read it here, once, not once a row.
-        calendar.current_calendar()
     if fresh:
+        if ended:
+            # Each past outcome's due date needs the working-day calendar, which is cached only
+            # outside a transaction (inside one it is read afresh, two statements each time):
+            # read it here, once, not once a row.
+            calendar.current_calendar()
         try:
             # The audit chain's lock and the units' tally rows are taken at the end, not for
             # the whole import: meanwhile citizens' messages and routing go on.
@@ -376,8 +376,8 @@ def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message
 
 class _Advance:
     """What `receive_many(progress=…)` and `record_outcomes(on_row=…)` are given: called as
-    `(done, …)` after each row; moves the bar by the rows done since (the checking moved it
-    first)."""
+    `(done, …)` after each batch of rows written, or each row's outcome; moves the bar by what
+    was done since (the checking moved it first)."""
 
     def __init__(self, key: str):
         self.key = key

@@ -136,17 +136,24 @@ def test_large_inputs_are_split_first_and_still_cluster(messages):
 
 
 @pytest.mark.shared_data
-def test_hot_topics_of_the_real_messages():
+def real_messages(start: datetime, end: datetime) -> list[Message]:
+    """附件3's messages received in [start, end) (subject + body, 点赞数 as votes); skips the
+    test when the shared data is missing."""
     path = Path("/work/shared/data/tipdm2020c/attachment3_messages_votes.csv")
     if not path.exists():
         pytest.skip("shared data /work/shared/data is missing")
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    msgs = []
+    out = []
     for r in rows:
         when = datetime.strptime(r["留言时间"].strip().replace("-", "/"), "%Y/%m/%d %H:%M:%S")
-        if datetime(2019, 11, 1) <= when < datetime(2019, 12, 1):
-            msgs.append((r["留言编号"], r["留言主题"] + "\n" + r["留言详情"], when, {"votes": int(r["点赞数"])}))
+        if start <= when < end:
+            out.append(Message(r["留言编号"], r["留言主题"] + "\n" + r["留言详情"], when, {"votes": int(r["点赞数"])}))
+    return out
+
+
+def test_hot_topics_of_the_real_messages():
+    msgs = real_messages(datetime(2019, 11, 1), datetime(2019, 12, 1))
     topics = hot_topics(msgs, period_start=datetime(2019, 11, 1), period_end=datetime(2019, 12, 1))
     assert len(topics) == 10
     assert topics[0].count >= 3
@@ -178,17 +185,8 @@ def test_one_matter_written_many_ways_is_one_topic_on_the_real_messages():
     混凝土搅拌站. At a cut of 0.3 they fell into two topics (19 and 9 messages), so the city's
     biggest worry of the quarter showed as two smaller ones; it is one topic, and every
     message in it is about that plant or that estate."""
-    path = Path("/work/shared/data/tipdm2020c/attachment3_messages_votes.csv")
-    if not path.exists():
-        pytest.skip("shared data /work/shared/data is missing")
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    texts, msgs = {}, []
-    for r in rows:
-        when = datetime.strptime(r["留言时间"].strip().replace("-", "/"), "%Y/%m/%d %H:%M:%S")
-        if datetime(2019, 10, 1) <= when < datetime(2020, 1, 1):
-            texts[r["留言编号"]] = r["留言主题"] + "\n" + r["留言详情"]
-            msgs.append((r["留言编号"], texts[r["留言编号"]], when))
+    msgs = real_messages(datetime(2019, 10, 1), datetime(2020, 1, 1))
+    texts = {m.id: m.text for m in msgs}
     top = hot_topics(msgs, period_start=datetime(2019, 10, 1), period_end=datetime(2020, 1, 1))[0]
     assert {"189950", "267050"} <= set(top.message_ids)  # 搅拌站 and 搅拌厂
     assert top.count >= 40
