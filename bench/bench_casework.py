@@ -5,7 +5,7 @@ and the per-unit counts answer at p95 ≤ 100 ms, reported beside the raw SQL of
 query measured in the same run.
 
 1. A throwaway PostgreSQL database beside DATABASE_URL's (bench.harness.BenchApp: migrate,
-   seed, serve with waitress); without DATABASE_URL the local server at
+   seed, serve); without DATABASE_URL the local server at
    postgres://postgres@127.0.0.1:5432 is tried. No PostgreSQL: a loud note, exit 0.
 2. bench/casework_data.py generates the cases and assignments in SQL (with the copies and
    running counts the services keep, see casework/services/derived.py) and VACUUM ANALYZEs.

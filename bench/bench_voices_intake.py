@@ -28,8 +28,9 @@ Figures, not pass/fail; the exit status is non-zero if a message was lost or dou
 request failed or a message was not classified. Environment: BENCH_INTAKE_MODES
 ("single,batch"), BENCH_INTAKE_MESSAGES, BENCH_INTAKE_CLIENTS, BENCH_INTAKE_WARMUP,
 BENCH_INTAKE_BATCH, BENCH_INTAKE_BATCH_MESSAGES, BENCH_INTAKE_BATCH_CLIENTS, BENCH_THREADS
-(waitress threads per process, 32), BENCH_WORKERS (waitress processes on the one port,
-default: one per CPU), DATABASE_URL (PostgreSQL, else SQLite).
+(threads per server process, 32), BENCH_WORKERS (server processes on the one port, default:
+one per CPU), BENCH_SERVER (granian, or waitress to compare), DATABASE_URL (PostgreSQL, else
+SQLite).
 """
 
 from __future__ import annotations
@@ -390,7 +391,7 @@ def main() -> int:
     batch_count = env_int("BENCH_INTAKE_BATCH_MESSAGES", count)
     batch_clients = env_int("BENCH_INTAKE_BATCH_CLIENTS", 4)
     print(f"Benchmark: citizens' messages through the API ({', '.join(modes)})", flush=True)
-    # A production deployment runs one waitress process per core (docs/decisions/0003).
+    # A production deployment runs one server process per core (docs/decisions/0003, 0006).
     # 32 threads a process: a request waiting for its group to be committed holds a thread
     # (docs/decisions/0005-intake-group-commit.md); processes x threads stays under
     # PostgreSQL's max_connections (100), each thread keeping its own connection.

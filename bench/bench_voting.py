@@ -19,9 +19,9 @@ and the whole service path, for a motion and for a 13-name, 11-seat election.
 
 Figures, not pass/fail; the exit status is non-zero if a vote was lost or doubled or a
 request failed. Environment: BENCH_DEPUTIES (3000), BENCH_VOTE_CLIENTS (150),
-BENCH_VOTE_WINDOW (10 s), BENCH_THREADS (waitress threads per process, 8), BENCH_WORKERS
-(waitress processes on the one port, default: one per CPU), DATABASE_URL (PostgreSQL,
-else SQLite).
+BENCH_VOTE_WINDOW (10 s), BENCH_THREADS (threads per server process, 8), BENCH_WORKERS
+(server processes on the one port, default: one per CPU), BENCH_SERVER (granian, or
+waitress to compare), DATABASE_URL (PostgreSQL, else SQLite).
 """
 
 from __future__ import annotations
@@ -393,7 +393,7 @@ def main() -> int:
     clients = env_int("BENCH_VOTE_CLIENTS", 150)
     window = env_float("BENCH_VOTE_WINDOW", 10)
     print(f"Benchmark: {deputies} deputies vote in the room", flush=True)
-    # A production deployment runs one waitress process per core (docs/decisions/0003).
+    # A production deployment runs one server process per core (docs/decisions/0003, 0006).
     with BenchApp(workers=env_int("BENCH_WORKERS", os.cpu_count() or 1)) as app:
         print("  setting up the session …", flush=True)
         seed = helper(app, "setup", str(deputies))

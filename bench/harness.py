@@ -3,7 +3,7 @@
     from bench.harness import BenchApp, Scenario, run, report
 
     with BenchApp() as app:                       # migrate + seed a throwaway database,
-        results = run(app, [                      # serve it with waitress on a free port
+        results = run(app, [                      # serve it on a free port
             Scenario("minimal view", "/__bench__/minimal", baseline=True),
             Scenario("home, staff", "/", auth="session"),
         ])
@@ -14,16 +14,18 @@ a bounded time and request count, after a short warm-up that is not counted; it 
 p50/p95/p99 latency, throughput and errors, and each scenario's throughput as a share of
 the baseline measured in the same run (so the figure survives a slower or busier machine).
 
-The server is `waitress` (BENCH_THREADS threads, default 8) under bench.settings
-(DATONG_DEBUG=1, DEBUG off), in one process or, with BENCH_WORKERS=N (or
-`BenchApp(workers=N)`), in N worker processes on the same port, as a production
-deployment on an N-core machine would run it: each worker binds the port with
+The server is granian (BENCH_SERVER=granian, the default, as production runs it;
+docs/decisions/0006-granian.md) or waitress (BENCH_SERVER=waitress, to compare), with
+BENCH_THREADS threads (default 8) under bench.settings (DATONG_DEBUG=1, DEBUG off), in one
+process or, with BENCH_WORKERS=N (or `BenchApp(workers=N)`), in N worker processes on the
+same port, as a production deployment on an N-core machine would run it: granian forks its
+own workers; waitress has no pre-fork mode, so each waitress worker binds the port with
 SO_REUSEPORT and the kernel spreads the connections over them (`python -m bench.harness
-serve`, below; waitress itself has no pre-fork mode). Database: a fresh SQLite file in a
+serve`, below). Database: a fresh SQLite file in a
 temporary directory; with DATABASE_URL=postgres://... a throwaway PostgreSQL database
 beside the named one (created and dropped). Environment: BENCH_USERS (100),
 BENCH_DURATION (seconds per scenario, 10), BENCH_MAX_REQUESTS (50000), BENCH_WARMUP (2),
-BENCH_THREADS (8), BENCH_WORKERS (1).
+BENCH_THREADS (8), BENCH_WORKERS (1), BENCH_SERVER (granian).
 """
 
 from __future__ import annotations
@@ -161,15 +163,41 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Server:
-    """waitress serving `app` (module:callable) on a free loopback port: one process, or
-    `workers` processes sharing the port (SO_REUSEPORT, see `serve_worker`)."""
+#: The WSGI servers a benchmark can run the application under (BENCH_SERVER): granian, as
+#: production runs it (docs/decisions/0006-granian.md), or waitress, to compare.
+SERVERS = ("granian", "waitress")
 
-    def __init__(self, app: str, env: dict, log_path: Path, threads: int, workers: int = 1) -> None:
+
+def server_kind() -> str:
+    kind = os.environ.get("BENCH_SERVER", SERVERS[0]).strip() or SERVERS[0]
+    if kind not in SERVERS:
+        raise SystemExit(f"BENCH_SERVER={kind!r}: one of {', '.join(SERVERS)}")
+    return kind
+
+
+class Server:
+    """`app` (module:callable) served on a free loopback port by granian (`workers` processes
+    of `threads` threads each, its own pre-fork) or by waitress (one process, or `workers`
+    processes sharing the port: SO_REUSEPORT, see `serve_worker`)."""
+
+    def __init__(self, app: str, env: dict, log_path: Path, threads: int, workers: int = 1,
+                 kind: str | None = None) -> None:
         self.port = free_port()
         self.log_path = log_path
+        self.kind = kind or server_kind()
         self.workers = max(1, workers)
-        if self.workers == 1:
+        processes = self.workers
+        if self.kind == "granian":
+            # One process: granian forks its workers itself. Each runs the application in
+            # `threads` threads (--blocking-threads) and takes no more requests at once than it
+            # has threads (--backpressure), as a waitress process with that many threads does.
+            command = [
+                sys.executable, "-m", "granian", "--interface", "wsgi", "--host", HOST, "--port", str(self.port),
+                "--workers", str(self.workers), "--blocking-threads", str(threads),
+                "--backlog", "2048", "--no-ws", "--log-level", "warning", app,
+            ]
+            processes = 1
+        elif self.workers == 1:
             command = [
                 sys.executable,
                 "-m",
@@ -186,7 +214,7 @@ class Server:
         self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.processes = [
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-            for _ in range(self.workers)
+            for _ in range(processes)
         ]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -200,7 +228,7 @@ class Server:
         raise RuntimeError(f"the server did not start within 60 s; see {log_path}")
 
     def _all_ready(self) -> bool:
-        if self.workers == 1:
+        if self.kind == "granian" or self.workers == 1:
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
                 probe.settimeout(0.5)
                 return probe.connect_ex((HOST, self.port)) == 0
@@ -337,9 +365,10 @@ class BenchApp:
 
     @property
     def server_label(self) -> str:
+        kind = self.servers["app"].kind if "app" in self.servers else server_kind()
         if self.workers == 1:
-            return f"waitress {self.threads} threads"
-        return f"waitress {self.workers} processes x {self.threads} threads"
+            return f"{kind} {self.threads} threads"
+        return f"{kind} {self.workers} processes x {self.threads} threads"
 
     def headers(self, auth: str | None) -> dict[str, str]:
         headers = {"Host": "127.0.0.1", "Accept": "text/html,application/json", "Accept-Language": "zh-CN"}

@@ -7,7 +7,7 @@
 
 A change made in this process is seen at once when a signal receiver calls `forget`; a change
 made by another process is seen once `seconds` have passed since the value was read. Thread
-safe (waitress serves a process's requests from many threads): a value read while `forget`
+safe (the WSGI server serves a process's requests from many threads): a value read while `forget`
 ran is used by its caller but not kept.
 """
 
