@@ -475,16 +475,21 @@ def _create_batch(*, by, congress, channel, cleaned, submitter, suggestions, sen
 
 
 def _tell_staff(made: list[Message]) -> None:
+    # The staff's inbox only, never e-mail or SMS: a city sends hundreds of messages a day (at
+    # a busy hour several a second), each already waiting in the staff's list of new messages;
+    # a mail or a text for each would bury every other notice and cost a task (and an SMS) per
+    # staff member per message.
     if len(made) == 1:
         message = made[0]
         notify(recipients=_staff(), action="voices.receive", title=_NEW_MESSAGE_TITLE,
-               params={"number": message.tracking_number, "subject": message.subject[:60]}, url="")
+               params={"number": message.tracking_number, "subject": message.subject[:60]}, url="",
+               email=False, sms=False)
         return
     notify(recipients=_staff(), action="voices.receive",
            title=ngettext_lazy("%(count)s new message: %(first)s to %(last)s",
                                "%(count)s new messages: %(first)s to %(last)s", len(made)),
            params={"count": len(made), "first": made[0].tracking_number, "last": made[-1].tracking_number},
-           url="")
+           url="", email=False, sms=False)
 
 
 def _row_number(row: dict, index: int) -> Any:

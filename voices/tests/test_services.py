@@ -128,6 +128,25 @@ def test_staff_are_told_unless_quiet(congress, citizen, staff):
     assert Notification.objects.filter(recipient=staff, action="voices.receive").count() == 1
 
 
+def test_staff_are_told_of_new_messages_in_their_inbox_not_by_mail_or_sms(
+        congress, citizen, staff, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from core.notify.models import Notification
+    from core.notify.sms import LocmemSMSBackend
+
+    settings.DATONG_SMS_BACKEND = "core.notify.sms.LocmemSMSBackend"
+    LocmemSMSBackend.outbox.clear()
+    staff.email, staff.phone = "staff@example.org", "13800000000"
+    staff.save(update_fields=["email", "phone"])
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(citizen, congress, quiet=False)
+    told = Notification.objects.get(recipient=staff, action="voices.receive")
+    assert (told.send_email, told.send_sms, told.emailed_at) == (False, False, None)
+    assert mail.outbox == []
+    assert LocmemSMSBackend.outbox == []
+
+
 def test_receive_many_all_or_nothing_with_row_numbers(congress, staff):
     rows = [
         {"_row": 2, "regime": "hotline", "subject": "噪音", "body": "夜间施工噪音", "external_id": "A"},
