@@ -8,8 +8,9 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
 
-from core.serving import tune_collector  # noqa: E402  (as config.wsgi does in production)
+from core.serving import tune_collector, without_process_environment  # noqa: E402  (as config.wsgi does)
 
+application = without_process_environment(application)
 tune_collector()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,3 +39,36 @@ def tune_collector() -> tuple[int, ...] | None:
     gc.freeze()
     gc.set_threshold(*thresholds)
     return thresholds
+
+
+#: The CGI variables of a request (PEP 3333); with the HTTP_ headers and the wsgi. keys, the
+#: whole of what a WSGI environ is meant to hold.
+REQUEST_VARIABLES = frozenset({
+    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH",
+    "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "GATEWAY_INTERFACE", "REMOTE_ADDR",
+    "REMOTE_HOST", "REMOTE_PORT", "REMOTE_USER", "AUTH_TYPE", "RAW_URI", "REQUEST_URI", "HTTPS",
+})
+
+
+def without_process_environment(application: Callable) -> Callable:
+    """`application` with the serving process's environment variables taken out of each
+    request's WSGI environ.
+
+    Why: granian (docs/decisions/0006-granian.md), like the CGI servers and wsgiref (runserver)
+    before it, copies the whole process environment into every request, so Django's
+    `request.META` would hold DATABASE_URL with its password, REDIS_URL and the rest, and with
+    them every error report that lists META (Django hides only names with KEY, TOKEN, PASS,
+    SECRET and the like). What a request says about itself (its CGI variables, HTTP_ headers
+    and wsgi. keys) stays.
+    """
+    process = frozenset(
+        name for name in os.environ
+        if name not in REQUEST_VARIABLES and not name.startswith(("HTTP_", "wsgi."))
+    )
+
+    def serve(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        for name in process:
+            environ.pop(name, None)
+        return application(environ, start_response)
+
+    return serve
