@@ -21,11 +21,11 @@ process or, with BENCH_WORKERS=N (or `BenchApp(workers=N)`), in N worker process
 same port, as a production deployment on an N-core machine would run it: granian forks its
 own workers; waitress has no pre-fork mode, so each waitress worker binds the port with
 SO_REUSEPORT and the kernel spreads the connections over them (`python -m bench.harness
-serve`, below). Database: a fresh SQLite file in a
-temporary directory; with DATABASE_URL=postgres://... a throwaway PostgreSQL database
-beside the named one (created and dropped). Environment: BENCH_USERS (100),
-BENCH_DURATION (seconds per scenario, 10), BENCH_MAX_REQUESTS (50000), BENCH_WARMUP (2),
-BENCH_THREADS (8), BENCH_WORKERS (1), BENCH_SERVER (granian).
+serve`, below). Database: a fresh SQLite file in a temporary directory; with
+DATABASE_URL=postgres://... a throwaway PostgreSQL database beside the named one (created and
+dropped). Environment: BENCH_USERS (100), BENCH_DURATION (seconds per scenario, 10),
+BENCH_MAX_REQUESTS (50000), BENCH_WARMUP (2), BENCH_THREADS (8), BENCH_WORKERS (1),
+BENCH_SERVER (granian).
 """
 
 from __future__ import annotations
@@ -189,8 +189,8 @@ class Server:
         processes = self.workers
         if self.kind == "granian":
             # One process: granian forks its workers itself. Each runs the application in
-            # `threads` threads (--blocking-threads) and takes no more requests at once than it
-            # has threads (--backpressure), as a waitress process with that many threads does.
+            # `threads` threads (--blocking-threads); requests beyond them wait in turn (no
+            # --backpressure below the threads: it served some much later, decision 0006).
             command = [
                 sys.executable, "-m", "granian", "--interface", "wsgi", "--host", HOST, "--port", str(self.port),
                 "--workers", str(self.workers), "--blocking-threads", str(threads),
