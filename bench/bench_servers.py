@@ -53,7 +53,7 @@ def turn(app: BenchApp, kind: str, token: str, payloads: list[dict], warmup: lis
         client_cpu = time.process_time() - client_cpu
         after = {"server": intake.group_stats(app), "database": intake.database_cpu()}
         run.cpu = intake.cpu_summary(run, before, after, client_cpu)
-        intake._check(app, run)
+        intake.check_stored(app, run)
         minimal = measure(app, Scenario("minimal Django view", "/__bench__/minimal", baseline=True),
                           users=clients, duration=2, max_requests=100_000, warmup=0.5)
     finally:

@@ -366,7 +366,7 @@ def report(app: BenchApp, seed: dict, warm: list[Run], runs: list[Run], scale: l
     return text
 
 
-def _check(app: BenchApp, run: Run) -> None:
+def check_stored(app: BenchApp, run: Run) -> None:
     sent = app.tmp / f"sent-{run.name}.json"
     sent.write_text(
         json.dumps(
@@ -429,7 +429,7 @@ def main() -> int:
             if run.batch == 1:
                 run.groups = group_summary(before["server"], after["server"])
             print(f"  {run.name}: checking the database …", flush=True)
-            _check(app, run)
+            check_stored(app, run)
         print("  measuring a minimal view, for scale …", flush=True)
         scale = [
             measure(app, Scenario("minimal Django view", "/__bench__/minimal", baseline=True), users=clients,
