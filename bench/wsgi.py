@@ -8,9 +8,10 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
 
-from core.serving import tune_collector, without_process_environment  # noqa: E402  (as config.wsgi does)
+from core.serving import close_connections_of_ended_threads, tune_collector, without_process_environment  # noqa: E402  (as config.wsgi does)
 
 application = without_process_environment(application)
+close_connections_of_ended_threads()
 tune_collector()
 
 

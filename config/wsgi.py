@@ -12,7 +12,8 @@ _problems = production_problems()
 if _problems:
     raise ImproperlyConfigured("Datong refuses to start in production mode: " + " ".join(_problems))
 
-from core.serving import tune_collector, without_process_environment  # noqa: E402
+from core.serving import close_connections_of_ended_threads, tune_collector, without_process_environment  # noqa: E402
 
 application = without_process_environment(application)
+close_connections_of_ended_threads()
 tune_collector()
