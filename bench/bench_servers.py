@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -47,13 +46,7 @@ def turn(app: BenchApp, kind: str, token: str, payloads: list[dict], warmup: lis
     try:
         intake.send(app, token, intake.Run("warm-up", [intake.Post([p]) for p in warmup], clients=clients))
         run = intake.Run(kind, [intake.Post([p]) for p in payloads], clients=clients)
-        before = {"server": intake.group_stats(app), "database": intake.database_cpu()}
-        client_cpu = time.process_time()
-        run.elapsed = intake.send(app, token, run)
-        client_cpu = time.process_time() - client_cpu
-        after = {"server": intake.group_stats(app), "database": intake.database_cpu()}
-        run.cpu = intake.cpu_summary(run, before, after, client_cpu)
-        intake.check_stored(app, run)
+        intake.post_and_check(app, token, run)
         minimal = measure(app, Scenario("minimal Django view", "/__bench__/minimal", baseline=True),
                           users=clients, duration=2, max_requests=100_000, warmup=0.5)
     finally:

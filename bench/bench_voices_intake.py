@@ -366,6 +366,21 @@ def report(app: BenchApp, seed: dict, warm: list[Run], runs: list[Run], scale: l
     return text
 
 
+def post_and_check(app: BenchApp, token: str, run: Run) -> None:
+    """Send the run's requests, then record on it the time taken, the CPU a message (server,
+    database, clients), how single messages were grouped, and what the database stored."""
+    before = {"server": group_stats(app), "database": database_cpu()}
+    client_cpu = time.process_time()
+    run.elapsed = send(app, token, run)
+    client_cpu = time.process_time() - client_cpu
+    after = {"server": group_stats(app), "database": database_cpu()}
+    run.cpu = cpu_summary(run, before, after, client_cpu)
+    if run.batch == 1:
+        run.groups = group_summary(before["server"], after["server"])
+    print(f"  {run.name}: checking the database …", flush=True)
+    check_stored(app, run)
+
+
 def check_stored(app: BenchApp, run: Run) -> None:
     sent = app.tmp / f"sent-{run.name}.json"
     sent.write_text(
@@ -420,16 +435,7 @@ def main() -> int:
                 w.elapsed = send(app, seed["token"], w)
             print(f"  {run.name}: posting {run.messages} messages in {len(run.posts)} requests from "
                   f"{run.clients} clients …", flush=True)
-            before = {"server": group_stats(app), "database": database_cpu()}
-            client_cpu = time.process_time()
-            run.elapsed = send(app, seed["token"], run)
-            client_cpu = time.process_time() - client_cpu
-            after = {"server": group_stats(app), "database": database_cpu()}
-            run.cpu = cpu_summary(run, before, after, client_cpu)
-            if run.batch == 1:
-                run.groups = group_summary(before["server"], after["server"])
-            print(f"  {run.name}: checking the database …", flush=True)
-            check_stored(app, run)
+            post_and_check(app, seed["token"], run)
         print("  measuring a minimal view, for scale …", flush=True)
         scale = [
             measure(app, Scenario("minimal Django view", "/__bench__/minimal", baseline=True), users=clients,

@@ -89,11 +89,10 @@ def _thread_alive(native_id: int) -> bool:
     return not os.path.isdir(task) or os.path.exists(f"{task}/{native_id}")
 
 
-def _close_ended(exclude: int | None = None) -> int:
-    """Close the connections whose thread has ended; how many were closed."""
-    closed = 0
+def _close_ended() -> None:
+    """Close the connections whose thread has ended."""
     for key, (native_id, wrapper) in list(_OPENED.items()):
-        if key == exclude or _thread_alive(native_id):
+        if _thread_alive(native_id):
             continue
         del _OPENED[key]
         raw = getattr(wrapper, "connection", None)
@@ -104,14 +103,12 @@ def _close_ended(exclude: int | None = None) -> int:
                 raw.close()
             finally:
                 wrapper.connection = None
-            closed += 1
-    return closed
 
 
 def _remember(sender, connection, **_kwargs) -> None:
     with _OPENED_LOCK:
         _OPENED[id(connection)] = (threading.get_native_id(), connection)
-        _close_ended(exclude=id(connection))
+        _close_ended()
 
 
 def close_connections_of_ended_threads() -> None:
