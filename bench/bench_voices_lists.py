@@ -9,7 +9,8 @@ the three "what people worry about most" aggregates, at p95, beside their raw SQ
    the client) with the secondary indexes dropped during the load and rebuilt after it,
    then VACUUM ANALYZE: every message with its casework case (kind "message"), received
    over the last two years, 20 categories (skewed: a few get most), 12 districts, a fifth
-   of the cases open. Before a step, its time is projected from the previous step's rate;
+   of the cases open, three in five with a caller's phone key (from a pool of 3,000,000
+   callers, so repeat callers grow with the size). Before a step, its time is projected from the previous step's rate;
    a step that would take the generation past BENCH_VOICES_BUDGET seconds (default 900)
    is not made, and the report says so (the curve then stops at the last size made).
    The daily counts (`voices.MessageDailyCount`) are then filled by one INSERT … SELECT …
@@ -26,6 +27,8 @@ the three "what people worry about most" aggregates, at p95, beside their raw SQ
    - by category, by district, by week over the last 90 days and the rising categories
      (`voices.statistics`, from the daily counts), and for a deputy, by category over the
      same period (the district-scoped path).
+   - a caller's messages by their phone key (`voices.selectors.messages_from_phone_key`,
+     what staff's SEC-8 look-up reads; the audit entry it writes is not timed).
 4. Over HTTP (one keep-alive client, sequential, as one staff member sees it): the staff
    list page, its next page by cursor, the list filtered by one category + one district,
    the API list (token) and the statistics page, at each size, the same number of runs.
@@ -59,6 +62,10 @@ WARMUP = 3
 DEFAULT_SIZES = "1000000,3000000,10000000"
 CATEGORIES = 20
 DISTRICTS = 12
+#: The share of messages with a phone (its keyed hash), from a pool of callers: at 10,000,000
+#: messages, ~2 messages a caller on average (a 64-character hex key, as lookup_key's).
+WITH_PHONE = 0.6
+CALLERS = 3_000_000
 TABLES = ("casework_case", "voices_message")
 
 
@@ -149,7 +156,8 @@ def generate(out: str, total: int) -> None:
             steps = [
                 ("random numbers", f"""
                     CREATE TEMP TABLE bench_g AS
-                    SELECT i, random() AS r1, random() AS r2, random() AS r3, random() AS r4
+                    SELECT i, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
+                        random() AS r5, floor(random() * {CALLERS})::int AS caller
                     FROM generate_series({have + 1}, {total}) AS i"""),
                 ("cases", f"""
                     INSERT INTO casework_case (id, congress_id, kind, title, status, handling_mode, round,
@@ -175,7 +183,9 @@ def generate(out: str, total: int) -> None:
                         c.idx || '号类别的诉求第' || g.i || '号',
                         '基准留言市某小区的居民反映情况，希望有关部门尽快处理。编号' || g.i,
                         CASE WHEN g.r4 < 0.03 THEN NULL ELSE c.id END, d.id, false, '', NULL, NULL,
-                        {submitter.pk}, true, false, '', '', false, false, false, '', '', '', '', NULL, '', '',
+                        {submitter.pk}, true, false, '', '', false, false, false, '', '',
+                        CASE WHEN g.r5 < {WITH_PHONE} THEN md5('c' || g.caller) || md5('p' || g.caller) ELSE '' END,
+                        '', NULL, '', '',
                         NULL, NULL, false, '{{}}'::jsonb, NULL,
                         now() - make_interval(secs => g.r1 * 730 * 86400), NULL, NULL, NULL, '', '', NULL
                     FROM bench_g g
@@ -243,6 +253,7 @@ def _scenarios():
     since = timezone.localdate() - datetime.timedelta(days=89)
     narrow = {"category": categories[3], "district": districts[2], "since": since}
     second = selectors.message_page(staff, limit=50).cursor
+    caller = _a_repeat_caller()
     return [
         ("staff list, first page of 50 (message_page)", lambda: selectors.message_page(staff, limit=50)),
         ("staff list, next page (keyset cursor)", lambda: selectors.message_page(staff, limit=50, after=second)),
@@ -259,7 +270,23 @@ def _scenarios():
         ("by week, 90 days (staff)", lambda: worry.by_week(staff, period)),
         ("by category, 90 days (deputy: one district)", lambda: worry.by_category(deputy, period)),
         ("rising categories, 90 days vs 90 before (staff)", lambda: worry.rising_categories(staff, period)),
+        ("a caller's messages by phone key (SEC-8 look-up)", lambda: selectors.messages_from_phone_key(staff, caller)),
     ]
+
+
+def _a_repeat_caller() -> str:
+    """The phone key of the newest message whose caller wrote more than once (the look-up the
+    staff's "a caller's messages" runs; the audit entry it also writes is not timed here)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT m.phone_index FROM voices_message m
+                          WHERE m.phone_index <> '' AND EXISTS (
+                              SELECT 1 FROM voices_message o WHERE o.congress_id = m.congress_id
+                                  AND o.phone_index = m.phone_index AND o.id <> m.id)
+                          ORDER BY m.id DESC LIMIT 1""")
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def targets(out: str) -> None:

@@ -1,5 +1,6 @@
 """/api/voices: citizens' messages: submit, track, list, a message, and staff actions
-(route, not accept, merge, call-back, reveal personal data), and the caller's own data.
+(route, not accept, merge, call-back, reveal personal data, a caller's messages by phone), and
+the caller's own data.
 
 Reads are scoped to the caller (voices.selectors): staff see every message, deputies their
 district's, a unit clerk what was assigned to the unit, a citizen their own; a message out
@@ -29,6 +30,8 @@ from .schemas import (
     BatchIn,
     BatchOut,
     CallBackIn,
+    CallerMessagesOut,
+    CallerSearchIn,
     MergeIn,
     MessageIn,
     MessageListOut,
@@ -247,6 +250,27 @@ def list_messages(
     page, count = common.page_and_count(user, cursor, size=limit, order=order, **filters)
     return {"items": [_row(m) for m in page.rows], "next_cursor": page.cursor, "count": count.value,
             "count_exact": count.exact}
+
+
+@router.post("/messages/by-phone", permission=codes.PERSONAL_DATA,
+             response={200: CallerMessagesOut, 403: ErrorOut, 422: ErrorOut})
+def caller_messages(request, payload: CallerSearchIn):
+    """SEC-8: the messages sent from one phone number (staff). A POST, so the number stays out
+    of URLs and logs; every search is logged with its purpose and what it found."""
+    user = acting_user(request)
+    found = services.find_caller_messages(by=user, phone=payload.phone, purpose=payload.purpose)
+    return {"items": [_row(m) for m in found], "limit": selectors.CALLER_MAX}
+
+
+@router.post("/messages/{message_id}/same-phone", permission=codes.PERSONAL_DATA,
+             response={200: CallerMessagesOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def same_phone_messages(request, message_id: int, payload: RevealIn):
+    """SEC-8: the messages sent from the phone number of this message (itself among them),
+    without the number being shown; 422 when it has none. Logged as a phone search."""
+    user = acting_user(request)
+    message = selectors.message_for(user, message_id)
+    found = services.find_caller_messages(by=user, message=message, purpose=payload.purpose)
+    return {"items": [_row(m) for m in found], "limit": selectors.CALLER_MAX}
 
 
 @router.get("/messages/{message_id}", permission=codes.VIEW, response={200: MessageOut, 404: ErrorOut})

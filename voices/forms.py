@@ -255,6 +255,13 @@ class RevealForm(forms.Form):
     purpose = forms.CharField(label=_("Why you need it"), max_length=100, required=False)
 
 
+class CallerSearchForm(forms.Form):
+    """SEC-8: a caller's messages by phone number; every search is logged with its purpose."""
+
+    phone = forms.CharField(label=_("Phone number"), max_length=30)
+    purpose = forms.CharField(label=_("Why you are looking"), max_length=100, required=False)
+
+
 class ReplyForm(forms.Form):
     """The handling unit's reply to the citizen (casework's `submit_reply`: class, text, the
     signed letter and who signed it)."""

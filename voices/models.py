@@ -136,15 +136,19 @@ class Message(models.Model):
         ACCEPTED = "accepted", _("Accepted and routed")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")  # MSG-5
 
+    # No index of its own: every index below leads with the congress.
     congress = models.ForeignKey(
-        "organisation.Congress", verbose_name=_("congress"), on_delete=models.PROTECT, related_name="messages"
+        "organisation.Congress", verbose_name=_("congress"), on_delete=models.PROTECT, related_name="messages",
+        db_index=False,
     )
     #: The handling (casework); opened on receipt so no message is ever without deadlines.
     case = models.OneToOneField(
         "casework.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="message"
     )
-    #: Printed to the citizen and looked up without an account (unique, not guessable in order).
-    tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True)
+    #: Printed to the citizen and looked up without an account (unique, not guessable in order;
+    #: the constraint voices_msg_tracking_number, which PostgreSQL serves without a second
+    #: pattern-matching copy: the number is only ever looked up whole).
+    tracking_number = models.CharField(_("tracking number"), max_length=24)
     regime = models.CharField(_("regime"), max_length=15, choices=Regime.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     nature = models.CharField(_("nature"), max_length=15, choices=Nature.choices, default=Nature.HELP)
@@ -185,7 +189,7 @@ class Message(models.Model):
     # SEC-8: encrypted at rest (voices.crypto); `phone_index` is a keyed hash for look-ups.
     name_encrypted = models.TextField(_("name (encrypted)"), blank=True)
     phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True)
-    phone_index = models.CharField(_("phone look-up key"), max_length=64, blank=True, db_index=True)
+    phone_index = models.CharField(_("phone look-up key"), max_length=64, blank=True)
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True)
 
     # --- MSG-7: a report (举报) names the unit it accuses; never routed there.
@@ -243,14 +247,17 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["congress", "received_at"], name="voices_msg_received"),
-            # The lists' order (-received_at, -id) read straight off an index, keyset pages too.
+            # The lists' order (-received_at, -id) read straight off an index, keyset pages too;
+            # read backwards it serves the oldest-first order and every date range.
             models.Index(fields=["congress", "-received_at", "-id"], name="voices_msg_newest"),
             models.Index(fields=["congress", "category", "received_at"], name="voices_msg_category"),
             models.Index(fields=["congress", "district", "received_at"], name="voices_msg_district"),
             models.Index(fields=["congress", "status", "received_at"], name="voices_msg_status"),
+            # A caller's earlier messages (staff, SEC-8); most messages carry no phone.
+            models.Index(fields=["congress", "phone_index"], condition=~Q(phone_index=""), name="voices_msg_phone"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_number"], name="voices_msg_tracking_number"),
             models.UniqueConstraint(
                 fields=["congress", "channel", "external_id"], condition=~Q(external_id=""),
                 name="voices_msg_external_once",

@@ -83,6 +83,13 @@ class RevealIn(Schema):
     purpose: str = Field("", max_length=100)
 
 
+class CallerSearchIn(Schema):
+    """SEC-8: a phone number, in any usual form (+86, spaces, dashes), and why."""
+
+    phone: str = Field(..., max_length=30)
+    purpose: str = Field("", max_length=100)
+
+
 # --- outputs ------------------------------------------------------------------------------------
 
 
@@ -145,6 +152,14 @@ class MessageListOut(Schema):
     next_cursor: str | None = None
     count: int
     count_exact: bool
+
+
+class CallerMessagesOut(Schema):
+    """The messages sent from one phone number, newest first; at most `limit` (when `items`
+    holds `limit`, older ones may exist)."""
+
+    items: list[MessageRowOut]
+    limit: int
 
 
 class ContactOut(Schema):

@@ -241,6 +241,21 @@ def message_for(user, pk) -> Message:
     return found
 
 
+#: The most messages one caller look-up lists (newest first).
+CALLER_MAX = 100
+
+
+def messages_from_phone_key(user, key: str, *, limit: int = CALLER_MAX) -> list[Message]:
+    """The messages sent from one phone, by its keyed hash (`crypto.lookup_key`), newest
+    first, of those `user` may see; nothing for a user without the right to personal data
+    (SEC-8). Read through the partial index voices_msg_phone. Called by the service that
+    logs the search (`services.find_caller_messages`)."""
+    if not key or not has_perm(user, permissions.PERSONAL_DATA):
+        return []
+    queryset = _scoped(user).select_related("category", "district").filter(phone_index=key)
+    return list(queryset.order_by("-received_at", "-pk")[:max(1, int(limit))])
+
+
 def personal_data_for(user, message: Message) -> dict[str, str]:
     """SEC-8: the citizen's data as `user` may see it in a page (masked or hidden; never in
     full: the full values come only from services.reveal_personal_data, which logs it)."""

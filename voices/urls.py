@@ -16,6 +16,7 @@ urlpatterns = [
     path("mine/export.json", citizen.my_export, {"fmt": "json"}, name="my-export-json"),
     # The congress office
     path("phone/", office.phone_entry, name="phone-entry"),
+    path("caller/", office.caller_messages, name="caller-messages"),
     # "all/", not "": the menu marks an entry current for every page under its URL.
     path("all/", office.message_list, name="message-list"),
     path("all/export.xlsx", office.message_export, name="message-export"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("<int:message_id>/merge/", office.message_merge, name="message-merge"),
     path("<int:message_id>/callback/", office.message_callback, name="message-callback"),
     path("<int:message_id>/reveal/", office.message_reveal, name="message-reveal"),
+    path("<int:message_id>/caller/", office.message_caller, name="message-caller"),
     # The handling unit
     path("assigned/", unit.assigned_list, name="assigned-list"),
     path("assignments/<int:assignment_id>/reply/", unit.message_reply, name="message-reply"),

@@ -4,13 +4,21 @@ Each function: lock → permission → state → rule checks → write → audit
 transaction. The handling after routing is casework's (kind "message", voices.casekind).
 """
 
-from .handling import merge_messages, not_accept, record_callback, reveal_personal_data, route_message
+from .handling import (
+    find_caller_messages,
+    merge_messages,
+    not_accept,
+    record_callback,
+    reveal_personal_data,
+    route_message,
+)
 from .history import record_historical_outcome
 from .intake import BATCH_MAX, receive_batch, receive_many, receive_message
 from .training import train_models
 
 __all__ = [
     "BATCH_MAX",
+    "find_caller_messages",
     "merge_messages",
     "not_accept",
     "receive_batch",

@@ -22,10 +22,10 @@ from core.organisation.models import HandlingUnit
 from core.organisation.rules import effective_parameters
 from core.permissions import require
 
-from .. import crypto, duplicates, permissions, rules
+from .. import crypto, duplicates, permissions, rules, selectors
 from ..models import CallBack, Message, MessageCategory, PersonalDataView
 from . import counts
-from .base import errors_from, lock, now_or, sync
+from .base import error, errors_from, lock, now_or, sync
 
 _L = gettext_lazy
 
@@ -227,3 +227,30 @@ def reveal_personal_data(*, by, message, purpose="") -> dict:
     shown = [k for k, v in values.items() if v]
     PersonalDataView.objects.create(message=message, viewer=by, fields=",".join(shown) or "-", purpose=purpose[:100])
     return values
+
+
+def find_caller_messages(*, by, phone: str = "", message: Message | None = None, purpose: str = "") -> list[Message]:
+    """SEC-8: the messages sent from one phone number (a caller's earlier messages, for staff
+    on the line or checking a repeat caller), newest first, at most `selectors.CALLER_MAX`.
+    The number is typed (`phone`) or is that of a `message` staff are reading, so its other
+    messages are found without anyone seeing the number.
+
+    The number is matched by its keyed hash, so no stored number is decrypted. Every search is
+    written to the audit trail: who, why, and which messages it found. The number itself is not
+    logged; its hash's first 16 characters are, so an auditor can see which searches were for
+    the same number."""
+    require(by, permissions.PERSONAL_DATA)
+    if message is not None:
+        key = message.phone_index
+        if not key:
+            raise ValidationFailed(details={"phone": _("This message has no phone number.")})
+    else:
+        phone = (phone or "").strip()
+        if not rules.phone_valid(phone):
+            raise ValidationFailed(details={"phone": error("phone_invalid")})
+        key = crypto.lookup_key(phone)
+    found = selectors.messages_from_phone_key(by, key)
+    data = {"phone_key": key[:16], "purpose": (purpose or "").strip()[:100], "found": [m.pk for m in found]}
+    with transaction.atomic():
+        record(actor=by, action="voices.phone_search", target=message, data=data)
+    return found

@@ -10,6 +10,7 @@ from django.test import Client
 from casework.models import Assignment
 from casework.services import submit_reply
 from core.accounts.roles import Role
+from core.audit.models import AuditEntry
 from voices.forms import NOTICE_VERSION
 from voices.models import Message, PersonalDataView
 
@@ -259,6 +260,44 @@ def test_staff_reveal_personal_data_and_the_view_is_logged(make_message, people,
     assert (view.message, view.viewer, view.purpose) == (message, people[Role.STAFF], "回访")
 
 
+def test_staff_find_a_callers_messages_by_phone(make_message, people, as_):
+    """SEC-8: POST /messages/by-phone, logged."""
+    mine = make_message()
+    make_message(phone="13912345678")
+    response = post(as_(Role.STAFF), "/messages/by-phone", {"phone": "0086 13812345678", "purpose": "来电"})
+    assert response.status_code == 200, response.json()
+    assert [row["tracking_number"] for row in response.json()["items"]] == [mine.tracking_number]
+    assert response.json()["limit"] == 100
+    assert AuditEntry.objects.filter(action="voices.phone_search").count() == 1
+
+
+def test_staff_find_the_other_messages_from_a_messages_number(make_message, as_):
+    earlier = make_message()
+    reading = make_message(phone="+86 138 1234 5678")
+    response = post(as_(Role.STAFF), f"/messages/{reading.pk}/same-phone", {"purpose": "重复来电"})
+    assert response.status_code == 200, response.json()
+    assert [row["id"] for row in response.json()["items"]] == [reading.pk, earlier.pk]
+    assert PHONE not in str(response.json())
+    silent = make_message(phone="")
+    assert post(as_(Role.STAFF), f"/messages/{silent.pk}/same-phone", {}).status_code == 422
+
+
+def test_a_phone_search_without_a_phone_number_is_422(as_):
+    response = post(as_(Role.STAFF), "/messages/by-phone", {"phone": "abc"})
+    assert response.status_code == 422
+    assert "phone" in response.json()["details"]
+
+
+@pytest.mark.parametrize("who", OTHERS)
+def test_only_staff_search_messages_by_phone(make_message, as_, who):
+    make_message()
+    response = post(as_(who), "/messages/by-phone", {"phone": PHONE})
+    assert response.status_code == 403
+    message = Message.objects.get()
+    assert post(as_(who), f"/messages/{message.pk}/same-phone", {}).status_code == 403
+    assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
+
+
 @pytest.mark.parametrize("who", OTHERS)
 @pytest.mark.parametrize("action", ["route", "not-accept", "merge", "callbacks", "personal-data"])
 def test_only_staff_act_on_messages(make_message, people, city, as_, who, action):
@@ -305,4 +344,6 @@ def test_every_operation_is_in_the_openapi_schema_with_its_permission():
         ("post", f"{API}/messages/{{message_id}}/merge"): "voices.triage",
         ("post", f"{API}/messages/{{message_id}}/callbacks"): "voices.callback",
         ("post", f"{API}/messages/{{message_id}}/personal-data"): "voices.personal_data",
+        ("post", f"{API}/messages/by-phone"): "voices.personal_data",
+        ("post", f"{API}/messages/{{message_id}}/same-phone"): "voices.personal_data",
     }

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from casework.models import Assignment
 from core.accounts.roles import Role
+from core.audit.models import AuditEntry
 from voices import services
 from voices.forms import NOTICE_VERSION
 from voices.models import Message, MessageCategory, PersonalDataView
@@ -437,6 +438,55 @@ def test_only_staff_reveal_personal_data(make_message, people, city, as_, who):
     route(message, people, city)
     assert as_(who).post(reverse("voices:message-reveal", args=[message.pk])).status_code == 403
     assert not PersonalDataView.objects.exists()
+
+
+def test_staff_find_a_callers_messages_by_phone_and_the_search_is_logged(make_message, people, as_):
+    """SEC-8: the number is posted (never in the URL); the list shows the caller's messages."""
+    mine = make_message(subject="我家门口路灯不亮")
+    make_message(subject="别人的事", phone="13912345678")
+    client = as_(Role.STAFF)
+    assert reverse("voices:caller-messages") in text(client.get(reverse("voices:message-list")))
+    assert client.get(reverse("voices:caller-messages")).status_code == 200
+    response = client.post(reverse("voices:caller-messages"), {"phone": "+86 138 1234 5678", "purpose": "来电"})
+    page = text(response)
+    assert response.status_code == 200
+    assert mine.tracking_number in page and "我家门口路灯不亮" in page and "别人的事" not in page
+    assert "1 message from this number" in page
+    assert AuditEntry.objects.filter(action="voices.phone_search", actor_id=people[Role.STAFF].pk).count() == 1
+
+
+def test_staff_reading_a_message_find_the_other_messages_from_its_number(make_message, people, as_):
+    earlier = make_message(subject="上次来电反映的事")
+    reading = make_message(subject="这次来电")
+    no_phone = make_message(phone="", subject="没有电话")
+    client = as_(Role.STAFF)
+    page = text(client.get(reverse("voices:message-detail", args=[reading.pk])))
+    assert reverse("voices:message-caller", args=[reading.pk]) in page
+    absent = text(client.get(reverse("voices:message-detail", args=[no_phone.pk])))
+    assert reverse("voices:message-caller", args=[no_phone.pk]) not in absent
+    response = client.post(reverse("voices:message-caller", args=[reading.pk]))
+    assert response.status_code == 200
+    assert "上次来电反映的事" in text(response) and earlier.tracking_number in text(response)
+    assert PHONE not in text(response) and "没有电话" not in text(response)
+    assert AuditEntry.objects.filter(action="voices.phone_search", target_id=str(reading.pk)).count() == 1
+
+
+def test_a_caller_search_with_no_phone_number_says_so(as_):
+    response = as_(Role.STAFF).post(reverse("voices:caller-messages"), {"phone": "电话"})
+    assert response.status_code == 422
+    assert "This is not a phone number." in text(response)
+    assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
+
+
+@pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR])
+def test_only_staff_search_messages_by_phone(make_message, as_, who):
+    make_message()
+    client = as_(who)
+    assert client.get(reverse("voices:caller-messages")).status_code == 403
+    assert client.post(reverse("voices:caller-messages"), {"phone": PHONE}).status_code == 403
+    message = Message.objects.get()
+    assert client.post(reverse("voices:message-caller", args=[message.pk])).status_code == 403
+    assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
 
 
 def test_the_handling_unit_sees_the_contact_masked(make_message, people, city, as_):

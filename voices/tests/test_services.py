@@ -396,3 +396,55 @@ def test_sec_15_confidential_reveal_needs_a_purpose(congress, staff):
     with pytest.raises(ValidationFailed):
         services.reveal_personal_data(by=staff, message=message)
     assert not PersonalDataView.objects.exists()
+
+
+# --- SEC-8 a caller's messages by phone ---------------------------------------------------------------
+
+
+def test_sec_8_staff_find_a_callers_messages_however_the_number_is_written(congress, staff):
+    first = receive(staff, congress, phone=PHONE, subject="路灯不亮")
+    second = receive(staff, congress, phone="+86 138-1234-5678", subject="井盖丢失")
+    receive(staff, congress, phone="13912345678", subject="别人的来电")
+    receive(staff, congress, subject="没有留电话")
+    found = services.find_caller_messages(by=staff, phone="138 1234 5678", purpose="来电查询")
+    assert [m.pk for m in found] == [second.pk, first.pk]  # newest first
+
+
+def test_sec_8_every_phone_search_is_logged_without_the_number(congress, staff):
+    message = receive(staff, congress, phone=PHONE)
+    services.find_caller_messages(by=staff, phone=PHONE, purpose="来电查询")
+    services.find_caller_messages(by=staff, phone="13700000000")
+    entries = list(AuditEntry.objects.filter(action="voices.phone_search").order_by("pk"))
+    assert [(e.actor_id, e.data["found"], e.data["purpose"]) for e in entries] == [
+        (staff.pk, [message.pk], "来电查询"), (staff.pk, [], "")]
+    # The same number gives the same key, and the number itself is nowhere in the log.
+    assert entries[0].data["phone_key"] == crypto.lookup_key(PHONE)[:16] != entries[1].data["phone_key"]
+    assert not any(PHONE in str(e.data) or "12345678" in str(e.data) for e in entries)
+
+
+def test_sec_8_only_staff_search_by_phone(congress, staff, citizen, units, clerk_of):
+    receive(staff, congress, phone=PHONE)
+    for user in (citizen, clerk_of(units[0]), AnonymousUser()):
+        with pytest.raises(NotAllowed):
+            services.find_caller_messages(by=user, phone=PHONE)
+    assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
+
+
+@pytest.mark.parametrize("phone", ["", "12", "电话", "138123456789012345"])
+def test_a_phone_search_needs_a_phone_number(congress, staff, phone):
+    with pytest.raises(ValidationFailed) as refused:
+        services.find_caller_messages(by=staff, phone=phone)
+    assert "phone" in refused.value.details
+    assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
+
+
+def test_sec_8_the_other_messages_from_a_messages_number_are_found_without_the_number(congress, staff):
+    earlier = receive(staff, congress, phone="+86 138 1234 5678")
+    reading = receive(staff, congress, phone=PHONE)
+    receive(staff, congress, phone="13912345678")
+    found = services.find_caller_messages(by=staff, message=reading, purpose="重复来电")
+    assert [m.pk for m in found] == [reading.pk, earlier.pk]
+    entry = AuditEntry.objects.get(action="voices.phone_search")
+    assert (entry.target_id, entry.data["purpose"]) == (str(reading.pk), "重复来电")
+    with pytest.raises(ValidationFailed):
+        services.find_caller_messages(by=staff, message=receive(staff, congress))  # no phone

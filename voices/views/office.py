@@ -45,6 +45,34 @@ def phone_entry(request: HttpRequest) -> HttpResponse:
     }, status=common.status_for(request, form))
 
 
+@requires(codes.PERSONAL_DATA)
+def caller_messages(request: HttpRequest) -> HttpResponse:
+    """SEC-8: the messages sent from one phone number, through the service that logs the
+    search. A POST form, so the number never sits in a URL, the browser's history or a log."""
+    form = forms.CallerSearchForm(common.posted(request))
+    ok, found = common.attempt(request, form, lambda data: services.find_caller_messages(
+        by=request.user, phone=data["phone"], purpose=data["purpose"],
+    ))
+    return render(request, "voices/caller_messages.html", {
+        "form": form, "searched": ok, "found": found or [], "limit": selectors.CALLER_MAX,
+    }, status=common.status_for(request, form))
+
+
+@requires(codes.PERSONAL_DATA)
+@require_POST
+def message_caller(request: HttpRequest, message_id: int) -> HttpResponse:
+    """SEC-8: the other messages from the phone number of the message being read, found
+    without showing the number; logged like any phone search."""
+    message = selectors.message_for(request.user, message_id)
+    form = forms.RevealForm(request.POST)
+    purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
+    found = services.find_caller_messages(by=request.user, message=message, purpose=purpose)
+    return render(request, "voices/caller_messages.html", {
+        "form": forms.CallerSearchForm(), "searched": True, "found": found, "limit": selectors.CALLER_MAX,
+        "from_message": message,
+    })
+
+
 # --- the triage list ---------------------------------------------------------------------------
 
 
@@ -67,6 +95,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     return common.render_list(request, "voices/message_list.html", {
         "filter_form": form, "query": common.query_without_page(request), "export_note": export_cap_text(),
         "can_enter_call": has_perm(request.user, codes.ENTER_CALL),
+        "can_find_caller": has_perm(request.user, codes.PERSONAL_DATA),
         **common.message_list_context(request, request.user, **form.filters()),
     })
 
@@ -164,6 +193,7 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         "suggestions": common.suggestions_of(message) if can_triage else [],
         "can_triage": can_triage and received,
         "can_reveal": has_perm(user, codes.PERSONAL_DATA, message),
+        "can_find_caller": bool(message.phone_index) and has_perm(user, codes.PERSONAL_DATA, message),
         "can_callback": has_perm(user, codes.CALLBACK, message) and replied,
         "duplicates": duplicates,
         "assignments": list(message.case.assignments.select_related("unit").order_by("round", "pk")),
