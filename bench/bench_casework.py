@@ -31,7 +31,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import HOST, BenchApp, env_int, loud, ms, percentiles, postgres_url, run_helper  # noqa: E402
+from bench.harness import HOST, BenchApp, env_int, ms, percentiles, run_helper, use_postgres  # noqa: E402
 
 TARGET_MS = 100.0
 #: As in bench/casework_data.py: a slow target gets at least MIN_RUNS runs, then stops once
@@ -139,12 +139,8 @@ def report(data: dict, measured: list, http: list, app: BenchApp, runs: int) -> 
 
 def main() -> int:
     print("Benchmark: casework at 1,000,000 cases (what is late, per-unit counts)", flush=True)
-    url = postgres_url()
-    if url is None:
-        loud("SKIPPED: this benchmark needs PostgreSQL. Set DATABASE_URL=postgres://… "
-             "(a throwaway database is created beside it) or start the local server.")
+    if not use_postgres():
         return 0
-    os.environ["DATABASE_URL"] = url
     cases = env_int("BENCH_CASES", 1_000_000)
     units = env_int("BENCH_UNITS", 100)
     runs = env_int("BENCH_CASEWORK_RUNS", 200)

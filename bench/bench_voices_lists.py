@@ -27,7 +27,7 @@ the three "what people worry about most" aggregates, at p95, beside their raw SQ
    - by category, by district, by week over the last 90 days and the rising categories
      (`voices.statistics`, from the daily counts), and for a deputy, by category over the
      same period (the district-scoped path).
-   - a caller's messages by their phone key (`voices.selectors.messages_from_phone_key`,
+   - a caller's messages by their phone key (`voices.selectors.messages_from_phone_keys`,
      what staff's SEC-8 look-up reads; the audit entry it writes is not timed).
 4. Over HTTP (one keep-alive client, sequential, as one staff member sees it): the staff
    list page, its next page by cursor, the list filtered by one category + one district,
@@ -53,7 +53,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import HOST, BenchApp, env_int, loud, ms, percentiles, postgres_url, run_helper, timed  # noqa: E402
+from bench.harness import HOST, BenchApp, env_int, ms, percentiles, run_helper, timed, use_postgres  # noqa: E402
 
 TARGET_MS = 100.0
 MIN_RUNS = 10
@@ -270,7 +270,7 @@ def _scenarios():
         ("by week, 90 days (staff)", lambda: worry.by_week(staff, period)),
         ("by category, 90 days (deputy: one district)", lambda: worry.by_category(deputy, period)),
         ("rising categories, 90 days vs 90 before (staff)", lambda: worry.rising_categories(staff, period)),
-        ("a caller's messages by phone key (SEC-8 look-up)", lambda: selectors.messages_from_phone_key(staff, caller)),
+        ("a caller's messages by phone key (SEC-8 look-up)", lambda: selectors.messages_from_phone_keys(staff, [caller])),
     ]
 
 
@@ -435,12 +435,8 @@ def report(app: BenchApp, sizes: list[dict], runs: int, skipped: list[int], budg
 
 def main() -> int:
     print("Benchmark: citizens' messages at 10,000,000 (staff list, worry-most aggregates)", flush=True)
-    url = postgres_url()
-    if url is None:
-        loud("SKIPPED: this benchmark needs PostgreSQL. Set DATABASE_URL=postgres://… "
-             "(a throwaway database is created beside it) or start the local server.")
+    if not use_postgres():
         return 0
-    os.environ["DATABASE_URL"] = url
     totals = [int(s) for s in os.environ.get("BENCH_VOICES_SIZES", DEFAULT_SIZES).split(",") if s.strip()]
     runs = env_int("BENCH_VOICES_RUNS", 100)
     budget = env_int("BENCH_VOICES_BUDGET", 900)

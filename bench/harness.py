@@ -83,6 +83,18 @@ def postgres_url() -> str | None:
         return None
 
 
+def use_postgres() -> bool:
+    """Point DATABASE_URL at PostgreSQL for a benchmark that needs it (a throwaway database is
+    made beside it); False, with a loud note, when there is none."""
+    url = postgres_url()
+    if url is None:
+        loud("SKIPPED: this benchmark needs PostgreSQL. Set DATABASE_URL=postgres://… "
+             "(a throwaway database is created beside it) or start the local server.")
+        return False
+    os.environ["DATABASE_URL"] = url
+    return True
+
+
 def run_helper(app: BenchApp, module: str, command: str, *args: str):
     """Run `python -m MODULE COMMAND OUT ARGS…` under the app's settings and database; what it
     wrote to OUT (JSON)."""

@@ -5,6 +5,12 @@ settings.FIELD_ENCRYPTION_KEY (urlsafe base64 of 32 bytes, `DATONG_FIELD_KEY`), 
 is empty, derived from SECRET_KEY with HKDF so the demo and the tests need no set-up.
 `lookup_key()` lets staff find earlier messages from the same phone without decrypting
 every row; it is an HMAC under a second derived key, so the column alone reveals nothing.
+
+Keys rotate: the new key becomes DATONG_FIELD_KEY and the old one moves to
+settings.FIELD_ENCRYPTION_RETIRED_KEYS (`DATONG_FIELD_RETIRED_KEYS`, comma-separated). Values
+are then written under the new key and read under any of them, and look-ups try every key's
+hash (`lookup_keys`), until `manage.py voices_rekey` has rewritten every stored value under the
+new key (`rekey`); after that the retired key can be dropped.
 """
 
 from __future__ import annotations
@@ -13,50 +19,92 @@ import base64
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 
 class DecryptionFailed(Exception):
-    """The stored value was not written under the current key (or was altered)."""
+    """The stored value was written under none of the configured keys (or was altered)."""
 
 
 def _derive(material: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"datong-voices", info=purpose).derive(material)
 
 
+def _raw(configured: str, setting: str) -> bytes:
+    raw = base64.urlsafe_b64decode(configured.encode())
+    if len(raw) != 32:
+        raise ValueError(f"{setting} must be urlsafe base64 of 32 bytes")
+    return raw
+
+
+@dataclass(frozen=True)
+class _Keyring:
+    current: Fernet  # writes
+    readers: MultiFernet  # reads: the current key first, then the retired ones
+    lookups: tuple[bytes, ...]  # the look-up hash keys, in the same order
+
+
 @lru_cache(maxsize=4)
-def _keys(configured: str, secret: str) -> tuple[Fernet, bytes]:
-    if configured:
-        raw = base64.urlsafe_b64decode(configured.encode())
-        if len(raw) != 32:
-            raise ValueError("DATONG_FIELD_KEY must be urlsafe base64 of 32 bytes")
-    else:
-        raw = _derive(secret.encode(), b"field-encryption")
-    fernet = Fernet(base64.urlsafe_b64encode(_derive(raw, b"fernet")))
-    return fernet, _derive(raw, b"lookup")
+def _keyring(configured: str, retired: tuple[str, ...], secret: str) -> _Keyring:
+    raws = [_raw(configured, "DATONG_FIELD_KEY") if configured else _derive(secret.encode(), b"field-encryption")]
+    raws += [_raw(key, "DATONG_FIELD_RETIRED_KEYS") for key in retired]
+    fernets = [Fernet(base64.urlsafe_b64encode(_derive(raw, b"fernet"))) for raw in raws]
+    return _Keyring(current=fernets[0], readers=MultiFernet(fernets), lookups=tuple(_derive(raw, b"lookup") for raw in raws))
 
 
-def _current() -> tuple[Fernet, bytes]:
-    return _keys(settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY)
+def _current() -> _Keyring:
+    retired = tuple(k.strip() for k in getattr(settings, "FIELD_ENCRYPTION_RETIRED_KEYS", ()) if k.strip())
+    return _keyring(settings.FIELD_ENCRYPTION_KEY, retired, settings.SECRET_KEY)
+
+
+def rotating() -> bool:
+    """Whether a retired key is configured (values may be stored under it)."""
+    return len(_current().lookups) > 1
 
 
 def encrypt(value: str) -> str:
-    """The ciphertext of `value` ("" stays "")."""
+    """The ciphertext of `value` under the current key ("" stays "")."""
     if not value:
         return ""
-    return _current()[0].encrypt(value.encode()).decode("ascii")
+    return _current().current.encrypt(value.encode()).decode("ascii")
 
 
 def decrypt(token: str) -> str:
+    """The value, read under the current key or a retired one."""
     if not token:
         return ""
+    readers = _current().readers  # a misconfigured key is a ValueError, not a bad value
     try:
-        return _current()[0].decrypt(token.encode("ascii")).decode()
+        return readers.decrypt(token.encode("ascii")).decode()
+    except (InvalidToken, ValueError) as exc:
+        raise DecryptionFailed from exc
+
+
+def is_current(token: str) -> bool:
+    """Whether `token` is written under the current key ("" is: there is nothing to rewrite)."""
+    if not token:
+        return True
+    current = _current().current
+    try:
+        current.decrypt(token.encode("ascii"))
+    except (InvalidToken, ValueError):
+        return False
+    return True
+
+
+def rekey(token: str) -> str:
+    """`token` rewritten under the current key (same value, same timestamp)."""
+    if not token:
+        return ""
+    readers = _current().readers
+    try:
+        return readers.rotate(token.encode("ascii")).decode("ascii")
     except (InvalidToken, ValueError) as exc:
         raise DecryptionFailed from exc
 
@@ -74,11 +122,19 @@ def normalise_number(value: str) -> str:
 
 
 def lookup_key(value: str) -> str:
-    """A keyed hash of the normalised number, for equality look-ups ("" for no number)."""
+    """A keyed hash of the normalised number under the current key, for equality look-ups
+    ("" for no number): what is stored beside the encrypted number."""
+    keys = lookup_keys(value)
+    return keys[0] if keys else ""
+
+
+def lookup_keys(value: str) -> list[str]:
+    """The number's hash under every configured key, the current key's first ([] for no
+    number): while keys rotate, a message stored under a retired key is found too."""
     number = normalise_number(value)
     if not number:
-        return ""
-    return hmac.new(_current()[1], number.encode(), hashlib.sha256).hexdigest()
+        return []
+    return [hmac.new(key, number.encode(), hashlib.sha256).hexdigest() for key in _current().lookups]
 
 
 def mask_phone(phone: str) -> str:

@@ -259,7 +259,18 @@ class CallerSearchForm(forms.Form):
     """SEC-8: a caller's messages by phone number; every search is logged with its purpose."""
 
     phone = forms.CharField(label=_("Phone number"), max_length=30)
-    purpose = forms.CharField(label=_("Why you are looking"), max_length=100, required=False)
+    purpose = forms.CharField(label=_("Why you are looking"), max_length=100)
+
+
+class CallerPurposeForm(forms.Form):
+    """SEC-8: the other messages from the number of the message being read, with the purpose."""
+
+    purpose = forms.CharField(label=_("Why you are looking"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        # Beside the reveal form on the message's page: ids of its own.
+        kwargs.setdefault("auto_id", "caller_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReplyForm(forms.Form):

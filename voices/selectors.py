@@ -245,14 +245,16 @@ def message_for(user, pk) -> Message:
 CALLER_MAX = 100
 
 
-def messages_from_phone_key(user, key: str, *, limit: int = CALLER_MAX) -> list[Message]:
-    """The messages sent from one phone, by its keyed hash (`crypto.lookup_key`), newest
-    first, of those `user` may see; nothing for a user without the right to personal data
-    (SEC-8). Read through the partial index voices_msg_phone. Called by the service that
-    logs the search (`services.find_caller_messages`)."""
-    if not key or not has_perm(user, permissions.PERSONAL_DATA):
+def messages_from_phone_keys(user, keys: list[str], *, limit: int = CALLER_MAX) -> list[Message]:
+    """The messages sent from one phone, by its keyed hashes (`crypto.lookup_keys`: one per
+    configured key while keys rotate), newest first, of those `user` may see; nothing for a
+    user without the right to personal data (SEC-8). Read through the partial index
+    voices_msg_phone. Called by the service that logs the search
+    (`services.find_caller_messages`)."""
+    keys = [key for key in keys if key]
+    if not keys or not has_perm(user, permissions.PERSONAL_DATA):
         return []
-    queryset = _scoped(user).select_related("category", "district").filter(phone_index=key)
+    queryset = _scoped(user).select_related("category", "district").filter(phone_index__in=keys)
     return list(queryset.order_by("-received_at", "-pk")[:max(1, int(limit))])
 
 

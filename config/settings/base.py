@@ -39,6 +39,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEMO_SECRET if DEBUG else "")
 # apart from SECRET_KEY in production so rotating one never loses the other; without it a key
 # is derived from SECRET_KEY (demo and tests).
 FIELD_ENCRYPTION_KEY = os.environ.get("DATONG_FIELD_KEY", "")
+# Keys being rotated out: still read (and looked up) until `manage.py voices_rekey` has
+# rewritten every value under DATONG_FIELD_KEY (voices.crypto).
+FIELD_ENCRYPTION_RETIRED_KEYS = env_list("DATONG_FIELD_RETIRED_KEYS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -235,22 +235,45 @@ def find_caller_messages(*, by, phone: str = "", message: Message | None = None,
     The number is typed (`phone`) or is that of a `message` staff are reading, so its other
     messages are found without anyone seeing the number.
 
-    The number is matched by its keyed hash, so no stored number is decrypted. Every search is
-    written to the audit trail: who, why, and which messages it found. The number itself is not
-    logged; its hash's first 16 characters are, so an auditor can see which searches were for
-    the same number."""
+    The number is matched by its keyed hashes (one per configured key while keys rotate), so
+    no stored number is decrypted to search; a message's own number is decrypted in memory
+    only when a retired key is configured. Every search states its purpose and is written to
+    the audit trail: who, why, and which messages it found. The number itself is not logged; its current hash's
+    first 16 characters are, so an auditor can see which searches were for the same number."""
     require(by, permissions.PERSONAL_DATA)
+    problems, keys = {}, []
     if message is not None:
-        key = message.phone_index
-        if not key:
-            raise ValidationFailed(details={"phone": _("This message has no phone number.")})
+        keys = _keys_of(message)
+        if not keys:
+            problems["phone"] = _("This message has no phone number.")
     else:
         phone = (phone or "").strip()
-        if not rules.phone_valid(phone):
-            raise ValidationFailed(details={"phone": error("phone_invalid")})
-        key = crypto.lookup_key(phone)
-    found = selectors.messages_from_phone_key(by, key)
-    data = {"phone_key": key[:16], "purpose": (purpose or "").strip()[:100], "found": [m.pk for m in found]}
+        if rules.phone_valid(phone):
+            keys = crypto.lookup_keys(phone)
+        else:
+            problems["phone"] = error("phone_invalid")
+    purpose = (purpose or "").strip()
+    if not purpose:
+        # Finding what one number sent can name the sender of a confidential report (SEC-15).
+        problems["purpose"] = _("Say why you are looking for this caller's messages.")
+    if problems:
+        raise ValidationFailed(details=problems)
+    found = selectors.messages_from_phone_keys(by, keys)
+    data = {"phone_key": keys[0][:16], "purpose": purpose[:100], "found": [m.pk for m in found]}
     with transaction.atomic():
         record(actor=by, action="voices.phone_search", target=message, data=data)
     return found
+
+
+def _keys_of(message: Message) -> list[str]:
+    """The look-up keys of a message's phone: its stored one, or, while keys rotate, those of
+    its number under every key (it may be stored under a retired one)."""
+    if not message.phone_index:
+        return []
+    if not crypto.rotating():
+        return [message.phone_index]
+    try:
+        keys = crypto.lookup_keys(crypto.decrypt(message.phone_encrypted))
+    except crypto.DecryptionFailed:
+        keys = []
+    return keys + [message.phone_index] if message.phone_index not in keys else keys

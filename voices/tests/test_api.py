@@ -279,22 +279,22 @@ def test_staff_find_the_other_messages_from_a_messages_number(make_message, as_)
     assert [row["id"] for row in response.json()["items"]] == [reading.pk, earlier.pk]
     assert PHONE not in str(response.json())
     silent = make_message(phone="")
-    assert post(as_(Role.STAFF), f"/messages/{silent.pk}/same-phone", {}).status_code == 422
+    assert post(as_(Role.STAFF), f"/messages/{silent.pk}/same-phone", {"purpose": "来电"}).status_code == 422
 
 
 def test_a_phone_search_without_a_phone_number_is_422(as_):
     response = post(as_(Role.STAFF), "/messages/by-phone", {"phone": "abc"})
     assert response.status_code == 422
-    assert "phone" in response.json()["details"]
+    assert set(response.json()["details"]) == {"phone", "purpose"}
 
 
 @pytest.mark.parametrize("who", OTHERS)
 def test_only_staff_search_messages_by_phone(make_message, as_, who):
     make_message()
-    response = post(as_(who), "/messages/by-phone", {"phone": PHONE})
+    response = post(as_(who), "/messages/by-phone", {"phone": PHONE, "purpose": "来电"})
     assert response.status_code == 403
     message = Message.objects.get()
-    assert post(as_(who), f"/messages/{message.pk}/same-phone", {}).status_code == 403
+    assert post(as_(who), f"/messages/{message.pk}/same-phone", {"purpose": "来电"}).status_code == 403
     assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
 
 

@@ -464,7 +464,9 @@ def test_staff_reading_a_message_find_the_other_messages_from_its_number(make_me
     assert reverse("voices:message-caller", args=[reading.pk]) in page
     absent = text(client.get(reverse("voices:message-detail", args=[no_phone.pk])))
     assert reverse("voices:message-caller", args=[no_phone.pk]) not in absent
-    response = client.post(reverse("voices:message-caller", args=[reading.pk]))
+    refused = client.post(reverse("voices:message-caller", args=[reading.pk]), {"purpose": ""})
+    assert refused.status_code == 422 and "This field is required." in text(refused)
+    response = client.post(reverse("voices:message-caller", args=[reading.pk]), {"purpose": "重复来电"})
     assert response.status_code == 200
     assert "上次来电反映的事" in text(response) and earlier.tracking_number in text(response)
     assert PHONE not in text(response) and "没有电话" not in text(response)
@@ -472,7 +474,7 @@ def test_staff_reading_a_message_find_the_other_messages_from_its_number(make_me
 
 
 def test_a_caller_search_with_no_phone_number_says_so(as_):
-    response = as_(Role.STAFF).post(reverse("voices:caller-messages"), {"phone": "电话"})
+    response = as_(Role.STAFF).post(reverse("voices:caller-messages"), {"phone": "电话", "purpose": "来电"})
     assert response.status_code == 422
     assert "This is not a phone number." in text(response)
     assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
@@ -483,9 +485,9 @@ def test_only_staff_search_messages_by_phone(make_message, as_, who):
     make_message()
     client = as_(who)
     assert client.get(reverse("voices:caller-messages")).status_code == 403
-    assert client.post(reverse("voices:caller-messages"), {"phone": PHONE}).status_code == 403
+    assert client.post(reverse("voices:caller-messages"), {"phone": PHONE, "purpose": "来电"}).status_code == 403
     message = Message.objects.get()
-    assert client.post(reverse("voices:message-caller", args=[message.pk])).status_code == 403
+    assert client.post(reverse("voices:message-caller", args=[message.pk]), {"purpose": "来电"}).status_code == 403
     assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
 
 

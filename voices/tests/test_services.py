@@ -413,10 +413,10 @@ def test_sec_8_staff_find_a_callers_messages_however_the_number_is_written(congr
 def test_sec_8_every_phone_search_is_logged_without_the_number(congress, staff):
     message = receive(staff, congress, phone=PHONE)
     services.find_caller_messages(by=staff, phone=PHONE, purpose="来电查询")
-    services.find_caller_messages(by=staff, phone="13700000000")
+    services.find_caller_messages(by=staff, phone="13700000000", purpose="核实来电")
     entries = list(AuditEntry.objects.filter(action="voices.phone_search").order_by("pk"))
     assert [(e.actor_id, e.data["found"], e.data["purpose"]) for e in entries] == [
-        (staff.pk, [message.pk], "来电查询"), (staff.pk, [], "")]
+        (staff.pk, [message.pk], "来电查询"), (staff.pk, [], "核实来电")]
     # The same number gives the same key, and the number itself is nowhere in the log.
     assert entries[0].data["phone_key"] == crypto.lookup_key(PHONE)[:16] != entries[1].data["phone_key"]
     assert not any(PHONE in str(e.data) or "12345678" in str(e.data) for e in entries)
@@ -426,15 +426,25 @@ def test_sec_8_only_staff_search_by_phone(congress, staff, citizen, units, clerk
     receive(staff, congress, phone=PHONE)
     for user in (citizen, clerk_of(units[0]), AnonymousUser()):
         with pytest.raises(NotAllowed):
-            services.find_caller_messages(by=user, phone=PHONE)
+            services.find_caller_messages(by=user, phone=PHONE, purpose="来电查询")
     assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
 
 
 @pytest.mark.parametrize("phone", ["", "12", "电话", "138123456789012345"])
 def test_a_phone_search_needs_a_phone_number(congress, staff, phone):
     with pytest.raises(ValidationFailed) as refused:
-        services.find_caller_messages(by=staff, phone=phone)
-    assert "phone" in refused.value.details
+        services.find_caller_messages(by=staff, phone=phone, purpose="来电查询")
+    assert set(refused.value.details) == {"phone"}
+    assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
+
+
+def test_sec_15_a_phone_search_states_its_purpose(congress, staff):
+    """Finding what one number sent can name the sender of a confidential report."""
+    receive(staff, congress, nature="report", phone=PHONE, is_confidential=True)
+    for purpose in ("", "   "):
+        with pytest.raises(ValidationFailed) as refused:
+            services.find_caller_messages(by=staff, phone=PHONE, purpose=purpose)
+        assert set(refused.value.details) == {"purpose"}
     assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
 
 
@@ -447,4 +457,4 @@ def test_sec_8_the_other_messages_from_a_messages_number_are_found_without_the_n
     entry = AuditEntry.objects.get(action="voices.phone_search")
     assert (entry.target_id, entry.data["purpose"]) == (str(reading.pk), "重复来电")
     with pytest.raises(ValidationFailed):
-        services.find_caller_messages(by=staff, message=receive(staff, congress))  # no phone
+        services.find_caller_messages(by=staff, message=receive(staff, congress), purpose="重复来电")  # no phone

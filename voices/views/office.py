@@ -62,11 +62,15 @@ def caller_messages(request: HttpRequest) -> HttpResponse:
 @require_POST
 def message_caller(request: HttpRequest, message_id: int) -> HttpResponse:
     """SEC-8: the other messages from the phone number of the message being read, found
-    without showing the number; logged like any phone search."""
+    without showing the number; logged like any phone search. Without a purpose, the
+    message's page again with the form's error."""
     message = selectors.message_for(request.user, message_id)
-    form = forms.RevealForm(request.POST)
-    purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
-    found = services.find_caller_messages(by=request.user, message=message, purpose=purpose)
+    form = forms.CallerPurposeForm(request.POST)
+    ok, found = common.attempt(request, form, lambda data: services.find_caller_messages(
+        by=request.user, message=message, purpose=data["purpose"],
+    ))
+    if not ok:
+        return _page(request, message, status=common.INVALID, caller_form=form)
     return render(request, "voices/caller_messages.html", {
         "form": forms.CallerSearchForm(), "searched": True, "found": found, "limit": selectors.CALLER_MAX,
         "from_message": message,
@@ -213,6 +217,8 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         context["callback_form"] = forms_given.get("callback_form") or forms.CallBackForm()
     if context["can_reveal"]:
         context["reveal_form"] = forms_given.get("reveal_form") or forms.RevealForm()
+    if context["can_find_caller"]:
+        context["caller_form"] = forms_given.get("caller_form") or forms.CallerPurposeForm()
     for assignment in context["assignments"]:
         assignment.can_reply = (
             assignment.status == "pending" and has_perm(user, codes.REPLY, assignment)
