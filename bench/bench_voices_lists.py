@@ -27,6 +27,7 @@ the three "what people worry about most" aggregates, at p95, beside their raw SQ
    - by category, by district, by week over the last 90 days and the rising categories
      (`voices.statistics`, from the daily counts), and for a deputy, by category over the
      same period (the district-scoped path).
+   - the counts page's overview (`voices.statistics.overview`: the four above in two reads);
    - a caller's messages by their phone key (`voices.selectors.messages_from_phone_keys`,
      what staff's SEC-8 look-up reads; the audit entry it writes is not timed).
 4. Over HTTP (one keep-alive client, sequential, as one staff member sees it): the staff
@@ -270,6 +271,7 @@ def _scenarios():
         ("by week, 90 days (staff)", lambda: worry.by_week(staff, period)),
         ("by category, 90 days (deputy: one district)", lambda: worry.by_category(deputy, period)),
         ("rising categories, 90 days vs 90 before (staff)", lambda: worry.rising_categories(staff, period)),
+        ("the counts page's overview: all four above (staff)", lambda: worry.overview(staff, period)),
         ("a caller's messages by phone key (SEC-8 look-up)", lambda: selectors.messages_from_phone_keys(staff, [caller])),
     ]
 

@@ -49,15 +49,16 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     """Counts by category, district and week, and the categories rising, for a period."""
     form, period, problems = _period(request)
     try:
+        counts = statistics.overview(request.user, period)
         context = {
             "form": form,
             "period": period,
             "problems": problems,
             "query": _query(period),
-            "by_category": statistics.by_category(request.user, period),
-            "by_district": statistics.by_district(request.user, period),
-            "by_week": statistics.by_week(request.user, period),
-            "rising": statistics.rising_categories(request.user, period),
+            "by_category": counts.by_category,
+            "by_district": counts.by_district,
+            "by_week": counts.by_week,
+            "rising": counts.rising,
             "scope": statistics.scope_for(request.user),
         }
     except NotAllowed as exc:

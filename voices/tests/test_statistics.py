@@ -7,7 +7,9 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.accounts.roles import Role
@@ -83,6 +85,29 @@ def test_rising_categories_compare_with_the_period_before(city, users):
     assert [(r.label, r.count, r.before) for r in rising] == [("Not categorised", 1, 0), ("噪声扰民", 2, 1)]
     assert rising[0].percent is None
     assert rising[1].percent == 100
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.DEPUTY])
+def test_the_pages_overview_gives_what_each_count_gives_from_two_reads(city, users, role):
+    """The counts page reads the daily counts twice (not five times) for the same figures."""
+    user = users[role]
+    with CaptureQueriesContext(connection) as captured:
+        seen = statistics.overview(user, PERIOD)
+    reads = [q["sql"] for q in captured.captured_queries if "voices_messagedailycount" in q["sql"]]
+    assert len(reads) == 2
+    assert seen.by_category == statistics.by_category(user, PERIOD)
+    assert seen.by_district == statistics.by_district(user, PERIOD)
+    assert seen.by_week == statistics.by_week(user, PERIOD)
+    assert seen.rising == statistics.rising_categories(user, PERIOD)
+    if role == Role.STAFF:
+        assert [(r.label, r.count, r.before) for r in seen.rising] == [("Not categorised", 1, 0), ("噪声扰民", 2, 1)]
+        assert counts(seen.by_district) == {"东区": 3, "西区": 3}
+
+
+def test_the_overview_of_a_deputy_without_a_district_is_empty(city, make_user):
+    seen = statistics.overview(make_user(Role.DEPUTY, username="deputy-without-row"), PERIOD)
+    assert (seen.by_category, seen.by_district, seen.rising) == ([], [], [])
+    assert all(w.count == 0 for w in seen.by_week)
 
 
 def test_period_defaults_to_the_last_90_days_and_refuses_back_to_front():
