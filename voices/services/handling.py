@@ -238,8 +238,9 @@ def find_caller_messages(*, by, phone: str = "", message: Message | None = None,
     The number is matched by its keyed hashes (one per configured key while keys rotate), so
     no stored number is decrypted to search; a message's own number is decrypted in memory
     only when a retired key is configured. Every search states its purpose and is written to
-    the audit trail: who, why, and which messages it found. The number itself is not logged; its current hash's
-    first 16 characters are, so an auditor can see which searches were for the same number."""
+    the audit trail: who, why, and which messages it found. The number itself is not logged;
+    its current hash's first 16 characters are, so an auditor can see which searches were for
+    the same number."""
     require(by, permissions.PERSONAL_DATA)
     problems, keys = {}, []
     if message is not None:
@@ -276,4 +277,4 @@ def _keys_of(message: Message) -> list[str]:
         keys = crypto.lookup_keys(crypto.decrypt(message.phone_encrypted))
     except crypto.DecryptionFailed:
         keys = []
-    return keys + [message.phone_index] if message.phone_index not in keys else keys
+    return keys if message.phone_index in keys else [*keys, message.phone_index]
