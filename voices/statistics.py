@@ -249,8 +249,8 @@ def overview(user, period: Period, *, rising_limit: int = 5) -> Overview:
     """What `by_category`, `by_district`, `by_week` and `rising_categories` give, from two
     reads of the daily counts instead of five. The first sums this period and the one before
     it per (category, district), so it answers the categories, the districts and the rise; the
-    second sums per day, for the weeks. At 10,000,000 messages the five reads took 80 ms or more
-    of the page's 100 ms (bench/bench_voices_lists.py)."""
+    second sums per day, for the weeks. At 10,000,000 messages the five reads took 56–82 ms at
+    p95 in three runs, of a page whose target is 100 ms (bench/bench_voices_lists.py)."""
     scope = scope_for(user)
     now_by_category: dict = {}
     before_by_category: dict = {}
