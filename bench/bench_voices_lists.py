@@ -83,7 +83,7 @@ def _setup() -> None:
     django.setup()
 
 
-def _fixtures():
+def fixtures():
     """The congress (the seeded demo city's, else one of our own), its 20 categories and 12
     districts, one stand-in submitter, one staff member and one deputy of a district."""
     from core.accounts.models import User
@@ -136,7 +136,7 @@ def generate(out: str, total: int) -> None:
     from django.db import connection
 
     started = time.perf_counter()
-    congress, categories, districts, submitter, _staff, _deputy = _fixtures()
+    congress, categories, districts, submitter, _staff, _deputy = fixtures()
     timings: dict[str, float] = {}
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM voices_message")
@@ -249,12 +249,12 @@ def _scenarios():
     from voices import selectors
     from voices import statistics as worry
 
-    _congress, categories, districts, _submitter, staff, deputy = _fixtures()
+    _congress, categories, districts, _submitter, staff, deputy = fixtures()
     period = worry.period_of()
     since = timezone.localdate() - datetime.timedelta(days=89)
     narrow = {"category": categories[3], "district": districts[2], "since": since}
     second = selectors.message_page(staff, limit=50).cursor
-    caller = _a_repeat_caller()
+    caller = a_repeat_caller()
     return [
         ("staff list, first page of 50 (message_page)", lambda: selectors.message_page(staff, limit=50)),
         ("staff list, next page (keyset cursor)", lambda: selectors.message_page(staff, limit=50, after=second)),
@@ -276,7 +276,7 @@ def _scenarios():
     ]
 
 
-def _a_repeat_caller() -> str:
+def a_repeat_caller() -> str:
     """The phone key of the newest message whose caller wrote more than once (the look-up the
     staff's "a caller's messages" runs; the audit entry it also writes is not timed here)."""
     from django.db import connection
@@ -298,7 +298,7 @@ def targets(out: str) -> None:
 
     from voices import selectors
 
-    _congress, categories, districts, _submitter, staff, _deputy = _fixtures()
+    _congress, categories, districts, _submitter, staff, _deputy = fixtures()
     second = selectors.message_page(staff, limit=25).cursor or ""
     found = [
         ("page /voices/all/ (staff list, first page)", "/voices/all/", "session"),

@@ -164,6 +164,10 @@ def _category_labels(scope: Scope) -> dict[int, str]:
     return dict(MessageCategory.objects.filter(congress_id=scope.congress_id).values_list("pk", "name"))
 
 
+def _district_labels(scope: Scope) -> dict[int, str]:
+    return dict(District.objects.filter(congress_id=scope.congress_id).values_list("pk", "name"))
+
+
 def by_category(user, period: Period) -> list[Count_]:
     """Messages per category in the period, most first ("Not categorised" for none)."""
     scope = scope_for(user)
@@ -174,8 +178,7 @@ def by_district(user, period: Period) -> list[Count_]:
     """Messages per district in the period, most first (a deputy: their district only)."""
     scope = scope_for(user)
     counts = _counts_by(scope, period, "district_id")
-    labels = dict(District.objects.filter(congress_id=scope.congress_id).values_list("pk", "name"))
-    return _labelled(counts, labels, _("District not known"))
+    return _labelled(counts, _district_labels(scope), _("District not known"))
 
 
 def by_week(user, period: Period) -> list[Count_]:
@@ -268,10 +271,9 @@ def overview(user, period: Period, *, rising_limit: int = 5) -> Overview:
             if before:
                 before_by_category[category] = before_by_category.get(category, 0) + before
     category_labels = _category_labels(scope)
-    district_labels = dict(District.objects.filter(congress_id=scope.congress_id).values_list("pk", "name"))
     return Overview(
         by_category=_labelled(now_by_category, category_labels, _("Not categorised")),
-        by_district=_labelled(now_by_district, district_labels, _("District not known")),
+        by_district=_labelled(now_by_district, _district_labels(scope), _("District not known")),
         by_week=_weeks(_counts_by(scope, period, "day"), period),
         rising=_rising(now_by_category, before_by_category, category_labels, rising_limit),
     )

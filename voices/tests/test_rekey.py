@@ -75,7 +75,7 @@ def test_voices_rekey_rewrites_every_value_so_the_retired_key_can_go(written_und
 def test_a_value_no_configured_key_reads_is_reported_and_left_alone(written_under_old, congress, staff):
     with under(STRANGER):
         lost = receive(staff, congress, phone="13900000000")
-    with under(NEW, retired=[OLD]), pytest.raises(CommandError, match=f"1 messages could not be read.*{lost.pk}"):
+    with under(NEW, retired=[OLD]), pytest.raises(CommandError, match=f"1 message could not be read.*{lost.pk}"):
         rekey()
     assert Message.objects.get(pk=lost.pk).phone_encrypted == lost.phone_encrypted
     with under(NEW):

@@ -11,6 +11,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 
+def _messages(n: int) -> str:
+    return f"{n:,} message" if n == 1 else f"{n:,} messages"
+
+
 class Command(BaseCommand):
     help = "Rewrite the encrypted names, phone and ID numbers of citizens' messages under DATONG_FIELD_KEY."
 
@@ -25,7 +29,7 @@ class Command(BaseCommand):
         if check:
             left = rekey.pending()
             if left:
-                raise CommandError(f"{left} messages still hold data under a retired key: run voices_rekey.")
+                raise CommandError(f"{_messages(left)} still hold data under a retired key: run voices_rekey.")
             self.stdout.write("Every message's personal data is under the current key.")
             return
         if batch < 1:
@@ -45,6 +49,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{result.rewritten:,} of {result.seen:,} messages with personal data rewritten "
                           "under the current key.")
         if result.unreadable:
-            raise CommandError(f"{len(result.unreadable)} messages could not be read under any configured key "
+            raise CommandError(f"{_messages(len(result.unreadable))} could not be read under any configured key "
                                f"(left unchanged): ids {', '.join(map(str, result.unreadable[:20]))}"
                                + (" …" if len(result.unreadable) > 20 else ""))
