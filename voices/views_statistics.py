@@ -36,6 +36,9 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, statistics.Period, list[s
     except ValidationFailed as exc:
         problems += [str(v) for v in exc.details.values()]
         period = statistics.period_of()
+    if not problems:
+        # The form shows the period counted, also where a date was left out or none was given.
+        form = PeriodForm(initial={"since": period.since, "until": period.until})
     return form, period, problems
 
 

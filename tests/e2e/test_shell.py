@@ -150,3 +150,24 @@ def test_user_menu_logs_out_with_a_post_form(open_page, sign_in, users):
 
     expect(page.get_by_role("heading", level=1, name=heading(Role.PUBLIC, "en"))).to_be_visible()
     expect(page.get_by_role("link", name=tr("Log in", "en")).first).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/register/"])
+def test_account_forms_are_thumb_sized_on_a_phone(open_page, path):
+    """Every text-like field (the password too) is at least 44 px tall, in text of at least
+    16 px (iOS zooms into smaller text), as wide as the form, with its label above it."""
+    page = open_page(viewport=PHONE)
+    page.goto(path)
+    form = page.locator("form.stacked-form")
+    form_box = form.bounding_box()
+    fields = form.locator("input[type=text], input[type=password], input[type=email], input[type=tel]")
+    assert fields.count() >= 2
+    for index in range(fields.count()):
+        field = fields.nth(index)
+        box = field.bounding_box()
+        label_box = page.locator(f"label[for='{field.get_attribute('id')}']").bounding_box()
+        assert box["height"] >= 44
+        assert float(field.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")) >= 16
+        assert box["width"] >= 0.9 * form_box["width"]
+        assert label_box["y"] + label_box["height"] <= box["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -179,6 +179,18 @@ def test_an_unknown_chart_is_404(city, client_for):
     assert client_for(Role.STAFF).get(f"{URL}charts/nothing.json").status_code == 404
 
 
+def test_the_period_form_shows_the_period_counted(city, client_for):
+    """With no dates, or only one, the form's fields hold the period the page counts, so the
+    next change starts from what is shown."""
+    staff = client_for(Role.STAFF)
+    today = timezone.localdate()
+    default = staff.get(URL).content.decode()
+    assert f'name="until" value="{today.isoformat()}"' in default
+    assert f'name="since" value="{(today - datetime.timedelta(days=89)).isoformat()}"' in default
+    only_end = staff.get(URL + "?until=2026-11-20").content.decode()
+    assert 'name="since" value="2026-08-23"' in only_end and 'name="until" value="2026-11-20"' in only_end
+
+
 def test_a_bad_period_is_reported_and_the_default_shown(city, client_for):
     response = client_for(Role.STAFF).get(URL + "?since=2026-12-01&until=2026-11-01")
     assert response.status_code == 422
