@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.documents import validate_upload
 from core.errors import ValidationFailed
+from core.web.widgets import Checklist
 
 from . import desk_selectors, rules, secrecy
 
@@ -151,7 +152,7 @@ class AttachmentForm(forms.Form):
 
 class InviteForm(forms.Form):
     deputies = DeputyMultipleChoiceField(
-        label=_("Deputies to invite"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("Deputies to invite"), queryset=None, widget=Checklist
     )
 
     def __init__(self, *args, candidates=None, **kwargs):
@@ -198,11 +199,11 @@ class AssignForm(NoteForm):
 
     lead = forms.ModelChoiceField(label=_("Lead unit"), queryset=None, required=False)
     assisting = forms.ModelMultipleChoiceField(
-        label=_("Assisting units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Assisting units"), queryset=None, required=False, widget=Checklist
     )
     separate = forms.ModelMultipleChoiceField(
         label=_("Or: units handling it separately"), queryset=None, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checklist,
         help_text=_("Each of these units replies to the deputy (no lead unit then)."),
     )
 

@@ -102,8 +102,8 @@ def _detail(user, message: Message) -> dict:
             for a in Assignment.objects.filter(case=message.case).select_related("unit").order_by("round", "pk")
         ],
         replies=[
-            {"id": r.pk, "unit_name": r.unit.name, "body": r.body, "submitted_at": r.submitted_at}
-            for r in message.case.replies.select_related("unit").order_by("submitted_at")
+            {"id": r.pk, "unit_name": r.unit.name, "role": r.role, "body": r.body, "submitted_at": r.submitted_at}
+            for r in selectors.replies_for(user, message)
         ],
         callbacks=[
             {"round": c.round, "outcome": c.outcome, "comment": c.comment, "made_at": c.made_at}

@@ -43,6 +43,10 @@ def extended_period(params, case=None):
     return rules.extended_period(params, **_facts(case))
 
 
+def assisting_period(params, case=None):
+    return rules.assisting_period(params, **_facts(case))
+
+
 def rehandle_period(params, case=None):
     return rules.rehandle_period(params, **_facts(case))
 
@@ -65,6 +69,8 @@ MESSAGE = kinds.register(
         reply_period=reply_period,
         extended_period=extended_period,
         rehandle_period=rehandle_period,
+        # 协办: a lead unit with assisting units, as 12345 centres route matters of several units.
+        assisting_period=assisting_period,
         extension_needs_approval=lambda params: True,
         reply_classes=lambda params: list(params.get("reply_classes") or ["A", "B", "C", "D"]),
         satisfaction_scale=lambda params: list(rules.SATISFACTION_SCALE),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.organisation.models import District, HandlingUnit
+from core.web.widgets import Checklist
 
 from .models import AgeBand, CallBack, MessageCategory, Nature, Regime
 
@@ -197,7 +198,7 @@ class RouteForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=None)
     unit = UnitChoiceField(label=_("Handling unit"), queryset=None)
     assisting_units = forms.ModelMultipleChoiceField(
-        label=_("Assisting units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Assisting units"), queryset=None, required=False, widget=Checklist
     )
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -285,6 +286,13 @@ class ReplyForm(forms.Form):
     letter = forms.FileField(label=_("Signed reply letter"), required=False,
                              help_text=_("PDF, Word (docx), JPEG or PNG."))
 
-    def __init__(self, *args, classes=(), **kwargs):
+    def __init__(self, *args, classes=(), to_lead=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reply_class"].choices = list(classes)
+        if to_lead:
+            # An assisting unit's view goes to the lead unit (SUGG-5's machinery): no class,
+            # no signature; a document may still go with it.
+            for name in ("reply_class", "class_reason", "signed_by"):
+                del self.fields[name]
+            self.fields["body"].label = _("Your unit's view for the lead unit")
+            self.fields["letter"].label = _("Letter (optional)")

@@ -102,6 +102,17 @@ def extended_period(params: Mapping[str, Any], *, regime: str, nature: str = HEL
     return Period(WORKING_DAYS, base.count + int(params.get("msg_extension_max_wd", 10)), base.rule)
 
 
+def assisting_period(params: Mapping[str, Any], *, regime: str, nature: str = HELP, is_urgent: bool = False) -> Period:
+    """An assisting unit's (协办) view goes to the lead unit within the message's own period.
+
+    No rule read sets an assisting unit's limit for a message (MSG-3 and MSG-6 set the
+    message's; SUGG-5's 30 days are for deputies' suggestions and would outlast a 12345
+    order's 2 to 15 working days). The lead unit cannot answer later than its own limit, so
+    the assisting unit's view is due by then too (practice): the same period, the same rule.
+    """
+    return reply_period(params, regime=regime, nature=nature, is_urgent=is_urgent)
+
+
 def rehandle_period(params: Mapping[str, Any], *, regime: str, nature: str = HELP, is_urgent: bool = False) -> Period:
     """After a dissatisfied call-back (MSG-4, practice): the same limit again; a petition's
     review (复查) is answered within `xf_review_days` (30) days (MSG-6(c))."""

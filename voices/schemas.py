@@ -192,6 +192,8 @@ class AssignmentOut(Schema):
 class ReplyOut(Schema):
     id: int
     unit_name: str
+    role: str = Field(..., description="lead or separate: owed to the sender; assisting: a view for the lead unit, "
+                                         "shown to staff and units only")
     body: str
     submitted_at: datetime.datetime
 

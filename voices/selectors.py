@@ -245,6 +245,20 @@ def message_for(user, pk) -> Message:
 CALLER_MAX = 100
 
 
+def replies_for(user, message: Message) -> list:
+    """The replies on a message's page, oldest first. An assisting unit's view (SUGG-5's
+    machinery: it goes to the lead unit, not to the citizen) is shown to staff and to the
+    units' clerks only, marked `to_lead`; the citizen and deputies see the replies owed to
+    the sender, the same as the tracking page."""
+    replies = message.case.replies.select_related("unit").order_by("submitted_at", "pk")
+    if role_of(user) not in (Role.STAFF, Role.UNIT_CLERK):
+        replies = replies.filter(role__in=case_rules.REPLYING_ROLES)
+    rows = list(replies)
+    for reply in rows:
+        reply.to_lead = reply.role == case_rules.ASSISTING
+    return rows
+
+
 def messages_from_phone_keys(user, keys: list[str], *, limit: int = CALLER_MAX) -> list[Message]:
     """The messages sent from one phone, by its keyed hashes (`crypto.lookup_keys`: one per
     configured key while keys rotate), newest first, of those `user` may see; nothing for a

@@ -61,7 +61,53 @@
     (root || document).querySelectorAll(".chart[data-chart-url]").forEach(mountChart);
   }
 
+  /* <div class="checklist" data-checklist>: a field above the boxes narrows them to those
+     whose name holds what is typed (boxes hidden stay ticked and are still sent), and a
+     count says how many are ticked, hidden ones included. */
+  var CHECKLIST_MIN = 8;
+
+  function mountChecklist(el) {
+    var boxes = el.querySelectorAll("input[type=checkbox]");
+    if (el.getAttribute("data-checklist-mounted") || boxes.length < CHECKLIST_MIN) {
+      return;
+    }
+    el.setAttribute("data-checklist-mounted", "1");
+    var filter = document.createElement("input");
+    filter.type = "search";
+    filter.className = "checklist-filter";
+    filter.setAttribute("aria-label", el.getAttribute("data-filter-label") || "");
+    filter.placeholder = el.getAttribute("data-filter-label") || "";
+    var count = document.createElement("p");
+    count.className = "checklist-count";
+    count.setAttribute("aria-live", "polite");
+    el.insertBefore(count, el.firstChild);
+    el.insertBefore(filter, el.firstChild);
+
+    function recount() {
+      var ticked = el.querySelectorAll("input[type=checkbox]:checked").length;
+      count.textContent = (el.getAttribute("data-chosen-label") || "") + " " + ticked;
+    }
+    filter.addEventListener("input", function () {
+      var wanted = filter.value.trim().toLowerCase();
+      boxes.forEach(function (box) {
+        var option = box.closest("label") || box;
+        var row = option.parentElement;
+        var hit = !wanted || option.textContent.toLowerCase().indexOf(wanted) !== -1;
+        row.hidden = !hit;
+      });
+    });
+    /* Enter in the filter narrows; it must not send the form half-filled. */
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+      }
+    });
+    el.addEventListener("change", recount);
+    recount();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-checklist]").forEach(mountChecklist);
     syncMenu();
     window.matchMedia(WIDE).addEventListener("change", syncMenu);
     mountCharts(document);

@@ -32,8 +32,11 @@ def city(make_user):
     congress = CongressFactory()
     TermFactory(congress=congress, is_current=True)
     roads = HandlingUnitFactory(congress=congress, name="测试市交通运输局")
-    HandlingUnitFactory(congress=congress, name="测试市教育局")
+    schools = HandlingUnitFactory(congress=congress, name="测试市教育局")
+    for name in ("水务局", "公安局", "民政局", "卫生健康委员会", "住房和城乡建设局", "园林局", "供热公司", "城管局"):
+        HandlingUnitFactory(congress=congress, name="测试市" + name)
     return {
+        "schools": schools,
         "district": DistrictFactory(congress=congress, name="测试东区"),
         "roads": roads,
         "lights": MessageCategory.objects.create(congress=congress, code="lights", name="路灯照明", unit=roads),
@@ -84,8 +87,21 @@ def test_a_message_from_a_phone_to_its_routing(open_page, sign_in, city):
     desk.set_viewport_size(PHONE)  # the office's pages work on a phone too
     fits_the_phone(desk)
     desk.set_viewport_size(DESKTOP)
+    # Ten units: the assisting units' list is narrowed by typing, and a unit ticked while the
+    # list was narrowed is still sent once the narrowing is cleared.
+    narrow = desk.get_by_label("Narrow the list")
+    narrow.fill("教育")
+    expect(desk.get_by_label("测试市水务局")).to_be_hidden()
+    desk.get_by_label("测试市教育局").check()
+    narrow.fill("水务")
+    expect(desk.get_by_label("测试市教育局")).to_be_hidden()
+    expect(desk.get_by_text("Ticked: 1")).to_be_visible()
+    narrow.press("Enter")  # narrows only: the form is not sent half-filled
+    expect(desk.get_by_label("测试市水务局")).to_be_visible()
     desk.get_by_role("button", name="Accept and route").click()
     expect(desk.get_by_text("The message was accepted and sent to the handling unit.")).to_be_visible()
+    roles = dict(message.case.assignments.values_list("unit__name", "role"))
+    assert roles == {"测试市交通运输局": "lead", "测试市教育局": "assisting"}
 
     # The citizen looks the number up on the phone and sees it routed.
     phone.get_by_role("link", name="Track this message").click()

@@ -632,6 +632,43 @@ def test_the_unit_replies_and_staff_record_the_call_back(make_message, people, c
     assert message.callbacks.get().outcome == "satisfied"
 
 
+def test_staff_route_with_an_assisting_unit_whose_view_goes_to_the_lead_unit(make_message, people, city, as_):
+    """协办 from the routing form: the assisting unit's clerk sends a view (no class, no
+    signature); staff and the units see it marked as a view, the citizen sees only the lead
+    unit's reply."""
+    message = make_message(submitter=people[Role.CITIZEN])
+    staff = as_(Role.STAFF)
+    page = text(staff.get(reverse("voices:message-detail", args=[message.pk])))
+    assert 'class="checklist" data-checklist' in page  # a scrolling list with a filter
+    response = staff.post(reverse("voices:message-route", args=[message.pk]), {
+        "category": city["lights"].pk, "unit": city["roads"].pk, "assisting_units": [city["housing"].pk],
+    })
+    assert response.status_code == 302, text(response)
+    view = Assignment.objects.get(case=message.case, unit=city["housing"])
+    assert view.role == "assisting"
+
+    helper = as_("other_clerk")
+    detail = text(helper.get(reverse("voices:message-detail", args=[message.pk])))
+    assert "Send your view to the lead unit" in detail
+    form = text(helper.get(reverse("voices:message-reply", args=[view.pk])))
+    assert 'name="reply_class"' not in form and 'name="signed_by"' not in form
+    assert "Your unit assists in this matter" in form
+    response = helper.post(reverse("voices:message-reply", args=[view.pk]), {"body": "建议同步检修线路。"})
+    assert response.status_code == 302, text(response)
+
+    label = "View of 测试市住房和城乡建设局 for the lead unit"
+    assert label in text(staff.get(reverse("voices:message-detail", args=[message.pk])))
+    assert label in text(as_(Role.UNIT_CLERK).get(reverse("voices:message-detail", args=[message.pk])))
+    mine = text(as_(Role.CITIZEN).get(reverse("voices:message-detail", args=[message.pk])))
+    assert "建议同步检修线路" not in mine
+    tracked = text(as_(None).get(reverse("voices:track"), {"tracking_number": message.tracking_number}))
+    assert "建议同步检修线路" not in tracked
+    api = as_(Role.CITIZEN).get(f"/api/voices/messages/{message.pk}")
+    assert api.status_code == 200 and api.json()["replies"] == []
+    assert [r["role"] for r in as_(Role.STAFF).get(f"/api/voices/messages/{message.pk}").json()["replies"]] == [
+        "assisting"]
+
+
 def test_a_clerk_of_another_unit_cannot_reply(make_message, people, city, as_):
     message = make_message()
     route(message, people, city)

@@ -262,6 +262,34 @@ def test_route_refusals(congress, citizen, staff, units, category, clerk_of):
         services.route_message(by=staff, message=message, category=category, unit=units[0])
 
 
+def test_a_message_routed_with_an_assisting_unit_is_answered_by_the_lead(congress, citizen, staff, units, category,
+                                                                           clerk_of):
+    """协办: the assisting unit's view is due within the message's own limit (MSG-3, practice)
+    and goes to the lead unit; only the lead's reply answers the citizen."""
+    from casework import services as casework
+    from core.notify.models import Notification
+
+    message = receive(citizen, congress)
+    services.route_message(by=staff, message=message, category=category, unit=units[0], assisting_units=[units[1]])
+    lead = Assignment.objects.get(case=message.case, role=case_rules.LEAD)
+    assisting = Assignment.objects.get(case=message.case, role=case_rules.ASSISTING)
+    assert (lead.unit, assisting.unit) == (units[0], units[1])
+    assert assisting.due_on == lead.due_on
+
+    lead_clerk, assisting_clerk = clerk_of(units[0]), clerk_of(units[1])
+    with pytest.raises(ValidationFailed) as caught:  # a view carries no reply class
+        casework.submit_reply(by=assisting_clerk, assignment=assisting, body="建议同步检修周边管线。", reply_class="A")
+    assert "reply_class" in caught.value.details
+    casework.submit_reply(by=assisting_clerk, assignment=assisting, body="建议同步检修周边管线。")
+    assert Case.objects.get(pk=message.case_id).status == case_rules.ASSIGNED
+    assert Notification.objects.filter(recipient=lead_clerk, action="message.reply").exists()
+    assert not Notification.objects.filter(recipient=citizen, action="message.reply").exists()
+
+    casework.submit_reply(by=lead_clerk, assignment=lead, body="已修复。", reply_class="A")
+    assert Case.objects.get(pk=message.case_id).status == case_rules.REPLIED
+    assert Notification.objects.filter(recipient=citizen, action="message.reply").exists()
+
+
 # --- MSG-5 non-acceptance ------------------------------------------------------------------------------
 
 

@@ -201,7 +201,7 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         "can_callback": has_perm(user, codes.CALLBACK, message) and replied,
         "duplicates": duplicates,
         "assignments": list(message.case.assignments.select_related("unit").order_by("round", "pk")),
-        "replies": list(message.case.replies.select_related("unit").order_by("submitted_at")),
+        "replies": selectors.replies_for(user, message),
         "callbacks": list(message.callbacks.all()),
         "not_accepted_label": common.label_of(forms.NONACCEPTANCE_LABELS.items(), message.not_accepted_reason),
     }
@@ -223,6 +223,7 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         assignment.can_reply = (
             assignment.status == "pending" and has_perm(user, codes.REPLY, assignment)
         )
+        assignment.to_lead = assignment.role == case_rules.ASSISTING
     return context
 
 

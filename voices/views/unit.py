@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from casework import rules as case_rules
 from casework import services as casework
 from casework.models import Assignment
 from core.errors import NotFound
@@ -44,19 +45,23 @@ def _classes(congress) -> list[tuple[str, str]]:
 
 @requires(codes.REPLY)
 def message_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    """The unit's reply to the citizen: class, text, signed letter (casework's rules)."""
+    """The unit's reply to the citizen: class, text, signed letter (casework's rules); from an
+    assisting unit, its view for the lead unit."""
     assignment = _assignment_for(request.user, assignment_id)
     require(request.user, codes.REPLY, assignment)
     message = assignment.case.message
+    to_lead = assignment.role == case_rules.ASSISTING
     form = forms.ReplyForm(common.posted(request), request.FILES if request.method == "POST" else None,
-                           classes=_classes(message.congress))
+                           classes=_classes(message.congress), to_lead=to_lead)
     ok, _reply = common.attempt(request, form, lambda data: casework.submit_reply(
         by=request.user, assignment=assignment, body=data["body"], reply_class=data.get("reply_class", ""),
         class_reason=data.get("class_reason", ""), letter=data.get("letter") or None,
         signed_by=data.get("signed_by", ""),
     ))
     if ok:
-        return common.done(request, _("The reply was sent."), common.detail_url(message))
+        done = _("Your view was sent to the lead unit.") if to_lead else _("The reply was sent.")
+        return common.done(request, done, common.detail_url(message))
     return render(request, "voices/reply_form.html", {
         "form": form, "message": message, "assignment": assignment, "back": common.detail_url(message),
+        "to_lead": to_lead,
     }, status=common.status_for(request, form))
