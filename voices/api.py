@@ -42,6 +42,7 @@ from .schemas import (
     RevealIn,
     RouteIn,
     SubmittedOut,
+    TakenUpOut,
     TrackOut,
 )
 from .views import common
@@ -319,6 +320,17 @@ def merge_messages(request, message_id: int, payload: MergeIn):
             raise ValidationFailed(details={"source_ids": str(ValidationFailed.default_message)}) from None
     services.merge_messages(by=user, target=target, sources=sources, note=payload.note)
     return _fresh(user, message_id)
+
+
+@router.post("/messages/{message_id}/take-up", permission=codes.TAKE_UP,
+             response={201: TakenUpOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def take_up(request, message_id: int):
+    """A deputy starts a draft suggestion from a message they may read (its text scrubbed of
+    personal information, SEC-6); once per message, never a report (MSG-7)."""
+    user = acting_user(request)
+    message = selectors.message_for(user, message_id)
+    suggestion = services.take_up_as_suggestion(by=user, message=message)
+    return Status(201, {"suggestion_id": suggestion.pk, "subject": suggestion.subject})
 
 
 @router.post("/messages/{message_id}/callbacks", permission=codes.CALLBACK, response=ACTION)

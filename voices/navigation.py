@@ -18,7 +18,7 @@ def register_navigation() -> None:
     register(NavEntry("voices-track", _("Track a message"), "voices:track", order=41))
     register(NavEntry("voices-triage", _("Messages"), "voices:message-list", order=43))
     register(NavEntry("voices-phone", _("Enter a call"), "voices:phone-entry", order=44))
-    register(NavEntry("voices-assigned", _("Messages to answer"), "voices:assigned-list", order=45))
+    register(NavEntry("voices-assigned", _("Messages sent to our unit"), "voices:assigned-list", order=45))
     register(NavEntry("voices-import", _("Import work orders"), "voices_import:upload", order=46))
     register(NavEntry("voices-statistics", _("What people worry about"), "voices_statistics:overview", order=47))
     register(NavEntry("voices-mine", _("My messages"), "voices:my-messages", menu=USER, order=20))

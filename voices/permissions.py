@@ -14,6 +14,8 @@
 | voices.import        | —        | staff                                                                |
 | voices.train         | —        | staff, administrator                                                 |
 | voices.statistics    | —        | staff, deputies                                                      |
+| voices.take_up       | Message  | deputies, a message they may read (their district's, or gathered by  |
+|                      |          | them), while in office: started as a draft suggestion of their own   |
 | voices.open311       | —        | everyone (Open311 allows anonymous reports)                          |
 | message.<verb>       | Case     | casework's defaults; `message.view` follows voices.view              |
 
@@ -37,6 +39,7 @@ IMPORT = "voices.import"
 TRAIN = "voices.train"
 STATISTICS = "voices.statistics"
 OPEN311 = "voices.open311"
+TAKE_UP = "voices.take_up"
 
 
 def deputy_of(user):
@@ -92,6 +95,13 @@ def can_view(user, obj=None) -> bool:
     return case_permissions.is_clerk_of_case(user, message.case)
 
 
+def can_take_up(user, obj=None) -> bool:
+    """A deputy in office takes up a message they may read (issue 5, item 6; SUGG-1: only a
+    deputy in office files a suggestion); nobody else does."""
+    deputy = deputy_of(user)
+    return deputy is not None and deputy.in_office and can_view(user, obj)
+
+
 def can_view_case(user, obj=None) -> bool:
     """`message.view` on a case: as voices.view on its message."""
     if obj is None:
@@ -110,3 +120,4 @@ register(PERSONAL_DATA, roles(Role.STAFF))
 register(IMPORT, roles(Role.STAFF))
 register(TRAIN, roles(Role.STAFF, Role.ADMINISTRATOR))
 register(STATISTICS, roles(Role.STAFF, Role.DEPUTY))
+register(TAKE_UP, can_take_up)

@@ -414,6 +414,13 @@ def normalise_tracking_number(text: str | None) -> str | None:
     return PREFIX + rest
 
 
+def may_take_up(*, nature: str, not_accepted: bool, taken_up: bool) -> bool:
+    """Whether a message can still be taken up as a suggestion: once only, not after it was
+    not accepted, and never a report (MSG-7: accusation material must not reach the unit
+    accused, and a suggestion goes to the units concerned)."""
+    return not taken_up and not not_accepted and nature != REPORT
+
+
 def display_tracking_number(number: str) -> str:
     """Grouped for reading aloud on the phone: M260302-K7Q2ZD-9."""
     return f"{number[:7]}-{number[7:13]}-{number[13:]}" if len(number) == TRACKING_LENGTH else number

@@ -121,6 +121,7 @@ class TrackOut(Schema):
     replied_at: datetime.datetime | None = None
     closed_at: datetime.datetime | None = None
     not_accepted_note: str = ""
+    taken_up_by_deputy: bool = Field(False, description="a deputy took the matter up as a suggestion")
     replies: list[TrackedReplyOut] = []
 
 
@@ -228,6 +229,14 @@ class MessageOut(MessageRowOut):
     assignments: list[AssignmentOut] = []
     replies: list[ReplyOut] = []
     callbacks: list[CallBackOut] = []
+
+
+class TakenUpOut(Schema):
+    """The draft suggestion a deputy started from a message; edit and submit it under
+    /api/proposals/."""
+
+    suggestion_id: int
+    subject: str
 
 
 class PersonalDataOut(Schema):

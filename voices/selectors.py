@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework import rules as case_rules
@@ -180,6 +181,7 @@ def message_page(user, *, after: str | None = None, offset: int = 0, limit: int 
     rows = list(queryset[start:start + limit + 1])
     has_next = len(rows) > limit
     rows = rows[:limit]
+    with_states(user, rows)
     cursor = None
     if has_next:
         cursor = _cursor_of(rows[-1]) if order in KEYSET_ORDERS else str(start + limit)
@@ -245,6 +247,25 @@ def message_for(user, pk) -> Message:
 CALLER_MAX = 100
 
 
+def taken_up_suggestion(user, message: Message):
+    """The suggestion a deputy started from `message`, when `user` may read it (the deputy,
+    staff); None otherwise, or when nobody took it up."""
+    from proposals.models import Suggestion
+    from proposals.permissions import VIEW as SUGGESTION_VIEW
+
+    if not message.taken_up_as_suggestion:
+        return None
+    suggestion = Suggestion.objects.filter(pk=message.taken_up_as_suggestion).first()
+    return suggestion if suggestion is not None and has_perm(user, SUGGESTION_VIEW, suggestion) else None
+
+
+def may_take_up(user, message: Message) -> bool:
+    """Whether the message page offers `user` to take it up as a suggestion."""
+    return has_perm(user, permissions.TAKE_UP, message) and rules.may_take_up(
+        nature=message.nature, not_accepted=message.status == Message.Status.NOT_ACCEPTED,
+        taken_up=bool(message.taken_up_as_suggestion))
+
+
 def replies_for(user, message: Message) -> list:
     """The replies on a message's page, oldest first. An assisting unit's view (SUGG-5's
     machinery: it goes to the lead unit, not to the citizen) is shown to staff and to the
@@ -307,15 +328,66 @@ def _scrub(text: str) -> str:
 
 
 def _public_state(message: Message, case) -> str:
-    if message.status == Message.Status.NOT_ACCEPTED:
+    return public_state(message.status, case.status)
+
+
+def public_state(message_status: str, case_status: str) -> str:
+    """Where a message stands, as the citizen is told (PUBLIC_STATES), from its own status
+    and its case's (the surviving case's, once merged)."""
+    if message_status == Message.Status.NOT_ACCEPTED:
         return "not_accepted"
-    if case.status == case_rules.CLOSED:
+    if case_status == case_rules.CLOSED:
         return "closed"
-    if case.status == case_rules.REPLIED:
+    if case_status == case_rules.REPLIED:
         return "replied"
-    if case.status in (case_rules.ASSIGNED, case_rules.REHANDLING):
+    if case_status in (case_rules.ASSIGNED, case_rules.REHANDLING):
         return "handling"
     return "received"
+
+
+@dataclass(frozen=True)
+class UnitPart:
+    """A unit's own part in a message, for its clerk's list: its role, whether its answer is
+    in, and by when it is due."""
+
+    role: str
+    replied: bool
+    due_on: date
+    overdue: bool
+
+
+def with_states(user, rows: list[Message]) -> list[Message]:
+    """Marks each listed message with `state` and `state_label` (handling, replied, closed…:
+    its case's, where the message's own status says only "accepted") and, for a unit's clerk,
+    `unit_part`: the unit's assignment in the case's current round (or None). Two reads by
+    primary key for the page's rows, not a join over the table."""
+    from casework.models import Assignment, Case
+
+    if not rows:
+        return rows
+    cases = {pk: (status, merged, current_round) for pk, status, merged, current_round in
+             Case.objects.filter(pk__in={m.case_id for m in rows}).values_list("pk", "status", "merged_into", "round")}
+    merged_into = {merged for _status, merged, _round in cases.values() if merged and merged not in cases}
+    if merged_into:
+        cases.update({pk: (status, None, current_round) for pk, status, current_round in
+                      Case.objects.filter(pk__in=merged_into).values_list("pk", "status", "round")})
+    unit_id = getattr(user, "handling_unit_id", None) if role_of(user) == Role.UNIT_CLERK else None
+    parts: dict[tuple[int, int], UnitPart] = {}
+    if unit_id:
+        now = timezone.now()
+        assignments = Assignment.objects.filter(case_id__in=list(cases), unit_id=unit_id).exclude(
+            status=case_rules.CANCELLED).values_list("case_id", "round", "role", "status", "due_on")
+        for case_id, round_number, role, status, due_on in assignments:
+            replied = status == case_rules.DONE
+            parts[(case_id, round_number)] = UnitPart(role, replied, due_on,
+                                                      case_rules.is_overdue(due_on, now, replied=replied))
+    for message in rows:
+        status, merged, _round = cases.get(message.case_id, ("", None, 1))
+        handled = merged or message.case_id
+        state = public_state(message.status, cases.get(handled, (status,))[0])
+        message.state, message.state_label = state, PUBLIC_STATES[state]
+        message.unit_part = parts.get((handled, cases.get(handled, ("", None, 1))[2])) if unit_id else None
+    return rows
 
 
 def track(tracking_number) -> dict | None:
@@ -346,6 +418,7 @@ def track(tracking_number) -> dict | None:
         "replied_at": case.replied_at,
         "closed_at": case.closed_at,
         "not_accepted_note": _scrub(message.not_accepted_note) if state == "not_accepted" else "",
+        "taken_up_by_deputy": bool(message.taken_up_as_suggestion),
         "replies": replies,
     }
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import citizen, office, unit
+from .views import citizen, deputy, office, unit
 
 app_name = "voices"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("<int:message_id>/callback/", office.message_callback, name="message-callback"),
     path("<int:message_id>/reveal/", office.message_reveal, name="message-reveal"),
     path("<int:message_id>/caller/", office.message_caller, name="message-caller"),
+    # A deputy
+    path("<int:message_id>/take-up/", deputy.message_take_up, name="message-take-up"),
     # The handling unit
     path("assigned/", unit.assigned_list, name="assigned-list"),
     path("assignments/<int:assignment_id>/reply/", unit.message_reply, name="message-reply"),

@@ -14,6 +14,7 @@ from .handling import (
 )
 from .history import record_historical_outcome
 from .intake import BATCH_MAX, receive_batch, receive_many, receive_message
+from .takeup import take_up_as_suggestion
 from .training import train_models
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "record_historical_outcome",
     "reveal_personal_data",
     "route_message",
+    "take_up_as_suggestion",
     "train_models",
 ]

@@ -346,4 +346,5 @@ def test_every_operation_is_in_the_openapi_schema_with_its_permission():
         ("post", f"{API}/messages/{{message_id}}/personal-data"): "voices.personal_data",
         ("post", f"{API}/messages/by-phone"): "voices.personal_data",
         ("post", f"{API}/messages/{{message_id}}/same-phone"): "voices.personal_data",
+        ("post", f"{API}/messages/{{message_id}}/take-up"): "voices.take_up",
     }

@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from casework.models import Assignment
@@ -692,6 +694,32 @@ def test_the_units_pages_show_only_its_assigned_messages(make_message, people, c
     assert "住房的留言" not in first + second and "未分办的留言" not in first + second
 
 
+def test_the_units_list_says_where_each_message_stands_and_when_the_unit_must_answer(
+        make_message, people, city, as_):
+    """The clerk sees, per message, the handling state (the case's: being handled, replied)
+    and the unit's own part: its answer due by a date, late, or sent."""
+    late, answered = make_message(subject="迟了的留言"), make_message(subject="已答复的留言")
+    for message in (late, answered):
+        route(message, people, city)
+    today = timezone.localdate()
+    Assignment.objects.filter(case=late.case).update(due_from=today - timedelta(days=10), due_on=today - timedelta(days=3))
+    due = Assignment.objects.get(case=answered.case).due_on
+    clerk = as_(Role.UNIT_CLERK)
+    clerk.post(reverse("voices:message-reply", args=[Assignment.objects.get(case=answered.case).pk]), {
+        "reply_class": "A", "body": "已处理。", "signed_by": "王局长",
+        "letter": SimpleUploadedFile("reply.pdf", LETTER, content_type="application/pdf"),
+    })
+    page = text(clerk.get(reverse("voices:assigned-list")))
+    rows = {subject: page[page.index(subject):].split("</li>")[0] for subject in ("迟了的留言", "已答复的留言")}
+    late_due = (timezone.localdate() - timedelta(days=3)).isoformat()
+    assert "Being handled" in rows["迟了的留言"] and f"Our reply due {late_due}" in rows["迟了的留言"]
+    assert "Overdue" in rows["迟了的留言"]
+    assert "Replied" in rows["已答复的留言"] and "Our reply: sent" in rows["已答复的留言"]
+    assert "Overdue" not in rows["已答复的留言"] and due.isoformat() not in rows["已答复的留言"]
+    staff = text(as_(Role.STAFF).get(reverse("voices:message-list")))
+    assert "Being handled" in staff and "Our reply" not in staff
+
+
 def test_my_messages_go_page_by_page(make_message, people, small_pages, as_):
     mine = [make_message(submitter=people[Role.CITIZEN], subject=f"我的{n}") for n in range(3)]
     client = as_(Role.CITIZEN)
@@ -711,9 +739,9 @@ def test_only_unit_clerks_have_messages_to_answer(city, as_, who):
 
 @pytest.mark.parametrize(("who", "shown", "hidden"), [
     (None, ["Write to us", "Track a message"], ["Messages", "Enter a call", "My messages"]),
-    (Role.CITIZEN, ["Write to us", "My messages"], ["Enter a call", "Messages to answer"]),
-    (Role.STAFF, ["Messages", "Enter a call"], ["Messages to answer"]),
-    (Role.UNIT_CLERK, ["Messages to answer"], ["Enter a call"]),
+    (Role.CITIZEN, ["Write to us", "My messages"], ["Enter a call", "Messages sent to our unit"]),
+    (Role.STAFF, ["Messages", "Enter a call"], ["Messages sent to our unit"]),
+    (Role.UNIT_CLERK, ["Messages sent to our unit"], ["Enter a call"]),
 ])
 def test_the_menu_offers_the_pages_each_role_may_open(city, as_, who, shown, hidden):
     from voices.navigation import register_navigation

@@ -89,7 +89,7 @@ def small_list_context(request: HttpRequest, queryset, *, size: int | None = Non
     start = position(request.GET.get(CURSOR))["offset"]
     rows = list(queryset[start:start + size + 1])
     has_next = len(rows) > size
-    page = selectors.MessagePage(rows=rows[:size], has_next=has_next,
+    page = selectors.MessagePage(rows=selectors.with_states(request.user, rows[:size]), has_next=has_next,
                                  cursor=str(start + size) if has_next else None, has_previous=start > 0)
     cap = selectors.COUNT_CAP
     n = len(rows) + start if not has_next else queryset.order_by()[:cap + 1].count()

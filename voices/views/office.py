@@ -203,6 +203,8 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         "assignments": list(message.case.assignments.select_related("unit").order_by("round", "pk")),
         "replies": selectors.replies_for(user, message),
         "callbacks": list(message.callbacks.all()),
+        "can_take_up": selectors.may_take_up(user, message),
+        "taken_up_suggestion": selectors.taken_up_suggestion(user, message),
         "not_accepted_label": common.label_of(forms.NONACCEPTANCE_LABELS.items(), message.not_accepted_reason),
     }
     if context["can_triage"]:

@@ -1,0 +1,68 @@
+"""A deputy takes a citizen's message up as a suggestion (issue 5, item 6).
+
+The deputy starts a draft suggestion of their own (SUGG-1, proposals' `create_draft`) from
+the message's subject and text, scrubbed of personal information (SEC-6): a suggestion goes
+to the handling units and may be published, the citizen's name and number must not. The
+message keeps its own handling: the citizen is still owed the unit's reply; the tracking
+page says that a deputy took the matter up.
+
+A report (accusation) is never taken up: a suggestion is sent to the units concerned, and
+accusation material must not reach the unit accused (MSG-7).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit.services import record
+from core.errors import InvalidTransition, ValidationFailed
+from core.permissions import require
+from proposals import rules as proposal_rules
+from proposals.services import create_draft
+
+from .. import permissions, rules
+from ..models import Message
+from ..scrub import scrub
+from .base import lock, now_or, sync
+
+
+def _draft_text(message: Message) -> tuple[str, str]:
+    """The draft's subject and content: the message's, scrubbed (SEC-6), with where it
+    came from; the deputy rewrites them before submitting."""
+    subject = scrub(message.subject).text.strip()[: proposal_rules.SUBJECT_MAX_CHARS]
+    source = _("From citizen's message %(number)s:") % {"number": rules.display_tracking_number(message.tracking_number)}
+    body = scrub(message.body).text.strip()
+    content = f"{source}\n\n{body}"[: proposal_rules.CONTENT_MAX_CHARS]
+    return subject, content
+
+
+def take_up_as_suggestion(*, by, message, now=None):
+    """A deputy who may read `message` starts a draft suggestion from it; the message records
+    which. Raises NotAllowed (not a deputy, or not one who may read it), InvalidTransition
+    (already taken up, or not accepted), ValidationFailed (a report: MSG-7)."""
+    from proposals.models import Suggestion
+
+    now = now_or(now)
+    with transaction.atomic():
+        locked = lock(message)
+        require(by, permissions.TAKE_UP, locked)
+        if not rules.may_take_up(nature=locked.nature, not_accepted=locked.status == Message.Status.NOT_ACCEPTED,
+                                 taken_up=bool(locked.taken_up_as_suggestion)):
+            if locked.nature == rules.REPORT:
+                raise ValidationFailed(details={"nature": _(
+                    "A report is not taken up as a suggestion: accusation material must not reach the unit "
+                    "accused (MSG-7).")})
+            if locked.taken_up_as_suggestion:
+                raise InvalidTransition(_("A deputy has already taken this message up as a suggestion."),
+                                        details={"suggestion": locked.taken_up_as_suggestion})
+            raise InvalidTransition(_("A message that was not accepted is not taken up."),
+                                    details={"state": locked.status})
+        subject, content = _draft_text(locked)
+        suggestion: Suggestion = create_draft(by=by, subject=subject, content=content, now=now)
+        locked.taken_up_as_suggestion = suggestion.pk
+        locked.save(update_fields=["taken_up_as_suggestion"])
+        record(actor=by, action="voices.take_up", target=locked, before={"taken_up_as_suggestion": None},
+               after={"taken_up_as_suggestion": suggestion.pk})
+    sync(message, locked)
+    return suggestion
