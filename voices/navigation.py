@@ -3,7 +3,8 @@
 Each entry follows the permission its page declares, so the menu never offers a page the
 page would refuse (core.web.navigation): visitors and citizens see "Write to us" and "Track
 a message", staff the triage list, the phone entry and the work-order import, staff and deputies
-"What people worry about" (the statistics), unit clerks the messages to answer;
+"What people worry about" (the statistics), deputies their district's messages, unit
+clerks the messages sent to their unit;
 "My messages" sits in the signed-in user's menu."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def register_navigation() -> None:
     register(NavEntry("voices-track", _("Track a message"), "voices:track", order=41))
     register(NavEntry("voices-triage", _("Messages"), "voices:message-list", order=43))
     register(NavEntry("voices-phone", _("Enter a call"), "voices:phone-entry", order=44))
+    register(NavEntry("voices-district", _("My district's messages"), "voices:district-list", order=45))
     register(NavEntry("voices-assigned", _("Messages sent to our unit"), "voices:assigned-list", order=45))
     register(NavEntry("voices-import", _("Import work orders"), "voices_import:upload", order=46))
     register(NavEntry("voices-statistics", _("What people worry about"), "voices_statistics:overview", order=47))

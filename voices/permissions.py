@@ -14,6 +14,8 @@
 | voices.import        | —        | staff                                                                |
 | voices.train         | —        | staff, administrator                                                 |
 | voices.statistics    | —        | staff, deputies                                                      |
+| voices.district      | —        | deputies: the list of their district's messages and those they       |
+|                      |          | gathered                                                             |
 | voices.take_up       | Message  | deputies, a message they may read (their district's, or gathered by  |
 |                      |          | them), while in office: started as a draft suggestion of their own   |
 | voices.open311       | —        | everyone (Open311 allows anonymous reports)                          |
@@ -40,6 +42,7 @@ TRAIN = "voices.train"
 STATISTICS = "voices.statistics"
 OPEN311 = "voices.open311"
 TAKE_UP = "voices.take_up"
+DISTRICT = "voices.district"
 
 
 def deputy_of(user):
@@ -121,3 +124,4 @@ register(IMPORT, roles(Role.STAFF))
 register(TRAIN, roles(Role.STAFF, Role.ADMINISTRATOR))
 register(STATISTICS, roles(Role.STAFF, Role.DEPUTY))
 register(TAKE_UP, can_take_up)
+register(DISTRICT, roles(Role.DEPUTY))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:message_id>/reveal/", office.message_reveal, name="message-reveal"),
     path("<int:message_id>/caller/", office.message_caller, name="message-caller"),
     # A deputy
+    path("district/", deputy.district_list, name="district-list"),
     path("<int:message_id>/take-up/", deputy.message_take_up, name="message-take-up"),
     # The handling unit
     path("assigned/", unit.assigned_list, name="assigned-list"),

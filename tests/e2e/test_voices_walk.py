@@ -5,6 +5,8 @@ it accepted and being handled."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -114,3 +116,35 @@ def test_a_message_from_a_phone_to_its_routing(open_page, sign_in, city):
     fits_the_phone(phone)
     assert phone.csp_violations == []
     assert desk.csp_violations == []
+
+
+def test_a_deputy_takes_a_message_of_the_district_up_as_a_suggestion_on_a_phone(open_page, sign_in, city, make_user):
+    """Issue 5, item 6: from the menu to the district's messages, to one of them, to a draft
+    suggestion of the deputy's own without the citizen's phone number (SEC-6)."""
+    from core.organisation.models import Term
+    from core.organisation.tests.factories import DelegationFactory, DeputyFactory
+    from proposals.models import Suggestion
+    from voices import services
+
+    term = Term.objects.get(is_current=True)
+    deputy = make_user(Role.DEPUTY, language="en")
+    DeputyFactory(delegation=DelegationFactory(term=term, district=city["district"]), user=deputy)
+    services.receive_message(
+        by=city["staff"], congress=term.congress, channel="phone", regime="hotline", subject=SUBJECT,
+        body=BODY + "联系电话13812345678。", district=city["district"], notice_version="2026-11",
+        classify=False, quiet=True,
+    )
+
+    page = open_page(viewport=PHONE, language="en")
+    sign_in(page, deputy)
+    page.get_by_text("Menu", exact=True).click()
+    page.get_by_role("link", name="My district's messages").click()
+    page.get_by_role("link", name=SUBJECT).click()
+    page.get_by_role("button", name="Take it up as a suggestion").click()
+
+    suggestion = Suggestion.objects.get()
+    expect(page).to_have_url(re.compile(reverse("proposals:suggestion-edit", args=[suggestion.pk]) + "$"))
+    content = page.locator("textarea[name=content]").input_value()
+    assert "路灯坏了一个月" in content and "13812345678" not in content
+    fits_the_phone(page)
+    assert page.csp_violations == []

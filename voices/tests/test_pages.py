@@ -4,6 +4,7 @@ handling unit's pages; each for the roles that may use it and refused to every o
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -734,14 +735,32 @@ def test_only_unit_clerks_have_messages_to_answer(city, as_, who):
     assert as_(who).get(reverse("voices:assigned-list")).status_code == 403
 
 
+def test_a_deputy_lists_the_messages_of_their_district_with_where_each_stands(make_message, people, city, as_):
+    ours = make_message(subject="东区的留言")
+    make_message(subject="西区的留言", district=city["other_district"])
+    route(ours, people, city)
+    page = text(as_(Role.DEPUTY).get(reverse("voices:district-list")))
+    assert "东区的留言" in page and "西区的留言" not in page
+    assert "Being handled" in page and "1 message" in page
+    assert NAME not in page and PHONE not in page  # contact data is never on a list
+
+
+@pytest.mark.parametrize("who", [None, Role.CITIZEN, Role.STAFF, Role.UNIT_CLERK, Role.PUBLIC, Role.ADMINISTRATOR])
+def test_the_district_list_is_refused_to_everyone_but_deputies(city, as_, who):
+    response = as_(who).get(reverse("voices:district-list"))
+    assert response.status_code == (302 if who is None else 403)
+
+
 # --- the menu ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("who", "shown", "hidden"), [
     (None, ["Write to us", "Track a message"], ["Messages", "Enter a call", "My messages"]),
-    (Role.CITIZEN, ["Write to us", "My messages"], ["Enter a call", "Messages sent to our unit"]),
-    (Role.STAFF, ["Messages", "Enter a call"], ["Messages sent to our unit"]),
-    (Role.UNIT_CLERK, ["Messages sent to our unit"], ["Enter a call"]),
+    (Role.CITIZEN, ["Write to us", "My messages"], ["Enter a call", "Messages sent to our unit",
+                                                    "My district's messages"]),
+    (Role.STAFF, ["Messages", "Enter a call"], ["Messages sent to our unit", "My district's messages"]),
+    (Role.UNIT_CLERK, ["Messages sent to our unit"], ["Enter a call", "My district's messages"]),
+    (Role.DEPUTY, ["My district's messages", "What people worry about"], ["Enter a call", "Messages"]),
 ])
 def test_the_menu_offers_the_pages_each_role_may_open(city, as_, who, shown, hidden):
     from voices.navigation import register_navigation
@@ -749,7 +768,7 @@ def test_the_menu_offers_the_pages_each_role_may_open(city, as_, who, shown, hid
     register_navigation()  # VoicesConfig.ready() calls it
     page = text(as_(who).get(reverse("voices:track")))
     def offered(label):
-        return re.search(r">\s*" + re.escape(label) + r"\s*<", page) is not None
+        return re.search(r">\s*" + re.escape(html.escape(label)) + r"\s*<", page) is not None
 
     assert all(offered(label) for label in shown)
     assert not any(offered(label) for label in hidden)

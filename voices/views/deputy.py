@@ -1,8 +1,10 @@
-"""The deputy's action on a message: take it up as a suggestion (issue 5, item 6)."""
+"""The deputy's pages: the messages of their district (and those they gathered), and taking
+one up as a suggestion (issue 5, item 6)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +14,14 @@ from core.permissions import requires
 from .. import selectors, services
 from . import common
 from . import permissions_used as codes
+
+
+@requires(codes.DISTRICT)
+def district_list(request: HttpRequest) -> HttpResponse:
+    """What the people of the deputy's district wrote (and what the deputy gathered), newest
+    first, a page at a time by cursor; contact data is never on it (the message page masks
+    it, SEC-8)."""
+    return render(request, "voices/district_list.html", common.message_list_context(request, request.user))
 
 
 @requires(codes.TAKE_UP)
