@@ -382,11 +382,11 @@ def with_states(user, rows: list[Message]) -> list[Message]:
             parts[(case_id, round_number)] = UnitPart(role, replied, due_on,
                                                       case_rules.is_overdue(due_on, now, replied=replied))
     for message in rows:
-        status, merged, _round = cases.get(message.case_id, ("", None, 1))
-        handled = merged or message.case_id
-        state = public_state(message.status, cases.get(handled, (status,))[0])
+        handled = cases.get(message.case_id, ("", None, 1))[1] or message.case_id  # the surviving case
+        case_status, _merged, current_round = cases.get(handled, ("", None, 1))
+        state = public_state(message.status, case_status)
         message.state, message.state_label = state, PUBLIC_STATES[state]
-        message.unit_part = parts.get((handled, cases.get(handled, ("", None, 1))[2])) if unit_id else None
+        message.unit_part = parts.get((handled, current_round)) if unit_id else None
     return rows
 
 

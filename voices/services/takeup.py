@@ -3,8 +3,8 @@
 The deputy starts a draft suggestion of their own (SUGG-1, proposals' `create_draft`) from
 the message's subject and text, scrubbed of personal information (SEC-6): a suggestion goes
 to the handling units and may be published, the citizen's name and number must not. The
-message keeps its own handling: the citizen is still owed the unit's reply; the tracking
-page says that a deputy took the matter up.
+message keeps its own handling: the citizen is still owed the unit's reply; the citizen is
+told (a notice, and the tracking page) that a deputy took the matter up, never who.
 
 A report (accusation) is never taken up: a suggestion is sent to the units concerned, and
 accusation material must not reach the unit accused (MSG-7).
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _L
 
 from core.audit.services import record
 from core.errors import InvalidTransition, ValidationFailed
+from core.notify.services import notify
 from core.permissions import require
 from proposals import rules as proposal_rules
 from proposals.services import create_draft
@@ -64,5 +66,9 @@ def take_up_as_suggestion(*, by, message, now=None):
         locked.save(update_fields=["taken_up_as_suggestion"])
         record(actor=by, action="voices.take_up", target=locked, before={"taken_up_as_suggestion": None},
                after={"taken_up_as_suggestion": suggestion.pk})
+        # The citizen is told that the matter went further, never by whom.
+        notify(recipients=[locked.submitter], action="voices.take_up",
+               title=_L("A deputy took up your message %(number)s as a suggestion"),
+               params={"number": locked.tracking_number})
     sync(message, locked)
     return suggestion

@@ -11,6 +11,7 @@ from django.urls import reverse
 from core.accounts.roles import Role
 from core.audit.models import AuditEntry
 from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from core.notify.models import Notification
 from proposals.models import Suggestion
 from voices import services
 from voices.tests.factories import receive
@@ -58,6 +59,9 @@ def test_a_deputy_of_the_district_starts_a_draft_without_the_citizens_personal_d
     assert message.taken_up_as_suggestion == suggestion.pk
     entry = AuditEntry.objects.get(action="voices.take_up")
     assert entry.after == {"taken_up_as_suggestion": suggestion.pk}
+    notice = Notification.objects.get(action="voices.take_up")
+    assert notice.recipient == message.submitter and message.tracking_number in notice.title
+    assert deputy.username not in notice.title and str(suggestion.filed_by) not in notice.title
 
 
 def test_a_message_is_taken_up_once(message, deputy_of):
