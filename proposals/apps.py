@@ -12,6 +12,17 @@ class ProposalsConfig(AppConfig):
 
         self._register_navigation()
         self._ready_bills()
+        self._ready_takeup()
+
+    @staticmethod
+    def _ready_takeup() -> None:
+        """A deputy starts a suggestion from a citizen's message (core.takeup: voices does not
+        import this app)."""
+        from core import takeup
+
+        from .takeup import describe, start
+
+        takeup.register(start=start, describe=describe)
 
     @staticmethod
     def _ready_bills() -> None:

@@ -330,7 +330,7 @@ def take_up(request, message_id: int):
     user = acting_user(request)
     message = selectors.message_for(user, message_id)
     suggestion = services.take_up_as_suggestion(by=user, message=message)
-    return Status(201, {"suggestion_id": suggestion.pk, "subject": suggestion.subject})
+    return Status(201, {"suggestion_id": suggestion.id, "subject": suggestion.subject})
 
 
 @router.post("/messages/{message_id}/callbacks", permission=codes.CALLBACK, response=ACTION)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import rules as case_rules
 from casework import selectors as case_selectors
+from core import takeup
 from core.accounts.roles import Role
 from core.errors import NotFound
 from core.organisation.selectors import current_congress
@@ -248,15 +249,9 @@ CALLER_MAX = 100
 
 
 def taken_up_suggestion(user, message: Message):
-    """The suggestion a deputy started from `message`, when `user` may read it (the deputy,
-    staff); None otherwise, or when nobody took it up."""
-    from proposals.models import Suggestion
-    from proposals.permissions import VIEW as SUGGESTION_VIEW
-
-    if not message.taken_up_as_suggestion:
-        return None
-    suggestion = Suggestion.objects.filter(pk=message.taken_up_as_suggestion).first()
-    return suggestion if suggestion is not None and has_perm(user, SUGGESTION_VIEW, suggestion) else None
+    """The suggestion a deputy started from `message` (core.takeup.Draft: id, subject, url),
+    when `user` may read it (the deputy, staff); None otherwise, or when nobody took it up."""
+    return takeup.describe(user, message.taken_up_as_suggestion)
 
 
 def may_take_up(user, message: Message) -> bool:

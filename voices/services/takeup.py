@@ -1,6 +1,7 @@
 """A deputy takes a citizen's message up as a suggestion (issue 5, item 6).
 
-The deputy starts a draft suggestion of their own (SUGG-1, proposals' `create_draft`) from
+The deputy starts a draft suggestion of their own (SUGG-1, through `core.takeup`: voices does
+not import proposals, design.md) from
 the message's subject and text, scrubbed of personal information (SEC-6): a suggestion goes
 to the handling units and may be published, the citizen's name and number must not. The
 message keeps its own handling: the citizen is still owed the unit's reply; the citizen is
@@ -20,8 +21,7 @@ from core.audit.services import record
 from core.errors import InvalidTransition, ValidationFailed
 from core.notify.services import notify
 from core.permissions import require
-from proposals import rules as proposal_rules
-from proposals.services import create_draft
+from core.takeup import Draft, start_draft
 
 from .. import permissions, rules
 from ..models import Message
@@ -32,19 +32,16 @@ from .base import lock, now_or, sync
 def _draft_text(message: Message) -> tuple[str, str]:
     """The draft's subject and content: the message's, scrubbed (SEC-6), with where it
     came from; the deputy rewrites them before submitting."""
-    subject = scrub(message.subject).text.strip()[: proposal_rules.SUBJECT_MAX_CHARS]
+    subject = scrub(message.subject).text.strip()
     source = _("From citizen's message %(number)s:") % {"number": rules.display_tracking_number(message.tracking_number)}
     body = scrub(message.body).text.strip()
-    content = f"{source}\n\n{body}"[: proposal_rules.CONTENT_MAX_CHARS]
-    return subject, content
+    return subject, f"{source}\n\n{body}"
 
 
-def take_up_as_suggestion(*, by, message, now=None):
+def take_up_as_suggestion(*, by, message, now=None) -> Draft:
     """A deputy who may read `message` starts a draft suggestion from it; the message records
     which. Raises NotAllowed (not a deputy, or not one who may read it), InvalidTransition
     (already taken up, or not accepted), ValidationFailed (a report: MSG-7)."""
-    from proposals.models import Suggestion
-
     now = now_or(now)
     with transaction.atomic():
         locked = lock(message)
@@ -61,11 +58,11 @@ def take_up_as_suggestion(*, by, message, now=None):
             raise InvalidTransition(_("A message that was not accepted is not taken up."),
                                     details={"state": locked.status})
         subject, content = _draft_text(locked)
-        suggestion: Suggestion = create_draft(by=by, subject=subject, content=content, now=now)
-        locked.taken_up_as_suggestion = suggestion.pk
+        suggestion = start_draft(by=by, subject=subject, content=content, now=now)
+        locked.taken_up_as_suggestion = suggestion.id
         locked.save(update_fields=["taken_up_as_suggestion"])
         record(actor=by, action="voices.take_up", target=locked, before={"taken_up_as_suggestion": None},
-               after={"taken_up_as_suggestion": suggestion.pk})
+               after={"taken_up_as_suggestion": suggestion.id})
         # The citizen is told that the matter went further, never by whom.
         notify(recipients=[locked.submitter], action="voices.take_up",
                title=_L("A deputy took up your message %(number)s as a suggestion"),

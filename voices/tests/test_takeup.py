@@ -49,7 +49,8 @@ def message(congress, citizen, place):
 
 def test_a_deputy_of_the_district_starts_a_draft_without_the_citizens_personal_data(message, deputy_of):
     deputy = deputy_of()
-    suggestion = services.take_up_as_suggestion(by=deputy, message=message)
+    draft = services.take_up_as_suggestion(by=deputy, message=message)
+    suggestion = Suggestion.objects.get(pk=draft.id)
     assert suggestion.status == Suggestion.Status.DRAFT and suggestion.filed_by.user == deputy
     assert suggestion.subject == "小区路灯坏了"
     assert "路灯坏了两个月" in suggestion.content

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,4 +31,4 @@ def message_take_up(request: HttpRequest, message_id: int) -> HttpResponse:
     message = selectors.message_for(request.user, message_id)
     suggestion = services.take_up_as_suggestion(by=request.user, message=message)
     return common.done(request, _("A draft suggestion was started from the message. Rewrite it in your own words, "
-                                  "then submit it."), reverse("proposals:suggestion-edit", args=[suggestion.pk]))
+                                  "then submit it."), suggestion.edit_url)
