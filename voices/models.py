@@ -241,6 +241,13 @@ class Message(models.Model):
     open311_service_code = models.CharField(_("Open311 service code"), max_length=40, blank=True)
     #: The suggestion a deputy made of it (proposals id; no FK: domains do not import each other).
     taken_up_as_suggestion = models.PositiveIntegerField(_("taken up as suggestion"), null=True, blank=True)
+    #: The open message it most looks like, found after its intake (tasks.mark_likely_duplicates)
+    #: for the staff list. A hint only: merging is staff's decision (SEC-10). No index and no
+    #: constraint: never searched by, and neither may cost the intake (messages are not deleted).
+    likely_duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("likely duplicate of"), null=True, blank=True, on_delete=models.DO_NOTHING,
+        related_name="+", db_index=False, db_constraint=False,
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("citizen message", "message")

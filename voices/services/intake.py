@@ -371,7 +371,18 @@ def _store(cleaned: list[dict], *, by, congress, channel, submitter, quiet, clas
         break
     created = [m for m in messages if getattr(m, "_created_now", False)]
     transaction.on_commit(lambda: [duplicates.add(m) for m in created])
+    waiting = [m.pk for m in created if m.status == Message.Status.RECEIVED]
+    if waiting:
+        # Issue 5, item 4: the likely duplicates for the staff list, found by the worker. A
+        # hint only: if the queue cannot take it, the messages are stored all the same.
+        transaction.on_commit(lambda: _mark_duplicates_later(congress.pk, waiting), robust=True)
     return messages
+
+
+def _mark_duplicates_later(congress_id: int, message_ids: list[int]) -> None:
+    from ..tasks import mark_likely_duplicates
+
+    mark_likely_duplicates.enqueue(congress_id=congress_id, message_ids=message_ids)
 
 
 def classify_many(congress, texts: list[tuple[str, str]]):

@@ -612,6 +612,43 @@ def test_staff_merge_a_likely_duplicate(make_message, as_):
     assert duplicate.case.merged_into_id == target.case_id
 
 
+def test_the_staff_list_marks_a_new_message_that_copies_an_open_one(make_message, people, city, as_,
+                                                                  django_capture_on_commit_callbacks):
+    """Issue 5, item 4: after intake the worker (immediate in tests) finds that the copy looks
+    like the open message, and the triage list says so, linking to it; an unrelated message
+    is not marked, nor is the copy once it is routed."""
+    original = make_message()
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = make_message(name="李四", phone="13900001111")
+        other = make_message(subject="公园厕所太少", body="人民公园里只有一个厕所，周末排队很长，希望增建。")
+    copy.refresh_from_db()
+    other.refresh_from_db()
+    assert copy.likely_duplicate_of_id == original.pk and other.likely_duplicate_of_id is None
+
+    page = text(as_(Role.STAFF).get(reverse("voices:message-list")))
+    row = page[page.index(copy.tracking_number):].split("</li>")[0]
+    assert "Likely duplicate" in row and reverse("voices:message-detail", args=[original.pk]) in row
+    assert "Likely duplicate" not in page[page.index("公园厕所太少"):].split("</li>")[0]
+
+    route(copy, people, city)
+    page = text(as_(Role.STAFF).get(reverse("voices:message-list")))
+    assert "Likely duplicate" not in page[page.index(copy.tracking_number):].split("</li>")[0]
+
+
+def test_a_full_queue_does_not_lose_the_message(make_message, monkeypatch, django_capture_on_commit_callbacks):
+    """The duplicate hint is queued after the commit; if the queue refuses it, the message is
+    stored all the same and the caller gets its tracking number."""
+    from voices.services import intake
+
+    def refuse(congress_id, message_ids):
+        raise ConnectionError("the queue is down")
+
+    monkeypatch.setattr(intake, "_mark_duplicates_later", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = make_message()
+    assert Message.objects.filter(pk=message.pk, likely_duplicate_of__isnull=True).exists()
+
+
 # --- the unit's reply and the call-back (MSG-4) ------------------------------------------------------
 
 

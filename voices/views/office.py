@@ -100,6 +100,8 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "filter_form": form, "query": common.query_without_page(request), "export_note": export_cap_text(),
         "can_enter_call": has_perm(request.user, codes.ENTER_CALL),
         "can_find_caller": has_perm(request.user, codes.PERSONAL_DATA),
+        # Issue 5, item 4: a message not yet triaged that looks like an open one says so.
+        "show_duplicates": True,
         **common.message_list_context(request, request.user, **form.filters()),
     })
 
