@@ -350,12 +350,18 @@ class UnitPart:
     due_on: date
     overdue: bool
 
+    @property
+    def to_lead(self) -> bool:
+        """An assisting unit's part: a view for the lead unit, not the reply."""
+        return self.role == case_rules.ASSISTING
+
 
 def with_states(user, rows: list[Message]) -> list[Message]:
     """Marks each listed message with `state` and `state_label` (handling, replied, closed…:
-    its case's, where the message's own status says only "accepted") and, for a unit's clerk,
-    `unit_part`: the unit's assignment in the case's current round (or None). Two reads by
-    primary key for the page's rows, not a join over the table."""
+    its case's, where the message's own status says only "accepted"), `duplicate_hint` (the
+    open message it looks like, while it waits for triage; issue 5, item 4) and, for a unit's
+    clerk, `unit_part`: the unit's assignment in the case's current round (or None). Two reads
+    by primary key for the page's rows, not a join over the table."""
     from casework.models import Assignment, Case
 
     if not rows:
@@ -381,6 +387,7 @@ def with_states(user, rows: list[Message]) -> list[Message]:
         case_status, _merged, current_round = cases.get(handled, ("", None, 1))
         state = public_state(message.status, case_status)
         message.state, message.state_label = state, PUBLIC_STATES[state]
+        message.duplicate_hint = message.likely_duplicate_of_id if state == "received" else None
         message.unit_part = parts.get((handled, current_round)) if unit_id else None
     return rows
 
