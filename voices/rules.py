@@ -414,11 +414,17 @@ def normalise_tracking_number(text: str | None) -> str | None:
     return PREFIX + rest
 
 
-def may_take_up(*, nature: str, not_accepted: bool, taken_up: bool) -> bool:
-    """Whether a message can still be taken up as a suggestion: once only, not after it was
-    not accepted, and never a report (MSG-7: accusation material must not reach the unit
-    accused, and a suggestion goes to the units concerned)."""
-    return not taken_up and not not_accepted and nature != REPORT
+def take_up_refusal(*, nature: str, not_accepted: bool, taken_up: bool) -> str | None:
+    """Why a message cannot be taken up as a suggestion, or None when it can: "report" (never:
+    MSG-7, accusation material must not reach the unit accused, and a suggestion goes to the
+    units concerned), "taken_up" (once only), "not_accepted"."""
+    if nature == REPORT:
+        return "report"
+    if taken_up:
+        return "taken_up"
+    if not_accepted:
+        return "not_accepted"
+    return None
 
 
 def display_tracking_number(number: str) -> str:

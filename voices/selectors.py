@@ -256,9 +256,9 @@ def taken_up_suggestion(user, message: Message):
 
 def may_take_up(user, message: Message) -> bool:
     """Whether the message page offers `user` to take it up as a suggestion."""
-    return has_perm(user, permissions.TAKE_UP, message) and rules.may_take_up(
+    return has_perm(user, permissions.TAKE_UP, message) and rules.take_up_refusal(
         nature=message.nature, not_accepted=message.status == Message.Status.NOT_ACCEPTED,
-        taken_up=bool(message.taken_up_as_suggestion))
+        taken_up=bool(message.taken_up_as_suggestion)) is None
 
 
 def replies_for(user, message: Message) -> list:

@@ -46,15 +46,16 @@ def take_up_as_suggestion(*, by, message, now=None) -> Draft:
     with transaction.atomic():
         locked = lock(message)
         require(by, permissions.TAKE_UP, locked)
-        if not rules.may_take_up(nature=locked.nature, not_accepted=locked.status == Message.Status.NOT_ACCEPTED,
-                                 taken_up=bool(locked.taken_up_as_suggestion)):
-            if locked.nature == rules.REPORT:
-                raise ValidationFailed(details={"nature": _(
-                    "A report is not taken up as a suggestion: accusation material must not reach the unit "
-                    "accused (MSG-7).")})
-            if locked.taken_up_as_suggestion:
-                raise InvalidTransition(_("A deputy has already taken this message up as a suggestion."),
-                                        details={"suggestion": locked.taken_up_as_suggestion})
+        refusal = rules.take_up_refusal(nature=locked.nature, not_accepted=locked.status == Message.Status.NOT_ACCEPTED,
+                                        taken_up=bool(locked.taken_up_as_suggestion))
+        if refusal == "report":
+            raise ValidationFailed(details={"nature": _(
+                "A report is not taken up as a suggestion: accusation material must not reach the unit "
+                "accused (MSG-7).")})
+        if refusal == "taken_up":
+            raise InvalidTransition(_("A deputy has already taken this message up as a suggestion."),
+                                    details={"suggestion": locked.taken_up_as_suggestion})
+        if refusal == "not_accepted":
             raise InvalidTransition(_("A message that was not accepted is not taken up."),
                                     details={"state": locked.status})
         subject, content = _draft_text(locked)

@@ -215,3 +215,14 @@ def test_sec_10_unit_suggestion_from_category_unless_model_confident():
     assert rules.suggested_unit(category_unit_id=1, model_unit_id=2, model_confidence=0.3) == 1
     assert rules.suggested_unit(category_unit_id=None, model_unit_id=2, model_confidence=0.1) == 2
     assert rules.suggested_unit(category_unit_id=1, model_unit_id=None, model_confidence=0.0) == 1
+
+
+@pytest.mark.parametrize(("nature", "not_accepted", "taken_up", "refusal"), [
+    ("help", False, False, None),
+    ("report", False, False, "report"),  # MSG-7: never, whatever else holds
+    ("report", True, True, "report"),
+    ("complaint", False, True, "taken_up"),
+    ("suggestion", True, False, "not_accepted"),
+])
+def test_msg_7_a_report_is_never_taken_up_and_a_message_only_once(nature, not_accepted, taken_up, refusal):
+    assert rules.take_up_refusal(nature=nature, not_accepted=not_accepted, taken_up=taken_up) == refusal
