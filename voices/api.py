@@ -25,6 +25,7 @@ from core.organisation.models import HandlingUnit
 from core.permissions import PUBLIC
 
 from . import selectors, services
+from .api_models import router as models_router
 from .models import Channel, Message, MessageCategory
 from .schemas import (
     BatchIn,
@@ -50,6 +51,7 @@ from .views import permissions_used as codes
 from .views.data import own_data
 
 router = DatongRouter()
+router.add_router("/models", models_router)
 
 ACTION = {200: MessageOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 

@@ -2,7 +2,8 @@
 
 Each entry follows the permission its page declares, so the menu never offers a page the
 page would refuse (core.web.navigation): visitors and citizens see "Write to us" and "Track
-a message", staff the triage list, the phone entry and the work-order import, staff and deputies
+a message", staff the triage list, the phone entry, the work-order import and the text
+models (administrators too), staff and deputies
 "What people worry about" (the statistics), deputies their district's messages, unit
 clerks the messages sent to their unit;
 "My messages" sits in the signed-in user's menu."""
@@ -22,5 +23,6 @@ def register_navigation() -> None:
     register(NavEntry("voices-district", _("My district's messages"), "voices:district-list", order=45))
     register(NavEntry("voices-assigned", _("Messages sent to our unit"), "voices:assigned-list", order=45))
     register(NavEntry("voices-import", _("Import work orders"), "voices_import:upload", order=46))
+    register(NavEntry("voices-models", _("Text models"), "voices:model-list", order=48))
     register(NavEntry("voices-statistics", _("What people worry about"), "voices_statistics:overview", order=47))
     register(NavEntry("voices-mine", _("My messages"), "voices:my-messages", menu=USER, order=20))

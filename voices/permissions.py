@@ -12,7 +12,7 @@
 |                      |          | unit (MSG-7); citizens: their own                                    |
 | voices.personal_data | Message  | staff only (SEC-8; every view logged)                                |
 | voices.import        | —        | staff                                                                |
-| voices.train         | —        | staff, administrator                                                 |
+| voices.train         | —        | staff, administrator: the text models (page, API), train, switch     |
 | voices.statistics    | —        | staff, deputies                                                      |
 | voices.district      | —        | deputies: the list of their district's messages and those they       |
 |                      |          | gathered                                                             |

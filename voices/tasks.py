@@ -18,34 +18,57 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
                         progress_key: str = "") -> list[int]:
     """Train the category and unit models of a congress; returns the new TextModel ids."""
     from core.accounts.models import User
-    from core.errors import NotAllowed
+    from core.errors import NotAllowed, ValidationFailed
     from core.jobs import progress
     from core.organisation.models import Congress
     from core.permissions import has_perm
 
     from . import permissions
+    from .models import TextModel
     from .services.training import PURPOSES, train
+
+    def failed(text: str) -> GiveUp:
+        if progress_key:
+            progress.fail(progress_key, message=text)
+        return GiveUp(text)
 
     congress = Congress.objects.filter(pk=congress_id).first()
     if congress is None:
-        raise GiveUp(f"congress {congress_id} is gone")
+        raise failed(f"congress {congress_id} is gone")
     by = None
     if user_id is not None:
         by = User.objects.filter(pk=user_id, is_active=True).first()
         if by is None or not has_perm(by, permissions.TRAIN):
-            raise GiveUp(str(NotAllowed.default_message))
+            raise failed(str(NotAllowed.default_message))
     wanted = tuple(purposes or PURPOSES)
     if progress_key:
-        progress.start(progress_key, total=len(wanted), label=_("Training the message models"), owner=by)
+        record = progress.get(progress_key)
+        if record is None or record.status != record.Status.RUNNING:  # queued by hand or by a retry
+            progress.start(progress_key, total=len(wanted), label=_("Training the message models"))
+        progress.update(progress_key, done=0, total=len(wanted))
+
+    def one_done(purpose: str) -> None:
+        if progress_key:
+            progress.advance(progress_key, message=_("Trained: %(purpose)s")
+                             % {"purpose": TextModel.Purpose(purpose).label})
+
     try:
-        made = train(by=by, congress=congress, purposes=wanted)
+        made = train(by=by, congress=congress, purposes=wanted, on_purpose=one_done)
+    except ValidationFailed as exc:
+        # Not enough history: the bar says why; not a failure of the job (a retry would find
+        # no more), so nothing for the administrator's failed-task list.
+        if progress_key:
+            progress.fail(progress_key, message=" ".join(str(v) for v in exc.details.values()) or str(exc))
+        return []
     except Exception as exc:
         if progress_key:
             progress.fail(progress_key, message=str(exc))
         raise
     if progress_key:
+        from django.urls import reverse
+
         progress.finish(
-            progress_key,
+            progress_key, result_url=reverse("voices:model-list"),
             message=ngettext("%(count)s model trained", "%(count)s models trained", len(made)) % {"count": len(made)},
         )
     return [m.pk for m in made]

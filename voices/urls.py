@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import citizen, deputy, office, unit
+from .views import citizen, deputy, office, training, unit
 
 app_name = "voices"
 
@@ -29,6 +29,10 @@ urlpatterns = [
     path("<int:message_id>/caller/", office.message_caller, name="message-caller"),
     # A deputy
     path("district/", deputy.district_list, name="district-list"),
+    # text models (voices.train)
+    path("models/", training.model_list, name="model-list"),
+    path("models/train/", training.model_train, name="model-train"),
+    path("models/<int:model_id>/activate/", training.model_activate, name="model-activate"),
     path("<int:message_id>/take-up/", deputy.message_take_up, name="message-take-up"),
     # The handling unit
     path("assigned/", unit.assigned_list, name="assigned-list"),

@@ -15,10 +15,11 @@ from .handling import (
 from .history import record_historical_outcome
 from .intake import BATCH_MAX, receive_batch, receive_many, receive_message
 from .takeup import take_up_as_suggestion
-from .training import train_models
+from .training import activate_model, start_training, train_models
 
 __all__ = [
     "BATCH_MAX",
+    "activate_model",
     "find_caller_messages",
     "merge_messages",
     "not_accept",
@@ -29,6 +30,7 @@ __all__ = [
     "record_historical_outcome",
     "reveal_personal_data",
     "route_message",
+    "start_training",
     "take_up_as_suggestion",
     "train_models",
 ]

@@ -347,4 +347,7 @@ def test_every_operation_is_in_the_openapi_schema_with_its_permission():
         ("post", f"{API}/messages/by-phone"): "voices.personal_data",
         ("post", f"{API}/messages/{{message_id}}/same-phone"): "voices.personal_data",
         ("post", f"{API}/messages/{{message_id}}/take-up"): "voices.take_up",
+        ("get", f"{API}/models"): "voices.train",
+        ("post", f"{API}/models/train"): "voices.train",
+        ("post", f"{API}/models/{{model_id}}/activate"): "voices.train",
     }
