@@ -80,8 +80,13 @@ def new_since_active(congress) -> int:
     """Messages routed by staff and received after the newest one the active category model
     learnt from (a range of the primary key: cheap at any size)."""
     active = (TextModel.objects.filter(congress=congress, purpose=TextModel.Purpose.CATEGORY, is_active=True)
-              .values_list("info", flat=True).first())
-    last = (active or {}).get("last_message_id", 0)
+              .values_list("info", "trained_at").first())
+    last = 0
+    if active is not None:
+        last = active[0].get("last_message_id")
+        if last is None:  # a model trained before the id was recorded: the last message received by then
+            last = (Message.objects.filter(congress=congress, received_at__lte=active[1])
+                    .order_by("-received_at", "-pk").values_list("pk", flat=True).first() or 0)
     return Message.objects.filter(congress=congress, pk__gt=last, routed_by__isnull=False).count()
 
 

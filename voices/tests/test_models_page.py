@@ -219,3 +219,13 @@ def test_api_refuses_everyone_else(trained, as_, who):
     assert client.get(API).status_code == expected
     assert client.post(API + "/train").status_code == expected
     assert client.post(f"{API}/{trained[0].pk}/activate").status_code == expected
+
+
+def test_a_model_trained_before_the_last_id_was_kept_counts_from_its_training_time(
+        trained, city, people, make_message):
+    from voices.model_selectors import new_since_active
+
+    TextModel.objects.filter(purpose="category").update(info={})
+    assert new_since_active(city["congress"]) == 0
+    route(make_message(body=LIGHTS[0]), people, city)
+    assert new_since_active(city["congress"]) == 1
