@@ -17,11 +17,12 @@ from django.utils.translation import pgettext_lazy
 
 from balloting import rules as ballot_rules
 from balloting.models import Round
+from core.web.widgets import DateTimeInput
 
 from .models import Election, Nomination, Office, Scrutineer
 
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_WIDGET = DateTimeInput()
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.web.widgets import DateInput, DateTimeInput
+
 from . import bill_rules as rules
 from .bill_models import Bill, InterpellationRound
 from .rules import SATISFACTION_LABELS
@@ -189,14 +191,14 @@ class ReplyFormDecisionForm(forms.Form):
                              widget=forms.RadioSelect)
     meeting = forms.CharField(label=_("Meeting (for an oral reply)"), max_length=200, required=False)
     due_on = forms.DateField(label=_("Date of the meeting, or the written reply's due date"),
-                             widget=forms.DateInput(attrs={"type": "date"}))
+                             widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class OralReplyForm(forms.Form):
     answered_by = forms.CharField(label=_("Head of the organ who answered"), max_length=100)
     given_at = forms.DateTimeField(label=_("When"), required=False,
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                   widget=DateTimeInput(),
                                    help_text=_("Empty: now."))
     place = forms.CharField(label=_("Where"), max_length=200, required=False)
     summary = forms.CharField(label=_("What was said"), required=False, widget=forms.Textarea(attrs={"rows": 6}))

@@ -25,7 +25,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +48,12 @@ INLINE_TOPIC_DAYS = 31
 #: How many texts the topic model reads at most (the newest of the period).
 MAX_TOPIC_MESSAGES = 20000
 TOPICS_CACHE_SECONDS = 24 * 3600
+
+
+def results_cache():
+    """Where the topics worked out by the worker wait for the web server: the "shared" cache
+    (Redis, or a database table), never a per-process one."""
+    return caches["shared"]
 
 
 @dataclass(frozen=True)
@@ -397,7 +403,7 @@ def compute_topics(scope: Scope, period: Period, key: str) -> TopicResult:
     ) if current else []
     topics = [_topic_dict(t, subjects) for t in found]
     result = TopicResult("ready", topics, timezone.now().isoformat(timespec="seconds"), len(current))
-    cache.set(key, result.as_dict(), TOPICS_CACHE_SECONDS)
+    results_cache().set(key, result.as_dict(), TOPICS_CACHE_SECONDS)
     return result
 
 
@@ -416,12 +422,12 @@ def topics_for(user, period: Period, *, enqueue=None) -> TopicResult:
     scope, key = topics_cache_key(user, period)
     if not topics_available():
         return TopicResult("unavailable")
-    cached = cache.get(key)
+    cached = results_cache().get(key)
     if cached is not None:
         return TopicResult(**cached)
     if period.days <= INLINE_TOPIC_DAYS or enqueue is None:
         return compute_topics(scope, period, key)
     running_key = key + "-running"
-    if cache.add(running_key, True, 600):
+    if results_cache().add(running_key, True, 600):
         enqueue(scope, period, key)
     return TopicResult("running")

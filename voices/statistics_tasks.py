@@ -12,8 +12,6 @@ from core.jobs import retrying_task
 @retrying_task
 def compute_hot_topics(*, congress_id: int, district_id: int | None, since: str, until: str, key: str) -> int:
     """Compute and cache the hot topics; returns how many topics were found."""
-    from django.core.cache import cache
-
     from . import statistics
 
     scope = statistics.Scope(congress_id, district_id)
@@ -21,7 +19,7 @@ def compute_hot_topics(*, congress_id: int, district_id: int | None, since: str,
     try:
         return len(statistics.compute_topics(scope, period, key).topics)
     finally:
-        cache.delete(key + "-running")
+        statistics.results_cache().delete(key + "-running")
 
 
 def enqueue(scope, period, key: str) -> None:

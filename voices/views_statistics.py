@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from core.errors import NotAllowed, ValidationFailed
 from core.permissions import requires
+from core.web.widgets import DateInput
 
 from . import statistics, statistics_tasks
 from .permissions import STATISTICS
@@ -21,8 +22,8 @@ _L = gettext_lazy
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(label=_L("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_L("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_L("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_L("To"), required=False, widget=DateInput())
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, statistics.Period, list[str]]:

@@ -139,10 +139,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # statements (PgBouncer in transaction mode before 1.21).
 DATONG_DB_PREPARE = os.environ.get("DATONG_DB_PREPARE", "1").strip().lower() not in ("0", "false", "no", "off")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "default" may be per process; "shared" holds what one process computes for another (the
+# worker's hot topics, read by the web server), so without Redis it is a database table
+# (created by the migration core.jobs 0002, and by Django for the test database).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "shared": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                   "KEY_PREFIX": "shared"},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "datong_shared_cache"},
+    }
 
 # --- background work (django-tasks; DATONG_TASK_BACKEND=db|rq|immediate) ----------------
 TASK_BACKEND = os.environ.get("DATONG_TASK_BACKEND", "db")

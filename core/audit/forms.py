@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.web.widgets import DateInput
+
 
 class AuditFilterForm(forms.Form):
     """The audit page's filters (all optional, sent with GET)."""
@@ -15,9 +17,9 @@ class AuditFilterForm(forms.Form):
     target_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
     actor = forms.CharField(label=_("Who"), max_length=200, required=False, help_text=_("Account id or name"))
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=DateInput()
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.documents import cell_list
+from core.web.widgets import DateInput
 
 from . import rules
 from .models import (
@@ -21,11 +22,6 @@ from .models import (
     StandingCommittee,
     Term,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
 
 YES_NO_ALL = (("", _("All")), ("1", _("Yes")), ("0", _("No")))
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ValidationFailed
+from core.web.widgets import DateInput
 
 from . import rules
 from .models import Holiday
@@ -45,7 +46,7 @@ class DeadlineForm(forms.Form):
                 "required": _("Give the start date."),
                 "invalid": _("Enter the start date as YYYY-MM-DD."),
             },
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=DateInput(),
         )
         self.fields = {"from": start, **self.fields}
 
@@ -71,7 +72,7 @@ class HolidayForm(forms.Form):
         label=_("Date"),
         input_formats=ISO_DATE,
         validators=[_year_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Holiday.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=100, required=False)

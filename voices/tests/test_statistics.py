@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -29,7 +28,7 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 @pytest.fixture
 def city(db, users):
-    cache.clear()
+    statistics.results_cache().clear()
     congress = CongressFactory()
     term = TermFactory(congress=congress, is_current=True)
     east, west = DistrictFactory(congress=congress, name="东区"), DistrictFactory(congress=congress, name="西区")
@@ -237,7 +236,7 @@ def test_topics_are_cached_and_the_same_for_the_same_period(city, users, topic_c
     second = statistics.topics_for(users[Role.STAFF], PERIOD)
     assert first.topics == second.topics
     assert len(topic_calls) == 1  # the second came from the cache
-    cache.clear()
+    statistics.results_cache().clear()
     third = statistics.topics_for(users[Role.STAFF], PERIOD)
     assert [t["message_ids"] for t in third.topics] == [t["message_ids"] for t in first.topics]  # reproducible
     [topic] = first.topics
@@ -259,6 +258,16 @@ def test_topics_cut_the_congresss_own_district_names_whole(city, users, topic_ca
     statistics.topics_for(users[Role.STAFF], PERIOD)
     assert topic_calls[0][2] == sorted(["东区", "西区", "梧桐湾区"])
     assert "梧桐湾区" in words("梧桐湾区锦绣花园工地夜间施工噪音扰民")
+
+
+def test_the_workers_topics_reach_the_web_server(db):
+    """The worker computes a long period's topics in another process: they wait for the web
+    server in a cache both processes read (Redis, or a database table), never a per-process one."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    assert not isinstance(statistics.results_cache(), LocMemCache)
+    statistics.results_cache().set("probe", {"topics": [1]}, 60)
+    assert statistics.results_cache().get("probe") == {"topics": [1]}
 
 
 def test_a_long_period_is_computed_in_the_background(city, users, topic_calls):
