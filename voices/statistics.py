@@ -337,6 +337,11 @@ class TopicResult:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def computed_time(self):
+        """When they were worked out, as a time the page shows in the congress's time zone."""
+        return datetime.datetime.fromisoformat(self.computed_at) if self.computed_at else None
+
 
 def _topics_key(scope: Scope, period: Period, version: int | None) -> str:
     raw = f"{scope.key}:{period.since}:{period.until}:{version}"

@@ -4,6 +4,7 @@ the charts and the hot topics; staff see all, a deputy only their district, othe
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -228,6 +229,11 @@ def test_topics_page_lists_each_topic_with_links_to_its_messages(city, client_fo
     # Every message of the fixture is about the same broken street lamp: one topic.
     assert "路灯" in text and "6 messages" in text and "5 in the period before" in text
     assert "Representative messages" in text
+    # When they were worked out: in the congress's time, as the page's dates are, not raw UTC.
+    shown = re.search(r"Worked out from 6 messages at (\d+)/(\d+)/(\d+) (\d+):", text)
+    now = timezone.localtime()
+    assert "+00:00" not in text and shown
+    assert int(shown.group(2)) == now.day and int(shown.group(4)) == (now.hour % 12 or 12)
     assert text.count('href="/voices/') >= 6 + 3  # its 6 messages and 3 representatives
 
 

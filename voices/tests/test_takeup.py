@@ -126,11 +126,11 @@ def test_the_deputy_takes_it_up_from_the_message_page_and_edits_the_draft(messag
                                                                           args=[suggestion.pk])
     page = deputy.get(reverse("voices:message-detail", args=[message.pk])).content.decode()
     assert "Take it up as a suggestion" not in page
-    assert "A deputy has taken this message up as a suggestion" in page and suggestion.subject in page
+    assert "A deputy has taken up this matter, to raise it as a deputy" in page and suggestion.subject in page
     staff_page = client_of(staff).get(reverse("voices:message-detail", args=[message.pk])).content.decode()
     assert "Take it up as a suggestion" not in staff_page
     tracked = Client().get(reverse("voices:track"), {"tracking_number": message.tracking_number}).content.decode()
-    assert "A deputy has taken this message up as a suggestion" in tracked
+    assert "A deputy has taken up this matter, to raise it as a deputy" in tracked
 
 
 def test_a_second_take_up_from_the_page_says_why_it_is_refused(message, deputy_of):
