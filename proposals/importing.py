@@ -31,9 +31,10 @@ audited with the upload id.
 
 Idempotent by upload id: `run_upload` finds an import already committed for its upload
 (the summary audit entry) and returns that result instead of importing again, so the task
-may run twice. Progress is recorded for the page's progress bar (`core.jobs.progress`):
-the validation moves it through the first half, the writing through the second (on
-PostgreSQL through a second connection, so the bar moves while the transaction is open).
+may run twice. Progress is recorded for the page's progress bar (`core.jobs.progress`) in
+two phases, each named by its message and counting the rows once: checking the rows, then
+writing them (on PostgreSQL through a second connection, so the bar moves while the
+transaction is open).
 """
 
 from __future__ import annotations
@@ -548,9 +549,8 @@ def import_rows(
     earlier = _done_already(upload_id)
     if earlier is not None:
         return _from_entry(earlier, result)
-    total = 2 * len(rows)
     if key:
-        progress.update(key, total=total, done=0, message=_("Checking the rows…"))
+        progress.update(key, total=len(rows), done=0, message=_("Checking the rows…"))
     checked = [0]
 
     def on_row() -> None:
@@ -560,7 +560,7 @@ def import_rows(
 
     plans = check_rows(rows, term=term, on_row=on_row)
     if key:
-        progress.update(key, done=len(rows), message=_("Importing the rows…"))
+        progress.update(key, done=0, message=_("Importing the rows…"))  # the same rows, once more
     side = _SideProgress(key) if key else None
     errors = RowErrors()
     try:
@@ -637,7 +637,7 @@ def accept_upload(file, *, by) -> tuple[ImportResult, int]:
     result = ImportResult(upload=upload_id, state="queued", file=str(getattr(file, "name", "") or "")[:200],
                           owner=by.pk, rows=len(rows))
     save_result(result)
-    progress.start(progress_key(upload_id), total=2 * len(rows), label=_("Importing suggestions"), owner=by,
+    progress.start(progress_key(upload_id), total=len(rows), label=_("Import of suggestions"), owner=by,
                    message=_("Waiting to start…"))
     return result, len(rows)
 
@@ -662,7 +662,7 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
     language = getattr(by, "language", None) or translation.get_language()
     with translation.override(language):
         if progress.get(key) is None:
-            progress.start(key, total=2 * result.rows, label=_("Importing suggestions"), owner=by)
+            progress.start(key, total=result.rows, label=_("Import of suggestions"), owner=by)
         try:
             term = current_term()
             if term is None:

@@ -8,15 +8,18 @@ model suggestions (the rows are history, not triage work).
 Checked before anything is written, every problem collected with its Excel row number:
 工单编号 present, at most 64 characters and not twice in the file; 受理时间 a date (and time)
 not in the future; 主题 and 内容 present; 类别, 区县 and 承办单位 known in the congress (by
-name or code); 办结时间 not before 受理时间 nor in the future; 联系电话 looks like a phone
-number. Idempotent by 工单编号 (the message's `external_id`): a row already imported is
-skipped and counted, so the same file imported twice adds nothing the second time.
+name or code); 办结时间 not before 受理时间 nor in the future; 联系电话 a phone number
+(`voices.rules.phone_valid`, the rule of every channel). Idempotent by 工单编号 (the
+message's `external_id`): a row already imported is skipped and counted, so the same file
+imported twice adds nothing the second time.
 
 Uploads: checked (real type, size, header) before they are stored; up to INLINE_MAX_ROWS
 rows are imported while the page waits, larger files by the task `voices.import_tasks`
-with a progress bar (core.jobs.progress): checking the rows, writing the orders, then
-recording the past outcomes. The sheet holds names and phone numbers, so it is deleted once imported (SEC-5),
-and results are kept KEEP_RESULTS_DAYS days.
+with a progress bar (core.jobs.progress) in phases, each named by its message and counting
+the file's rows once: checking the rows, importing them (those already there are done at
+once), then recording the past outcomes (of the rows that have one); finished, all the rows.
+The sheet holds names and phone numbers, so it is deleted once imported (SEC-5), and results
+are kept KEEP_RESULTS_DAYS days.
 
 A row with 承办单位, 办结时间 and 办理结果 is history that ended: `services.record_historical_outcome`
 records it in the import's transaction (accepted, handled by that unit with the due date it
@@ -50,6 +53,7 @@ from core.organisation.models import District, HandlingUnit
 from core.permissions import require
 from core.workcalendar import selectors as calendar
 
+from . import rules
 from .models import Channel, Message, MessageCategory, Regime
 from .permissions import IMPORT
 
@@ -92,7 +96,6 @@ COLUMNS = (
 #: A refusal's field (services' names) → the column the user sees.
 _COLUMN_NAMES = {column.key: column.header for column in COLUMNS}
 
-_PHONE = re.compile(r"^\+?[\d\s()-]{5,20}$")
 _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
     "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H时%M分", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",
@@ -243,8 +246,10 @@ def check_rows(
             seen[external_id] = number
         received_at = row.moment("received_at", required=True, now=now)
         name = row.text("name", max_length=100)
-        phone = row.text("phone", max_length=40)
-        if phone and not _PHONE.match(phone):
+        # The same rule as every other channel (the service checks it again): a sheet's
+        # "12345" is no more a caller's phone than a web form's.
+        phone = rules.phone_text(row.text("phone", max_length=rules.PHONE_MAX))
+        if phone and not rules.phone_valid(phone):
             row.error("phone", _("«%(value)s» is not a phone number.") % {"value": phone})
         subject = row.text("subject", max_length=200, required=True)
         body = row.text("body", max_length=20000, required=True)
@@ -316,13 +321,16 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
         if key and checked[0] % STEP == 0:
             progress.advance(key, STEP)
 
+    # The bar, one phase after the other, each counting the rows once (its message names it):
+    # checking the rows, importing them, then recording the past outcomes.
+    if key:
+        progress.update(key, done=0, total=len(rows), message=_("Checking the rows…"))
     planned = check_rows(rows, congress=congress, on_row=on_row)
     existing = already_imported(congress, [p["external_id"] for p in planned])
     fresh = [p for p in planned if p["external_id"] not in existing]
     ended = sum(1 for p in fresh if p["_outcome"])
-    if key:
-        # The bar: checking (the rows), writing (the new orders), then the past outcomes.
-        progress.update(key, done=len(rows), total=2 * len(rows) + ended, message=_("Importing the rows…"))
+    if key:  # the rows already imported are done at once
+        progress.update(key, done=len(existing), total=len(rows), message=_("Importing the rows…"))
     closed = 0
     if fresh:
         if ended:
@@ -339,7 +347,7 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
                     progress=_Advance(key) if key else None,
                 )
                 if key and ended:
-                    progress.update(key, done=len(rows) + len(fresh), message=_("Recording the past outcomes…"))
+                    progress.update(key, done=0, total=ended, message=_("Recording the past outcomes…"))
                 closed = record_outcomes(by=by, planned=fresh, messages=messages,
                                          on_row=_Advance(key) if key else None)
         except ValidationFailed as exc:
@@ -377,7 +385,7 @@ def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message
 class _Advance:
     """What `receive_many(progress=…)` and `record_outcomes(on_row=…)` are given: called as
     `(done, …)` after each batch of rows written, or each row's outcome; moves the bar by what
-    was done since (the checking moved it first)."""
+    was done since (its phase set where the bar starts)."""
 
     def __init__(self, key: str):
         self.key = key
@@ -422,7 +430,7 @@ def accept_upload(file, *, by) -> tuple[ImportResult, int]:
     result = ImportResult(upload=upload_id, state="queued", file=str(getattr(file, "name", "") or "")[:200],
                           owner=by.pk, rows=len(rows))
     save_result(result)
-    progress.start(progress_key(upload_id), total=2 * len(rows), label=_("Importing work orders"), owner=by,
+    progress.start(progress_key(upload_id), total=len(rows), label=_("Import of work orders"), owner=by,
                    message=_("Waiting to start…"))
     return result, len(rows)
 
@@ -440,7 +448,7 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
     language = getattr(by, "language", None) or translation.get_language()
     with translation.override(language):
         if progress.get(key) is None:
-            progress.start(key, total=2 * result.rows, label=_("Importing work orders"), owner=by)
+            progress.start(key, total=result.rows, label=_("Import of work orders"), owner=by)
         try:
             name = STORE.path(upload_id, "xlsx")
             if not default_storage.exists(name):
@@ -457,6 +465,8 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
         result.message = _(
             "%(created)s work orders imported, %(closed)s of them closed in the past; %(skipped)s were already there."
         ) % {"created": created, "closed": closed, "skipped": skipped}
+        # Finished, the bar counts every row of the file (its last phase counted past outcomes).
+        progress.update(key, done=len(rows), total=len(rows), message=result.message)
         return STORE.finish(result, key=key, result_url=result_url)
 
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DatongError, NotAllowed, NotFound
@@ -46,7 +47,7 @@ class ImportPages:
     upload_template: str
     result_template: str
     heading: Any  # the upload page's title (lazy)
-    result_heading: Any  # the result page's title (lazy)
+    result_heading: Any  # the import's name ("Import of work orders", lazy); with its state, the result's title
     template_filename: Any  # the template download's name, without ".xlsx" (lazy)
     upload_url_name: str
     template_url_name: str
@@ -91,6 +92,17 @@ class ImportPages:
         """The spreadsheet to fill in, with the columns the import reads."""
         return xlsx_response(self.importing.template_xlsx(), f"{self.template_filename}.xlsx")
 
+    def result_page_heading(self, result) -> str:
+        """The result page's title: the import's name and how far it has got (queued or
+        running, finished, failed)."""
+        if result.state == "done":
+            text = _("%(import)s: finished")
+        elif result.state == "failed":
+            text = _("%(import)s: failed")
+        else:
+            text = _("%(import)s: in progress")
+        return text % {"import": self.result_heading}
+
     def result(self, request: HttpRequest, upload_id: str) -> HttpResponse:
         """The result of an upload (only to the person who started it): its progress bar while
         it runs, then what was imported or every problem by row number. htmx polls it: 204
@@ -107,7 +119,8 @@ class ImportPages:
             return response
         key = self.importing.progress_key(result.upload)
         context = {
-            "heading": self.result_heading, "result": result, "key": key, "record": progress.get(key),
+            "heading": self.result_page_heading(result), "result": result, "key": key,
+            "record": progress.get(key),
             "result_url": reverse(self.result_url_name, args=[result.upload]),
             "upload_url": reverse(self.upload_url_name),
         }
