@@ -110,11 +110,21 @@ def rekey(token: str) -> str:
 
 
 _NOT_DIGIT = re.compile(r"[^0-9Xx]")
+#: Full-width forms (U+FF01..U+FF5E, typed by Chinese input methods: ０１３８, －, （）, Ｘ) and
+#: the ideographic space, as their ASCII counterparts.
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+
+
+def halfwidth(value: str) -> str:
+    """`value` with full-width digits, letters and punctuation as ASCII (１３８ → 138)."""
+    return (value or "").translate(_HALFWIDTH)
 
 
 def normalise_number(value: str) -> str:
-    """Digits only (and a final X of an ID number), without +86 / 0086 prefixes."""
-    digits = _NOT_DIGIT.sub("", value or "").upper()
+    """Digits only (and a final X of an ID number), without +86 / 0086 prefixes; full-width
+    digits count as digits. What an ASCII number normalises to never changes: its look-up
+    hash (`lookup_key`) is stored."""
+    digits = _NOT_DIGIT.sub("", halfwidth(value)).upper()
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
             return digits[len(prefix):]

@@ -1,6 +1,7 @@
 """Forms of the message pages: they parse input; `voices.services` decides (SEC-7's guardian
-rule, MSG-7's accused unit and every other rule live there, and its refusals are put back
-on these forms field by field)."""
+rule, MSG-7's accused unit and every other rule live in `voices.rules`, and the service's
+refusals are put back on these forms field by field). The message forms also ask the intake
+rules themselves, so that a citizen sees every error on the first submit."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from core.organisation.models import District, HandlingUnit
 from core.web.widgets import Checklist
 
-from .models import AgeBand, CallBack, MessageCategory, Nature, Regime
+from . import rules
+from .models import AgeBand, CallBack, Channel, MessageCategory, Nature, Regime
 
 #: SEC-4: the version of the privacy notice in `voices/_privacy_notice.html`. Change it
 #: whenever the notice's text changes, so each message records what its sender was told.
@@ -117,11 +119,32 @@ class MessageForm(forms.Form):
         help_text=_("Separate consent. Without it, anything published carries no name or contact details."),
     )
 
+    #: The channel the view receives it on (checked with the rest by `rules.check_intake`).
+    channel = Channel.WEB
+
     def __init__(self, *args, congress=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = _categories(congress)
         self.fields["district"].queryset = _districts(congress)
         self.fields["accused_unit"].queryset = _units(congress)
+
+    def clean_phone(self) -> str:
+        # Full-width digits (Chinese input methods) kept as ASCII; whether it is a phone
+        # number is the intake rules' to say (clean).
+        return rules.phone_text(self.cleaned_data.get("phone"))
+
+    def clean(self) -> dict:
+        """The intake rules (`voices.rules.check_intake`: the phone, SEC-7's guardian consent,
+        SEC-5's anonymity, SEC-6, MSG-7) on whatever the fields let through, so one submit
+        shows every error: run only by the service, they stayed hidden until the fields were
+        right. A field that already has an error keeps it alone; the service checks again."""
+        from .services.base import error
+
+        cleaned = super().clean()
+        for field, code in rules.check_intake({**cleaned, "channel": self.channel}).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, error(code))
+        return self.cleaned_data
 
     def service_kwargs(self) -> dict:
         """The cleaned data as `voices.services.receive_message` takes it."""
@@ -134,6 +157,7 @@ class PhoneEntryForm(MessageForm):
     """A call to the hotline, entered by staff while on the phone (channel phone)."""
 
     regime = forms.ChoiceField(label=_("Regime"), choices=Regime.choices, initial=Regime.HOTLINE)
+    channel = Channel.PHONE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,6 +271,8 @@ class CallBackForm(forms.Form):
 
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallBack.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
+                              help_text=_("Required when the citizen is dissatisfied: the unit handles the matter "
+                                          "again from what you write."),
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -47,6 +47,7 @@ from core.errors import DatongError, NotAllowed, ValidationFailed
 from core.organisation import selectors as organisation
 from core.permissions import public
 
+from . import rules
 from .models import AgeBand, Channel, Message, MessageCategory, Nature, Regime
 
 #: The spec's limits: at most 1000 requests per answer, and a window of 90 days.
@@ -261,7 +262,7 @@ def filter_requests(params) -> QuerySet[Message]:
     """The spec's query: service_request_id (overrides the rest), service_code, start_date,
     end_date (at most 90 days apart; the last 90 days by default), status open/closed."""
     requests = public_requests()
-    ids = _codes(params.get("service_request_id", ""))
+    ids = [rules.normalise_tracking_number(v) or v for v in _codes(params.get("service_request_id", ""))]
     if ids:
         return requests.filter(tracking_number__in=ids[:MAX_REQUESTS])
     codes = _codes(params.get("service_code", ""))
@@ -294,7 +295,9 @@ def filter_requests(params) -> QuerySet[Message]:
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     """GET requests/{id}.{json,xml}: one request, as a list of one (the spec's shape)."""
     try:
-        message = public_requests().filter(tracking_number=request_id).first()
+        # the number as the citizen was given it (M261127-KME417-Y), or as stored
+        number = rules.normalise_tracking_number(request_id) or request_id
+        message = public_requests().filter(tracking_number=number).first()
     except Open311Error as exc:
         return _error(fmt, exc.status, exc.description)
     if message is None:
@@ -385,7 +388,7 @@ def message_kwargs(params, *, congress) -> dict:
         "latitude": latitude,
         "longitude": longitude,
         "name": name[:100],
-        "phone": phone[:40],
+        "phone": phone,  # whole: the service refuses what is no phone (cut short, it might pass)
         "is_anonymous": not (name or phone),
         "open311_service_code": category.code,
     }

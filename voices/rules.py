@@ -290,12 +290,73 @@ def id_number_valid(value: str) -> bool:
     return _ID_CHECK[total % 11] == number[17]
 
 
+#: A caller's phone holds digits, spaces, dashes and parentheses, and may start with "+"
+#: (of +86). Anything else (a letter O for a zero, "abc-") refuses it: stripping it would
+#: store a number nobody gave.
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9\s()\-]+")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+#: The area code: 0 and 2 digits (010 Beijing, 02x the other large cities) or 0 and 3 digits
+#: (03xx-09xx, 0352 Datong), then a local number of 7-8 digits that starts 2-9 (a local number
+#: never starts 0 or 1: those dial out of the area or reach a service). The fixed code
+#: lengths keep 0352-1234567 from passing as 035 and 21234567.
+_AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
+_LANDLINE = re.compile(rf"0{_AREA}[2-9][0-9]{{6,7}}")
+#: After +86 / 0086 the area code's 0 is dropped (+86 352 5021234), though often kept.
+_LANDLINE_INTERNATIONAL = re.compile(rf"0?{_AREA}[2-9][0-9]{{6,7}}")
+_LOCAL = re.compile(r"[2-9][0-9]{6,7}")
+_EXTENSION = re.compile(r"[0-9]{1,6}")
+#: The longest phone as typed (spaces and signs included): the import's column width.
+PHONE_MAX = 40
+
+
+def phone_text(value: str | None) -> str:
+    """A phone as typed, tidied to store: full-width digits and signs (Chinese input methods)
+    as ASCII, outer spaces dropped. Its digits and what `crypto.normalise_number` makes of
+    them are unchanged, so its look-up hash is too."""
+    return crypto.halfwidth(value or "").strip()
+
+
 def phone_valid(value: str) -> bool:
-    """A mainland mobile (11 digits from 1) or a landline with area code (7-12 digits)."""
-    number = crypto.normalise_number(value)
-    if "X" in number:
+    """A caller's phone number (mainland China), full-width digits allowed:
+
+    - a mobile: 11 digits 1[3-9]xxxxxxxxx (138 1234 5678, 138-1234-5678);
+    - a landline: the area code (010, 02x or 0 and 3 digits) and a 7-8 digit local number
+      starting 2-9 (0352-5021234, (010) 62345678), optionally an extension after a separator
+      (0352-5021234-801); or the local number alone (5021234);
+    - either after +86 or 0086 (a landline then with or without the area code's 0), a
+      mobile also after a bare 86 (what `crypto.normalise_number` strips).
+
+    Refused: any character but digits, spaces, -, ( ) and a leading +; more than PHONE_MAX
+    characters; a short service number (110, 12345, 95588); a truncated mobile (1391234);
+    a 0 before a mobile."""
+    text = phone_text(value)
+    groups = re.findall(r"[0-9]+", text)
+    if not groups or len(text) > PHONE_MAX or not _PHONE_CHARACTERS.fullmatch(text):
         return False
-    return bool(re.fullmatch(r"1[3-9][0-9]{9}", number) or re.fullmatch(r"0?[0-9]{7,12}", number))
+    digits = "".join(groups)
+    if text.startswith("+"):
+        country = "86"
+    elif digits.startswith("00"):
+        country = "0086"
+    else:
+        if digits.startswith("86") and _MOBILE.fullmatch(digits[2:]):
+            return True
+        return _mainland_number(digits, groups[-1], landline=_LANDLINE, local_alone=True)
+    if not digits.startswith(country):
+        return False  # another country's number
+    return _mainland_number(digits[len(country):], groups[-1], landline=_LANDLINE_INTERNATIONAL,
+                            local_alone=False)
+
+
+def _mainland_number(digits: str, last_group: str, *, landline: re.Pattern, local_alone: bool) -> bool:
+    """`digits` (no country code) as a mobile, a landline (an extension only when written
+    apart: 0352-5021234801 is ambiguous) or, when allowed, a bare local number."""
+    if _MOBILE.fullmatch(digits) or landline.fullmatch(digits):
+        return True
+    main = digits[: len(digits) - len(last_group)]
+    if main and _EXTENSION.fullmatch(last_group) and landline.fullmatch(main):
+        return True
+    return local_alone and bool(_LOCAL.fullmatch(digits))
 
 
 def check_intake(data: Mapping[str, Any]) -> dict[str, str]:
@@ -445,6 +506,12 @@ SATISFACTION_SCALE = (SATISFIED, BASICALLY_SATISFIED, DISSATISFIED)
 def callback_rates(outcome: str) -> bool:
     """MSG-4: an outcome that is a rating (the citizen answered); `unreachable` is only recorded."""
     return outcome in SATISFACTION_SCALE
+
+
+def callback_needs_comment(outcome: str) -> bool:
+    """MSG-4: a dissatisfied citizen's case goes back to the unit to be handled again; the unit
+    can only do better if it is told what the citizen found wrong, so the reason is required."""
+    return outcome == DISSATISFIED
 
 
 # --- SEC-10 suggestions --------------------------------------------------------------------------

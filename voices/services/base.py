@@ -15,18 +15,20 @@ from ..models import Message
 
 _L = gettext_lazy
 
-#: The reasons behind the codes of voices.rules (English msgids, translated when shown).
+#: The reasons behind the codes of voices.rules (English msgids, translated when shown). What a
+#: citizen may read names no rule ID: the IDs are for staff and the code (MSG-7, SEC-6, SEC-7).
 ERRORS = {
     "required": _L("This field is required."),
     "too_long": _L("This is too long."),
     "choice": _L("Choose one of the values offered."),
     "anonymous_named": _L("An anonymous message carries no name or ID number."),
-    "accused_not_report": _L("Only a report of wrongdoing names the unit it accuses (MSG-7)."),
+    "accused_not_report": _L("Only a report of wrongdoing names the unit it accuses."),
     "guardian_consent_required": _L(
-        "A child under 14 may give a name, phone or ID number only with a guardian's consent (SEC-7)."
+        "A child under 14 may give a name, phone or ID number only with a guardian's consent."
     ),
-    "publish_needs_name": _L("Consent to be named needs a name and a message that is not anonymous (SEC-6)."),
-    "phone_invalid": _L("This is not a phone number."),
+    "publish_needs_name": _L("Consent to be named needs a name and a message that is not anonymous."),
+    "phone_invalid": _L("This is not a phone number: give a mobile number (11 digits) or a landline with its "
+                           "area code."),
     "id_number_invalid": _L("This is not a valid ID number."),
     "voice_needs_gatherer": _L("Name the deputy or liaison station that gathered this voice."),
     "coordinates": _L("Give both latitude and longitude, within range."),

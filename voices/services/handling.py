@@ -174,6 +174,9 @@ def record_callback(*, by, message, outcome, comment="", now=None) -> CallBack:
     if outcome not in rules.CALLBACK_OUTCOMES:
         raise ValidationFailed(details={"outcome": _("Choose one of: %(values)s.") % {
             "values": ", ".join(rules.CALLBACK_OUTCOMES)}})
+    if rules.callback_needs_comment(outcome) and not (comment or "").strip():
+        raise ValidationFailed(details={"comment": _(
+            "Write down what the citizen is dissatisfied with: the unit handles the matter again from it.")})
     with transaction.atomic():
         locked = lock(message)
         require(by, permissions.CALLBACK, locked)

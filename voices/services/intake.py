@@ -208,7 +208,7 @@ def _clean(*, congress, channel, now, regime, subject, body, nature="help", cate
     return {
         "regime": regime, "nature": nature, "subject": subject.strip(), "body": body.strip(), "category": category,
         "district": district, "location": (location or "").strip(), "latitude": latitude, "longitude": longitude,
-        "name": (name or "").strip(), "phone": (phone or "").strip(), "id_number": (id_number or "").strip(),
+        "name": (name or "").strip(), "phone": rules.phone_text(phone), "id_number": (id_number or "").strip(),
         "is_anonymous": is_anonymous, "is_confidential": is_confidential, "age_band": age_band or "",
         "guardian_consent": guardian_consent, "consent_to_publish_name": consent_to_publish_name,
         "notice_version": notice_version, "accused_unit": accused_unit, "external_id": external_id,

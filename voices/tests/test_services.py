@@ -369,6 +369,14 @@ def test_msg_4_dissatisfied_call_back_reopens_for_rehandling(replied, staff):
     assert Assignment.objects.filter(case=case, round=2, status="pending").count() == 1
 
 
+def test_msg_4_dissatisfied_needs_what_was_wrong_before_it_goes_back_to_the_unit(replied, staff):
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_callback(by=staff, message=replied, outcome="dissatisfied", comment="  ")
+    assert "comment" in refused.value.details
+    assert Case.objects.get(pk=replied.case_id).status == case_rules.REPLIED
+    assert not CallBack.objects.filter(message=replied).exists()
+
+
 def test_msg_4_unreachable_only_recorded(replied, staff):
     services.record_callback(by=staff, message=replied, outcome="unreachable")
     assert Case.objects.get(pk=replied.case_id).status == case_rules.REPLIED
