@@ -198,6 +198,21 @@ def test_bad_query_is_400_with_a_description(city, query):
     assert error["description"]
 
 
+def test_a_request_is_found_by_the_number_as_the_citizen_was_given_it(city):
+    import datetime
+
+    from voices.rules import display_tracking_number, make_tracking_number
+
+    message = make_message(city["congress"], category=city["roads"], open_case=False)
+    message.tracking_number = make_tracking_number(datetime.date(2026, 11, 27), "KME417")
+    message.save(update_fields=["tracking_number"])
+    given = display_tracking_number(message.tracking_number)  # M261127-KME417-Y
+    [row] = Client().get(f"{BASE}/requests/{given}.json").json()
+    assert row["service_request_id"] == message.tracking_number
+    listed = Client().get(f"{BASE}/requests.json", {"service_request_id": given.lower()}).json()
+    assert [r["service_request_id"] for r in listed] == [message.tracking_number]
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_request_detail_is_a_list_of_one(city, fmt):
     message = make_message(city["congress"], category=city["roads"], open_case=False)

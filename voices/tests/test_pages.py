@@ -114,6 +114,11 @@ def route(message, people, city, unit="roads"):
     return services.route_message(by=people[Role.STAFF], message=message, category=city["lights"], unit=city[unit])
 
 
+def shown(message) -> str:
+    """The tracking number as every page writes it (M261127-KME417-Y)."""
+    return display_tracking_number(message.tracking_number)
+
+
 def form_data(**kwargs) -> dict:
     data = {"regime": "hotline", "nature": "help", "subject": SUBJECT, "body": BODY, "age_band": "adult",
             "name": NAME, "phone": PHONE}
@@ -224,7 +229,7 @@ def test_my_messages_lists_only_my_own(make_message, people, as_):
     make_message(submitter=people["other_citizen"], subject="别人的留言")
     response = as_(Role.CITIZEN).get(reverse("voices:my-messages"))
     assert response.status_code == 200
-    assert mine.tracking_number in text(response)
+    assert shown(mine) in text(response)
     assert "别人的留言" not in text(response)
 
 
@@ -276,8 +281,8 @@ def test_staff_filter_the_messages(make_message, city, people, as_):
     waiting = make_message(subject="待分办的留言")
     response = as_(Role.STAFF).get(reverse("voices:message-list"), {"status": "received"})
     assert response.status_code == 200
-    assert waiting.tracking_number in text(response)
-    assert routed.tracking_number not in text(response)
+    assert shown(waiting) in text(response)
+    assert shown(routed) not in text(response)
 
 
 def test_staff_filter_by_district_and_regime(make_message, city, as_):
@@ -286,7 +291,7 @@ def test_staff_filter_by_district_and_regime(make_message, city, as_):
     make_message(subject="东区的信访", regime="petition")
     response = as_(Role.STAFF).get(reverse("voices:message-list"),
                                    {"district": city["district"].pk, "regime": "hotline"})
-    assert east.tracking_number in text(response)
+    assert shown(east) in text(response)
     assert "西区的留言" not in text(response) and "东区的信访" not in text(response)
 
 
@@ -334,7 +339,7 @@ def cursor_link(page: str) -> str:
 
 def test_next_page_by_cursor_shows_the_following_messages(make_message, small_pages, as_):
     made = [make_message(subject=f"第{n}条留言") for n in range(5)]
-    newest_first = [m.tracking_number for m in reversed(made)]
+    newest_first = [shown(m) for m in reversed(made)]
     client = as_(Role.STAFF)
     first = text(client.get(reverse("voices:message-list")))
     assert all(n in first for n in newest_first[:2]) and not any(n in first for n in newest_first[2:])
@@ -453,7 +458,7 @@ def test_staff_find_a_callers_messages_by_phone_and_the_search_is_logged(make_me
     response = client.post(reverse("voices:caller-messages"), {"phone": "+86 138 1234 5678", "purpose": "来电"})
     page = text(response)
     assert response.status_code == 200
-    assert mine.tracking_number in page and "我家门口路灯不亮" in page and "别人的事" not in page
+    assert shown(mine) in page and "我家门口路灯不亮" in page and "别人的事" not in page
     assert "1 message from this number" in page
     assert AuditEntry.objects.filter(action="voices.phone_search", actor_id=people[Role.STAFF].pk).count() == 1
 
@@ -471,7 +476,7 @@ def test_staff_reading_a_message_find_the_other_messages_from_its_number(make_me
     assert refused.status_code == 422 and "This field is required." in text(refused)
     response = client.post(reverse("voices:message-caller", args=[reading.pk]), {"purpose": "重复来电"})
     assert response.status_code == 200
-    assert "上次来电反映的事" in text(response) and earlier.tracking_number in text(response)
+    assert "上次来电反映的事" in text(response) and shown(earlier) in text(response)
     assert PHONE not in text(response) and "没有电话" not in text(response)
     assert AuditEntry.objects.filter(action="voices.phone_search", target_id=str(reading.pk)).count() == 1
 
@@ -479,7 +484,7 @@ def test_staff_reading_a_message_find_the_other_messages_from_its_number(make_me
 def test_a_caller_search_with_no_phone_number_says_so(as_):
     response = as_(Role.STAFF).post(reverse("voices:caller-messages"), {"phone": "电话", "purpose": "来电"})
     assert response.status_code == 422
-    assert "This is not a phone number." in text(response)
+    assert "This is not a phone number:" in text(response)
     assert not AuditEntry.objects.filter(action="voices.phone_search").exists()
 
 
@@ -606,7 +611,7 @@ def test_staff_merge_a_likely_duplicate(make_message, as_):
     target = make_message()
     duplicate = make_message(name="李四", phone="13900001111")
     page = text(as_(Role.STAFF).get(reverse("voices:message-detail", args=[target.pk])))
-    assert duplicate.tracking_number in page  # offered as a likely duplicate
+    assert shown(duplicate) in page  # offered as a likely duplicate
     as_(Role.STAFF).post(reverse("voices:message-merge", args=[target.pk]), {"sources": [duplicate.pk]})
     duplicate.refresh_from_db()
     assert duplicate.case.merged_into_id == target.case_id
@@ -626,13 +631,13 @@ def test_the_staff_list_marks_a_new_message_that_copies_an_open_one(make_message
     assert copy.likely_duplicate_of_id == original.pk and other.likely_duplicate_of_id is None
 
     page = text(as_(Role.STAFF).get(reverse("voices:message-list")))
-    row = page[page.index(copy.tracking_number):].split("</li>")[0]
+    row = page[page.index(shown(copy)):].split("</li>")[0]
     assert "Likely duplicate" in row and reverse("voices:message-detail", args=[original.pk]) in row
     assert "Likely duplicate" not in page[page.index("公园厕所太少"):].split("</li>")[0]
 
     route(copy, people, city)
     page = text(as_(Role.STAFF).get(reverse("voices:message-list")))
-    assert "Likely duplicate" not in page[page.index(copy.tracking_number):].split("</li>")[0]
+    assert "Likely duplicate" not in page[page.index(shown(copy)):].split("</li>")[0]
 
 
 def test_a_full_queue_does_not_lose_the_message(make_message, monkeypatch, django_capture_on_commit_callbacks):
@@ -656,7 +661,7 @@ def test_the_unit_replies_and_staff_record_the_call_back(make_message, people, c
     message = make_message()
     route(message, people, city)
     clerk = as_(Role.UNIT_CLERK)
-    assert message.tracking_number in text(clerk.get(reverse("voices:assigned-list")))
+    assert shown(message) in text(clerk.get(reverse("voices:assigned-list")))
     assignment = Assignment.objects.get(case=message.case)
     response = clerk.post(reverse("voices:message-reply", args=[assignment.pk]), {
         "reply_class": "A", "body": "路灯已于本周修复。", "signed_by": "王局长",
@@ -668,6 +673,10 @@ def test_the_unit_replies_and_staff_record_the_call_back(make_message, people, c
 
     staff = as_(Role.STAFF)
     assert "Record the call-back" in text(staff.get(reverse("voices:message-detail", args=[message.pk])))
+    # Dissatisfied without saying why: the form comes back asking for it, nothing recorded (MSG-4).
+    refused = staff.post(reverse("voices:message-callback", args=[message.pk]), {"outcome": "dissatisfied"})
+    assert refused.status_code == 422 and "Write down what the citizen is dissatisfied with" in text(refused)
+    assert not message.callbacks.exists()
     staff.post(reverse("voices:message-callback", args=[message.pk]), {"outcome": "satisfied", "comment": "满意"})
     assert message.callbacks.get().outcome == "satisfied"
 
@@ -727,8 +736,8 @@ def test_the_units_pages_show_only_its_assigned_messages(make_message, people, c
     client = as_(Role.UNIT_CLERK)
     first = text(client.get(reverse("voices:assigned-list")))
     second = text(client.get(reverse("voices:assigned-list") + "?" + cursor_link(first)))
-    shown = [m.tracking_number for m in ours if m.tracking_number in first + second]
-    assert len(shown) == 3 and "3 messages" in first
+    listed = [m for m in ours if shown(m) in first + second]
+    assert len(listed) == 3 and "3 messages" in first
     assert "住房的留言" not in first + second and "未分办的留言" not in first + second
 
 
@@ -764,7 +773,7 @@ def test_my_messages_go_page_by_page(make_message, people, small_pages, as_):
     first = text(client.get(reverse("voices:my-messages")))
     assert "3 messages" in first
     second = text(client.get(reverse("voices:my-messages") + "?" + cursor_link(first)))
-    assert mine[0].tracking_number in second and mine[0].tracking_number not in first
+    assert shown(mine[0]) in second and shown(mine[0]) not in first
 
 
 @pytest.mark.parametrize("who", [Role.CITIZEN, Role.DEPUTY, Role.STAFF, Role.PUBLIC, Role.ADMINISTRATOR])

@@ -57,7 +57,7 @@ def message_sent(request: HttpRequest) -> HttpResponse:
         return redirect("voices:message-create")
     return render(request, "voices/message_sent.html", {
         "tracking_number": common.display_number(number),
-        "track_url": reverse("voices:track") + "?tracking_number=" + number,
+        "track_url": reverse("voices:track") + "?tracking_number=" + common.display_number(number),
     })
 
 
