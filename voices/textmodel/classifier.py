@@ -110,6 +110,10 @@ class TextClassifier:
         self._coef_t: np.ndarray | None = None  # (n_features, n_labels) float64
         self._intercept: np.ndarray | None = None
         self._temperature = 1.0
+        #: After fit(): each training row's out-of-fold prediction by the chosen setting, and the
+        #: number of folds (None when there were too few rows to cross-validate).
+        self.cv_predictions: list[str] | None = None
+        self.cv_folds: int | None = None
         self._n_train = 0
 
     # --- properties ----------------------------------------------------------------------
@@ -272,6 +276,10 @@ class TextClassifier:
         (mode, c), (f1, oof) = max(results.items(), key=lambda kv: (round(kv[1][0], 6), kv[0][0] == "never", -kv[0][1]))
         truth = np.searchsorted(classes, y)
         temperature = _fit_temperature(oof, truth)
+        # Each training row's label as predicted by the chosen setting trained without it: what
+        # the figures shown to staff are measured on (not kept in dumps()).
+        self.cv_predictions = [str(label) for label in np.array(classes, dtype=object)[oof.argmax(axis=1)]]
+        self.cv_folds = splitter.get_n_splits()
         return c, mode, temperature, float(f1)
 
     def _set_linear(self, model) -> None:
