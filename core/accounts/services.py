@@ -352,6 +352,11 @@ def deactivate_user(*, user_id: int, by) -> User:
     return account
 
 
+#: The session key of a language a visitor chose before signing in: that choice, made just now,
+#: becomes the account's at sign-in (else the account's older choice would undo it).
+LANGUAGE_CHOSEN_BEFORE_SIGN_IN = "language_chosen_before_sign_in"
+
+
 @transaction.atomic
 def set_language(*, user_id: int, language: str, by) -> User:
     """Save the language an account sees (zh-hans or en)."""

@@ -109,6 +109,9 @@ def login_view(request):
             form.add_error(None, str(exc.message))
         else:
             auth_login(request, user, backend=BACKEND)
+            chosen = request.session.pop(services.LANGUAGE_CHOSEN_BEFORE_SIGN_IN, None)
+            if chosen and chosen != user.language:
+                services.set_language(user_id=user.pk, language=chosen, by=user)
             return _after_sign_in(request, _safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": _given_next(request)})
 

@@ -66,7 +66,8 @@ def home(request):
 @require_POST
 def set_language(request):
     """Switch the interface language: a cookie for everyone, and the account's saved
-    preference for a signed-in user (the user's language wins over the cookie)."""
+    preference for a signed-in user (the user's language wins over the cookie). A visitor's
+    choice is also kept in the session, and becomes their account's when they sign in."""
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest(_("Unknown language."))
@@ -78,6 +79,8 @@ def set_language(request):
     if request.user.is_authenticated:
         # The one state change for a language preference lives in accounts (audited there).
         account_services.set_language(user_id=request.user.pk, language=language, by=request.user)
+    else:
+        request.session[account_services.LANGUAGE_CHOSEN_BEFORE_SIGN_IN] = language
     response = redirect(next_url)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -32,6 +32,27 @@ def test_signed_in_user_choice_is_saved_on_the_account_and_audited(client_for, u
     assert entry.before == {"language": "zh-hans"}
 
 
+def test_a_language_chosen_before_signing_in_is_kept_after(client, users):
+    users[Role.STAFF].language = "zh-hans"
+    users[Role.STAFF].set_password("pw-for-the-test-2026")
+    users[Role.STAFF].save(update_fields=["language", "password"])
+    client.post("/language/", {"language": "en", "next": "/accounts/login/"})
+    response = client.post("/accounts/login/", {"username": users[Role.STAFF].username,
+                                                "password": "pw-for-the-test-2026"}, follow=True)
+    assert '<html lang="en">' in response.content.decode()
+    users[Role.STAFF].refresh_from_db()
+    assert users[Role.STAFF].language == "en"
+
+
+def test_signing_in_without_choosing_keeps_the_accounts_language(client, users):
+    users[Role.STAFF].language = "zh-hans"
+    users[Role.STAFF].set_password("pw-for-the-test-2026")
+    users[Role.STAFF].save(update_fields=["language", "password"])
+    response = client.post("/accounts/login/", {"username": users[Role.STAFF].username,
+                                                "password": "pw-for-the-test-2026"}, follow=True)
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
 def test_choosing_the_same_language_writes_no_audit_entry(client_for, users):
     client_for(Role.CITIZEN).post("/language/", {"language": users[Role.CITIZEN].language, "next": "/"})
     assert not AuditEntry.objects.filter(after__language__isnull=False).exists()
