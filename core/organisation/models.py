@@ -56,7 +56,12 @@ class District(models.Model):
     class Meta:
         verbose_name = _("district")
         verbose_name_plural = _("districts")
-        ordering = ["congress", "code", "name"]
+        # By division code (the official order); those without one after them, in the order the
+        # city's file lists them (a blank code first would put every county before the districts).
+        ordering = [
+            "congress", models.Case(models.When(code="", then=models.Value(1)), default=models.Value(0)).asc(),
+            "code", "pk",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["congress", "name"], name="organisation_district_unique_name")
         ]
