@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext_lazy as _lazy
+
 from core.workcalendar import rules as time_rules
 
 # --- case states ------------------------------------------------------------------------------
@@ -221,6 +223,20 @@ def round_complete(mode: str, assignments: Iterable[tuple[str, str]]) -> bool:
 # --- reply classes (SUGG-6) ------------------------------------------------------------------
 
 DEFAULT_REPLY_CLASSES = ("A", "B", "C", "D")
+
+#: What each default class means (SUGG-6), for the unit choosing one; a city's own class
+#: letters are shown as they are.
+REPLY_CLASS_LABELS: Mapping[str, str] = {
+    "A": _lazy("A: solved or essentially solved"),
+    "B": _lazy("B: being solved or planned"),
+    "C": _lazy("C: to be solved later"),
+    "D": _lazy("D: kept for reference or explained"),
+}
+
+
+def reply_class_choices(classes: Iterable[str]) -> list[tuple[str, str]]:
+    """(class, label) pairs for a form: the meaning of each default class beside its letter."""
+    return [(c, REPLY_CLASS_LABELS.get(c, c)) for c in classes]
 
 
 def reply_class_needs_reason(reply_class: str, classes: Sequence[str]) -> bool:

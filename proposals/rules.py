@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from casework.rules import DAYS, MONTHS, WORKING_DAYS, Period
+from casework.rules import DAYS, MONTHS, REPLY_CLASS_LABELS, WORKING_DAYS, Period  # noqa: F401 (re-exported)
 
 # --- SUGG-1: who may file, what it must contain ---------------------------------------------
 
@@ -127,14 +127,7 @@ def is_exclusion(code: str, configured: Sequence[str]) -> bool:
     return bool(code) and code in list(configured)
 
 
-# --- SUGG-6/7: labels of the configurable lists -----------------------------------------------
-
-REPLY_CLASS_LABELS: Mapping[str, Any] = {
-    "A": _("A: solved or essentially solved"),
-    "B": _("B: being solved or planned"),
-    "C": _("C: to be solved later"),
-    "D": _("D: kept for reference or explained"),
-}
+# --- SUGG-6/7: labels of the configurable lists (the reply classes' are casework's) ------------
 
 SATISFACTION_LABELS: Mapping[str, Any] = {
     "satisfied": _("Satisfied"),

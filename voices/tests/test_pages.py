@@ -818,3 +818,31 @@ def test_the_menu_offers_the_pages_each_role_may_open(city, as_, who, shown, hid
 
     assert all(offered(label) for label in shown)
     assert not any(offered(label) for label in hidden)
+
+
+def test_a_unit_suggested_from_the_category_says_so_not_the_unit_models_words(make_message, city, as_):
+    """SEC-10: the person deciding sees why each suggestion was made. A unit that came from the
+    suggested category's usual unit is not explained by the words of a unit model that argued
+    for another unit."""
+    message = make_message()
+    Message.objects.filter(pk=message.pk).update(
+        suggested_category=city["lights"], suggested_unit=city["roads"],
+        suggestion_reasons={
+            "category": {"label": "lights", "confidence": 0.9, "reasons": [["路灯", 1.2]]},
+            "unit": {"label": str(city["housing"].pk), "confidence": 0.41, "reasons": [["小区", 0.7]],
+                     "overridden_by_category": True},
+        },
+    )
+    page = text(as_(Role.STAFF).get(reverse("voices:message-detail", args=[message.pk])))
+    assert "The usual handling unit of the suggested category 路灯照明." in page
+    assert "The unit model leaned to 测试市住房和城乡建设局" in page
+    assert "0.41" not in page and ">小区<" not in page
+
+
+def test_the_reply_form_says_what_each_class_means(make_message, people, city, as_):
+    """SUGG-6: the unit picks a class knowing what it means, not from bare letters."""
+    message = make_message()
+    route(message, people, city)
+    assignment = Assignment.objects.get(case=message.case)
+    page = text(as_(Role.UNIT_CLERK).get(reverse("voices:message-reply", args=[assignment.pk])))
+    assert "A: solved or essentially solved" in page and "D: kept for reference or explained" in page

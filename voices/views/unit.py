@@ -40,7 +40,7 @@ def _assignment_for(user, assignment_id: int) -> Assignment:
 
 
 def _classes(congress) -> list[tuple[str, str]]:
-    return [(c, c) for c in effective_parameters(congress).get("reply_classes") or []]
+    return case_rules.reply_class_choices(effective_parameters(congress).get("reply_classes") or [])
 
 
 @requires(codes.REPLY)
