@@ -364,7 +364,8 @@ def check_intake(data: Mapping[str, Any]) -> dict[str, str]:
 
     Codes: required, too_long, choice, anonymous_named (SEC-5: an anonymous message carries no
     name or ID number), accused_not_report (MSG-7: only a report names an accused unit),
-    guardian_consent_required (SEC-7), publish_needs_name (SEC-6), phone_invalid,
+    guardian_consent_required (SEC-7), publish_needs_name (SEC-6), confidential_named (SEC-6 and
+    SEC-15 both asked for), phone_invalid,
     id_number_invalid, voice_needs_gatherer (a deputy's voice names its deputy or station),
     coordinates (latitude/longitude both or neither, in range).
     """
@@ -409,6 +410,10 @@ def check_intake(data: Mapping[str, Any]) -> dict[str, str]:
         errors["guardian_consent"] = minor
     if data.get("consent_to_publish_name") and (not name or data.get("is_anonymous")):
         errors["consent_to_publish_name"] = "publish_needs_name"
+    elif data.get("consent_to_publish_name") and data.get("is_confidential"):
+        # SEC-15 asks that the identity be kept from the unit; SEC-6's consent would publish the
+        # name to everyone. The two wishes contradict: the citizen says which one they mean.
+        errors["consent_to_publish_name"] = "confidential_named"
     if data.get("regime") == DEPUTY_VOICE and data.get("gathered_by_deputy") is None and data.get("station") is None:
         errors["gathered_by_deputy"] = "voice_needs_gatherer"
     lat, lon = data.get("latitude"), data.get("longitude")

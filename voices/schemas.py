@@ -122,6 +122,8 @@ class TrackOut(Schema):
     closed_at: datetime.datetime | None = None
     not_accepted_note: str = ""
     taken_up_by_deputy: bool = Field(False, description="a deputy took the matter up as a suggestion")
+    merged: bool = Field(False, description="joined with other messages about the same matter; one reply answers all")
+    handled_again: bool = Field(False, description="handled again after a dissatisfied call-back")
     replies: list[TrackedReplyOut] = []
 
 

@@ -421,6 +421,10 @@ def track(tracking_number) -> dict | None:
         "closed_at": case.closed_at,
         "not_accepted_note": _scrub(message.not_accepted_note) if state == "not_accepted" else "",
         "taken_up_by_deputy": bool(message.taken_up_as_suggestion),
+        # Merged with other messages about the same matter: the one reply answers them all.
+        "merged": message.case.merged_into_id is not None,
+        # Handled again after a dissatisfied call-back (MSG-4): the earlier reply stays listed.
+        "handled_again": case.round > 1,
         "replies": replies,
     }
 

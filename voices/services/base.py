@@ -27,6 +27,8 @@ ERRORS = {
         "A child under 14 may give a name, phone or ID number only with a guardian's consent."
     ),
     "publish_needs_name": _L("Consent to be named needs a name and a message that is not anonymous."),
+    "confidential_named": _L("You asked both to keep your identity confidential and to be named when the message "
+                             "is published. Untick one of the two."),
     "phone_invalid": _L("This is not a phone number: give a mobile number (11 digits) or a landline with its "
                            "area code."),
     "id_number_invalid": _L("This is not a valid ID number."),

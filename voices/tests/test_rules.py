@@ -169,6 +169,10 @@ def test_intake_checks():
     assert _intake(id_number="11010519491231002X") == {}
     assert _intake(age_band="under_14", name="小明")["guardian_consent"] == "guardian_consent_required"
     assert _intake(consent_to_publish_name=True)["consent_to_publish_name"] == "publish_needs_name"
+    # SEC-15 and SEC-6 asked for at once: keep me confidential, and name me when published.
+    named = {"consent_to_publish_name": True, "name": "张三"}
+    assert _intake(**named) == {}
+    assert _intake(**named, is_confidential=True)["consent_to_publish_name"] == "confidential_named"
     assert _intake(regime="deputy_voice")["gathered_by_deputy"] == "voice_needs_gatherer"
     assert _intake(latitude=40.1)["latitude"] == "coordinates"
     assert _intake(latitude=95, longitude=10)["latitude"] == "coordinates"

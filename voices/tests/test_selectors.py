@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from core.accounts.roles import Role
@@ -114,6 +116,21 @@ def test_track_public_look_up_has_no_personal_data(congress, staff, units, categ
     assert "钱七" not in flat and PHONE not in flat and "井盖丢了" not in flat
     assert selectors.track("M000000AAAAAA0") is None
     assert selectors.track("nonsense") is None
+
+
+def test_track_tells_a_merged_message_and_a_matter_handled_again(
+        congress, citizen, staff, units, category, clerk_of, reply_as):
+    target, source = receive(citizen, congress), receive(AnonymousUser(), congress)
+    services.merge_messages(by=staff, target=target, sources=[source])
+    assert selectors.track(source.tracking_number)["merged"] and not selectors.track(target.tracking_number)["merged"]
+    services.route_message(by=staff, message=target, category=category, unit=units[0])
+    reply_as(clerk_of(units[0]), target)
+    assert not selectors.track(target.tracking_number)["handled_again"]
+    services.record_callback(by=staff, message=target, outcome="dissatisfied", comment="还是没修好")
+    again = selectors.track(source.tracking_number)
+    assert again["handled_again"] and again["state"] == "handling" and len(again["replies"]) == 1
+    page = Client().get(reverse("voices:track"), {"tracking_number": source.tracking_number}).content.decode()
+    assert "joined with other messages about the same matter" in page and "handled again" in page
 
 
 def test_likely_duplicates_finds_reposts_and_forgets_merged(congress, citizen, staff):
