@@ -672,7 +672,9 @@ def test_the_unit_replies_and_staff_record_the_call_back(make_message, people, c
     assert "Replied" in tracked  # the reply's text is shown scrubbed (voices.scrub, SEC-6)
 
     staff = as_(Role.STAFF)
-    assert "Record the call-back" in text(staff.get(reverse("voices:message-detail", args=[message.pk])))
+    page = text(staff.get(reverse("voices:message-detail", args=[message.pk])))
+    assert "Record the call-back" in page
+    assert 'class="case-status case-status-replied">Replied<' in page  # as the lists say, not "accepted"
     # Dissatisfied without saying why: the form comes back asking for it, nothing recorded (MSG-4).
     refused = staff.post(reverse("voices:message-callback", args=[message.pk]), {"outcome": "dissatisfied"})
     assert refused.status_code == 422 and "Write down what the citizen is dissatisfied with" in text(refused)

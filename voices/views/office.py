@@ -191,6 +191,7 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
     duplicates = _duplicates(message) if can_triage else []
     replied = message.case.status in (case_rules.REPLIED, case_rules.CLOSED) and message.status == Message.Status.ACCEPTED
     congress = message.congress
+    selectors.with_states(user, [message])  # the handling state, as the lists show it
     context = {
         "message": message,
         "contact": common.masked_contact(user, message),
