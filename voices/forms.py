@@ -253,17 +253,24 @@ class MergeForm(forms.Form):
     """Merge likely duplicates into this message: every sender is still owed a reply."""
 
     sources = forms.ModelMultipleChoiceField(
-        label=_("Messages to merge into this one"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("Messages to merge into this one"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick the messages that say the same as this one.")},
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.db.models import Case, IntegerField, Value, When
+
         from .models import Message
 
         ids = [m.pk for m in (candidates or [])]
-        self.fields["sources"].queryset = Message.objects.filter(pk__in=ids)
-        self.fields["sources"].label_from_instance = lambda m: f"{m.tracking_number} {m.subject}"
+        # In the order the likely duplicates are listed above the form: the closest first.
+        order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
+        self.fields["sources"].queryset = (Message.objects.filter(pk__in=ids).order_by(order) if ids
+                                           else Message.objects.none())
+        self.fields["sources"].label_from_instance = (
+            lambda m: f"{rules.display_tracking_number(m.tracking_number)} {m.subject}")
 
 
 class CallBackForm(forms.Form):

@@ -612,6 +612,8 @@ def test_staff_merge_a_likely_duplicate(make_message, as_):
     duplicate = make_message(name="李四", phone="13900001111")
     page = text(as_(Role.STAFF).get(reverse("voices:message-detail", args=[target.pk])))
     assert shown(duplicate) in page  # offered as a likely duplicate
+    nothing = as_(Role.STAFF).post(reverse("voices:message-merge", args=[target.pk]), {})
+    assert nothing.status_code == 422 and "Tick the messages that say the same as this one." in text(nothing)
     as_(Role.STAFF).post(reverse("voices:message-merge", args=[target.pk]), {"sources": [duplicate.pk]})
     duplicate.refresh_from_db()
     assert duplicate.case.merged_into_id == target.case_id
