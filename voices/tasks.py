@@ -44,7 +44,7 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
     if progress_key:
         record = progress.get(progress_key)
         if record is None or record.status != record.Status.RUNNING:  # queued by hand or by a retry
-            progress.start(progress_key, total=len(wanted), label=_("Training the message models"))
+            progress.start(progress_key, total=len(wanted), label=_("Training of the message models"))
         progress.update(progress_key, done=0, total=len(wanted))
 
     def one_done(purpose: str) -> None:

@@ -176,7 +176,7 @@ def start_training(*, by, congress, purposes=PURPOSES, reason: str = "") -> str:
 
     key = training_key(congress)
     # No owner: every member of staff sees the bar of the congress's one training.
-    progress.start(key, total=len(purposes), label=_("Training the message models"), message=reason)
+    progress.start(key, total=len(purposes), label=_("Training of the message models"), message=reason)
     user_id = by.pk if getattr(by, "pk", None) else None
     transaction.on_commit(lambda: train_voices_models.enqueue(
         congress_id=congress.pk, user_id=user_id, purposes=list(purposes), progress_key=key,

@@ -229,3 +229,12 @@ def test_a_model_trained_before_the_last_id_was_kept_counts_from_its_training_ti
     assert new_since_active(city["congress"]) == 0
     route(make_message(body=LIGHTS[0]), people, city)
     assert new_since_active(city["congress"]) == 1
+
+
+def test_the_finished_bar_on_the_models_page_does_not_link_to_the_page_itself(
+        history, as_, django_capture_on_commit_callbacks):
+    client = as_(Role.STAFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("voices:model-train"))
+    page = client.get(reverse("voices:model-list")).content.decode()
+    assert "2 of 2 (100%)" in page and "Open the result" not in page

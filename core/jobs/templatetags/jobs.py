@@ -13,7 +13,8 @@ register = template.Library()
 def progress_bar(context, key: str):
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"record": progress_for(user, key=key) if user is not None else None}
+    # The request goes along: the bar leaves out a result link to the page it is shown on.
+    return {"record": progress_for(user, key=key) if user is not None else None, "request": request}
 
 
 @register.filter
