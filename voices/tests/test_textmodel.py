@@ -303,3 +303,17 @@ def test_one_message_scores_as_it_does_in_a_large_batch(model):
     together = model.predict_proba(batch)
     for i, text in enumerate(TEXTS + NEW):
         assert model.predict_proba([text]).tolist() == together[i : i + 1].tolist()
+
+
+def test_a_long_history_chooses_its_settings_on_a_sample_and_learns_from_every_row():
+    """cv_max_rows: the CV that chooses C runs on a stratified sample (each class keeping at
+    least cv_folds rows, so every fold can learn it); the model itself is fitted on all rows."""
+    texts = TEXTS * 3 + ["公交线路太少"] * 3
+    labels = LABELS * 3 + ["线路"] * 3  # a rare class: 3 rows in 75
+    sampled = TextClassifier(cv_max_rows=30).fit(texts, labels)
+    assert 30 <= len(sampled.cv_labels) <= 33 and len(sampled.cv_predictions) == len(sampled.cv_labels)
+    assert sampled.cv_labels.count("线路") == 3  # kept whole: fewer than cv_folds would be lost
+    assert set(sampled.cv_labels) == set(labels)
+    assert sampled.version_info()["n_train"] == len(texts)
+    whole = TextClassifier().fit(texts, labels)
+    assert len(whole.cv_labels) == len(texts)

@@ -50,6 +50,11 @@ DEFAULT_PARAMS: dict = {
     "C": "auto",
     "c_grid": [0.3, 1.0, 3.0, 10.0],
     "cv_folds": 3,
+    # Settings are chosen by CV on at most this many training rows (a stratified sample; every
+    # class keeps at least `cv_folds` rows), then the model is fitted on all of them: a city's
+    # history of 200,000 messages costs one fit on 200,000 rows, not thirteen
+    # (bench/bench_voices_training.py). Fewer rows than this: CV on all, as before.
+    "cv_max_rows": 20000,
     "class_weight": "balanced",
     "semi_supervised": "auto",  # "auto" (CV decides), "never", "self_training"
     "pseudo_margin": 0.5,
@@ -110,8 +115,10 @@ class TextClassifier:
         self._coef_t: np.ndarray | None = None  # (n_features, n_labels) float64
         self._intercept: np.ndarray | None = None
         self._temperature = 1.0
-        #: After fit(): each training row's out-of-fold prediction by the chosen setting, and the
-        #: number of folds (None when there were too few rows to cross-validate).
+        #: After fit(): the true labels of the rows settings were chosen on (all, or a sample),
+        #: each one's out-of-fold prediction by the chosen setting, and the number of folds
+        #: (None when there were too few rows to cross-validate).
+        self.cv_labels: list[str] | None = None
         self.cv_predictions: list[str] | None = None
         self.cv_folds: int | None = None
         self._n_train = 0
@@ -234,9 +241,11 @@ class TextClassifier:
             modes = ["self_training"] if p["semi_supervised"] == "self_training" else ["never", "self_training"]
         chosen_c, chosen_mode, temperature, cv_f1 = grid[0], modes[0], 1.0, None
         if folds >= 2:
+            rows = self._cv_rows(y, classes, folds)
             chosen_c, chosen_mode, temperature, cv_f1 = self._cross_validate(
-                x, y, xu, grid, modes, StratifiedKFold(folds, shuffle=True, random_state=p["random_state"])
+                x[rows], y[rows], xu, grid, modes, StratifiedKFold(folds, shuffle=True, random_state=p["random_state"])
             )
+            self.cv_labels = [str(label) for label in y[rows]]
         model = self._self_train(chosen_c, x, y, xu) if chosen_mode == "self_training" else self._svm(chosen_c).fit(x, y)
 
         self.space = space
@@ -253,6 +262,20 @@ class TextClassifier:
             "n_unlabelled": len(extra),
         }
         return self
+
+    def _cv_rows(self, y, classes, folds: int) -> np.ndarray:
+        """The rows settings are chosen on: all, or a stratified sample of `cv_max_rows`."""
+        limit = int(self._params["cv_max_rows"] or 0)
+        if not limit or len(y) <= limit:
+            return np.arange(len(y))
+        rng = np.random.default_rng(self._params["random_state"])
+        share = limit / len(y)
+        chosen = []
+        for label in classes:
+            members = np.flatnonzero(y == label)
+            take = min(len(members), max(folds, int(round(share * len(members)))))
+            chosen.append(rng.choice(members, size=take, replace=False))
+        return np.sort(np.concatenate(chosen))
 
     def _cross_validate(self, x, y, xu, grid, modes, splitter):
         """Choose C (and self-training) by macro-F1 over stratified folds of the TRAINING set;
