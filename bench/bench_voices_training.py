@@ -1,14 +1,17 @@
 """Benchmark: what one training of the category model costs the worker (issue 5, item 3).
 
 A training (`voices.services.training.train`) reads the newest VOICES_TRAIN_MAX_MESSAGES
-confirmed messages (default 200,000) and runs `voices.classify.fit` on them: stratified
-cross-validation for the figures shown to staff, then the model on every row. This measures
+confirmed messages (default 50,000) and runs `voices.classify.fit` on them: the settings (C)
+chosen by 3-fold CV on at most 20,000 of them (whose out-of-fold predictions are the figures
+shown to staff), then the model fitted on every row. This measures
 `fit` alone (reading the rows from the database is not included) for several history sizes,
 with the wall time and the process's peak memory (ru_maxrss) after each size.
 
 The texts are the full segmented 附件2 (9,053 labelled messages, ../shared/data): each row of
 a size is a random message of the category with the first 20 characters of another appended:
-real messages' lengths and vocabulary, no two rows alike. Threads pinned to one, as in production's worker.
+real messages' lengths and vocabulary, no two rows alike (the CV figures are therefore high:
+near-copies; they are not a measure of quality, bench_voices_model is). Threads pinned to one,
+as in production's worker.
 
     BENCH_TRAIN_SIZES=20000,50000,100000 flock /tmp/cpu.lock .venv/bin/python -m bench.bench_voices_training
 """

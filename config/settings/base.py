@@ -252,7 +252,7 @@ VOICES_OPEN311_ALLOW_ANONYMOUS = env_bool("VOICES_OPEN311_ALLOW_ANONYMOUS", True
 # The text models learn from the newest confirmed messages only (a city's whole history would
 # not fit in the worker's memory), and are retrained nightly once this many new messages
 # have been routed by staff since the active version (0: never by themselves).
-VOICES_TRAIN_MAX_MESSAGES = int(os.environ.get("VOICES_TRAIN_MAX_MESSAGES", "200000"))
+VOICES_TRAIN_MAX_MESSAGES = int(os.environ.get("VOICES_TRAIN_MAX_MESSAGES", "50000"))
 VOICES_RETRAIN_AFTER = int(os.environ.get("VOICES_RETRAIN_AFTER", "500"))
 
 # casework's partial indexes carry INCLUDE columns for PostgreSQL's index-only scans
