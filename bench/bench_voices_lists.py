@@ -165,9 +165,10 @@ def generate(out: str, total: int) -> None:
                         is_key_supervised, supervision_note, registered_at, assigned_at, replied_at, closed_at,
                         ended_at, updated_at, merged_into_id, supervised_by_id, supervised_at)
                     SELECT {case_base} + g.i, {congress.pk}, 'message', '留言' || g.i,
-                        CASE WHEN g.r3 < 0.2 THEN 'assigned' ELSE 'closed' END, 'lead_assisting', 1, false, '',
+                        CASE WHEN g.r3 < 0.2 THEN 'assigned' WHEN g.r3 < 0.22 THEN 'replied' ELSE 'closed' END,
+                        'lead_assisting', 1, false, '',
                         now() - make_interval(secs => g.r1 * 730 * 86400), NULL,
-                        CASE WHEN g.r3 >= 0.2 THEN now() END, CASE WHEN g.r3 >= 0.2 THEN now() END,
+                        CASE WHEN g.r3 >= 0.2 THEN now() END, CASE WHEN g.r3 >= 0.22 THEN now() END,
                         NULL, now(), NULL, NULL, NULL
                     FROM bench_g g"""),
                 ("messages", f"""
@@ -262,6 +263,9 @@ def _scenarios():
          lambda: selectors.message_page(staff, limit=50, **narrow)),
         ("staff list, case status 'assigned', page 1",
          lambda: selectors.message_page(staff, limit=50, status="assigned")),
+        # The list's "Replied" state: the call-backs due (2 % of the messages in this seed).
+        ("staff list, state 'replied' (2 %), page 1",
+         lambda: selectors.message_page(staff, limit=50, status=["replied"])),
         ("filtered count, 1 cat. + 1 district + 90 days (daily counts)",
          lambda: selectors.count_messages(staff, **narrow)),
         ("count, status 'received' (capped at 1,000)", lambda: selectors.count_messages(staff, status="received")),

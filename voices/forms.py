@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.organisation.models import District, HandlingUnit
 from core.web.widgets import Checklist
 
-from . import rules
+from . import rules, selectors
 from .models import AgeBand, CallBack, Channel, MessageCategory, Nature, Regime
 
 #: SEC-4: the version of the privacy notice in `voices/_privacy_notice.html`. Change it
@@ -192,9 +192,10 @@ class MessageFilterForm(forms.Form):
 
     def __init__(self, *args, congress=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Message
 
-        self.fields["status"].choices = [("", _("Any")), *Message.Status.choices]
+        # The states the rows show (selectors.PUBLIC_STATES), not the message's own status
+        # alone, which says "accepted" from routing to closing.
+        self.fields["status"].choices = [("", _("Any")), *selectors.PUBLIC_STATES.items()]
         self.fields["regime"].choices = [("", _("Any")), *Regime.choices]
         self.fields["category"].queryset = _categories(congress)
         self.fields["district"].queryset = _districts(congress)
@@ -204,7 +205,7 @@ class MessageFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return {
             "q": data.get("q") or None,
-            "status": data.get("status") or None,
+            "status": list(selectors.STATE_STATUSES[data["status"]]) if data.get("status") else None,
             "category": data.get("category"),
             "district": data.get("district"),
             "regime": data.get("regime") or None,

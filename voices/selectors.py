@@ -326,6 +326,17 @@ def _public_state(message: Message, case) -> str:
     return public_state(message.status, case.status)
 
 
+#: The statuses (`messages_for(status=…)`) behind each state a list shows (PUBLIC_STATES), so
+#: staff filter by what they see on the rows: "replied" is the call-backs waiting (MSG-4).
+STATE_STATUSES = {
+    "received": (Message.Status.RECEIVED,),
+    "handling": (case_rules.ASSIGNED, case_rules.REHANDLING),
+    "replied": (case_rules.REPLIED,),
+    "closed": (case_rules.CLOSED,),
+    "not_accepted": (Message.Status.NOT_ACCEPTED,),
+}
+
+
 def public_state(message_status: str, case_status: str) -> str:
     """Where a message stands, as the citizen is told (PUBLIC_STATES), from its own status
     and its case's (the surviving case's, once merged)."""

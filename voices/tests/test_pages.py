@@ -285,6 +285,27 @@ def test_staff_filter_the_messages(make_message, city, people, as_):
     assert shown(routed) not in text(response)
 
 
+def test_staff_filter_by_the_state_the_rows_show(make_message, city, people, as_):
+    """Being handled, replied (the call-backs due, MSG-4), closed: what the rows say, where the
+    message's own status says "accepted" for all three."""
+    handling = make_message(subject="办理中的留言")
+    route(handling, people, city)
+    replied = make_message(subject="已答复的留言")
+    route(replied, people, city)
+    assignment = Assignment.objects.get(case=replied.case)
+    as_(Role.UNIT_CLERK).post(reverse("voices:message-reply", args=[assignment.pk]), {
+        "reply_class": "A", "body": "已修复。", "signed_by": "王局长",
+        "letter": SimpleUploadedFile("reply.pdf", LETTER, content_type="application/pdf"),
+    })
+    waiting = make_message(subject="待分办的留言")
+    staff = as_(Role.STAFF)
+    for state, expected in (("handling", handling), ("replied", replied), ("received", waiting)):
+        page = text(staff.get(reverse("voices:message-list"), {"status": state}))
+        listed = [m for m in (handling, replied, waiting) if shown(m) in page]
+        assert listed == [expected], state
+    assert "Being handled" in text(staff.get(reverse("voices:message-list")))  # offered as a choice
+
+
 def test_staff_filter_by_district_and_regime(make_message, city, as_):
     east = make_message(subject="东区的留言")
     make_message(subject="西区的留言", district=city["other_district"])
