@@ -305,6 +305,7 @@ _LANDLINE = re.compile(rf"0{_AREA}[2-9][0-9]{{6,7}}")
 _LANDLINE_INTERNATIONAL = re.compile(rf"0?{_AREA}[2-9][0-9]{{6,7}}")
 _LOCAL = re.compile(r"[2-9][0-9]{6,7}")
 _EXTENSION = re.compile(r"[0-9]{1,6}")
+_EXTENSION_WORD = re.compile(r"\s*(?:转|分机|ext\.?|x)\s*(?=[0-9]{1,6}$)", re.IGNORECASE)
 #: The longest phone as typed (spaces and signs included): the import's column width.
 PHONE_MAX = 40
 
@@ -322,7 +323,8 @@ def phone_valid(value: str) -> bool:
     - a mobile: 11 digits 1[3-9]xxxxxxxxx (138 1234 5678, 138-1234-5678);
     - a landline: the area code (010, 02x or 0 and 3 digits) and a 7-8 digit local number
       starting 2-9 (0352-5021234, (010) 62345678), optionally an extension after a separator
-      (0352-5021234-801); or the local number alone (5021234);
+      or a word (0352-5021234-801, 0352-5021234转801, 分机 801, ext. 801); or the local number
+      alone (5021234);
     - either after +86 or 0086 (a landline then with or without the area code's 0), a
       mobile also after a bare 86 (what `crypto.normalise_number` strips).
 
@@ -330,8 +332,12 @@ def phone_valid(value: str) -> bool:
     characters; a short service number (110, 12345, 95588); a truncated mobile (1391234);
     a 0 before a mobile."""
     text = phone_text(value)
+    if len(text) > PHONE_MAX:
+        return False
+    # An extension as people write it (0352-5021234转801, 分机 801, ext. 801) reads as one after "-".
+    text = _EXTENSION_WORD.sub("-", text)
     groups = re.findall(r"[0-9]+", text)
-    if not groups or len(text) > PHONE_MAX or not _PHONE_CHARACTERS.fullmatch(text):
+    if not groups or not _PHONE_CHARACTERS.fullmatch(text):
         return False
     digits = "".join(groups)
     if text.startswith("+"):
