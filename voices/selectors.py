@@ -29,6 +29,7 @@ from core.workcalendar.rules import LEGAL_ZONE
 from . import crypto, duplicates, permissions, rules
 from .casekind import NAME as KIND
 from .models import Message, MessageDailyCount
+from .scrub import scrub
 
 ORDERS = {
     "-received_at": ("-received_at", "-pk"),
@@ -315,10 +316,7 @@ PUBLIC_STATES = {
 
 
 def _scrub(text: str) -> str:
-    try:
-        from .scrub import scrub
-    except ImportError:
-        return ""  # no scrubber yet: show no free text rather than personal data (SEC-6)
+    """SEC-6: text fit for anyone holding the tracking number."""
     return scrub(text).text
 
 
@@ -450,6 +448,22 @@ def likely_duplicates(message: Message, limit: int = 5) -> list[tuple[Message, f
         .exclude(status=Message.Status.NOT_ACCEPTED)
     }
     return [(found[pk], score) for pk, score in hits if pk in found][:limit]
+
+
+def unit_basis(message: Message, unit_reasons: dict) -> str:
+    """SEC-10: why the unit suggested came from the suggested category's usual unit (and, when
+    the unit model argued for another one, which): said instead of that model's words and
+    confidence, which were for a different unit."""
+    from core.organisation.models import HandlingUnit
+
+    category = message.suggested_category.name if message.suggested_category_id else ""
+    basis = str(_("The usual handling unit of the suggested category %(category)s.")) % {"category": category}
+    label = str(unit_reasons.get("label") or "")
+    leaned = (HandlingUnit.objects.filter(pk=int(label), congress_id=message.congress_id)
+              .values_list("name", flat=True).first() if label.isdigit() else None)
+    if leaned:
+        basis += " " + str(_("The unit model leaned to %(unit)s, not surely enough to change it.")) % {"unit": leaned}
+    return basis
 
 
 def suggestion_reasons(message: Message) -> dict:

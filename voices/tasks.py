@@ -25,7 +25,7 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
 
     from . import permissions
     from .models import TextModel
-    from .services.training import PURPOSES, train
+    from .services.training import PURPOSES, train, training_label
 
     def failed(text: str) -> GiveUp:
         if progress_key:
@@ -44,7 +44,7 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
     if progress_key:
         record = progress.get(progress_key)
         if record is None or record.status != record.Status.RUNNING:  # queued by hand or by a retry
-            progress.start(progress_key, total=len(wanted), label=_("Training of the message models"))
+            progress.start(progress_key, total=len(wanted), label=training_label())
         progress.update(progress_key, done=0, total=len(wanted))
 
     def one_done(purpose: str) -> None:

@@ -94,15 +94,24 @@ _CHUNK = 500
 _HISTORY = {TextModel.Purpose.CATEGORY: category_history, TextModel.Purpose.UNIT: unit_history}
 
 
+def _check_purposes(purposes) -> None:
+    unknown = [p for p in purposes if p not in _HISTORY]
+    if unknown:
+        raise ValidationFailed(details={"purposes": _("These models are not trained from history: %(names)s.")
+                                        % {"names": ", ".join(unknown)}})
+
+
+def training_label() -> str:
+    """The name of a training's progress bar (the service starts it, the task restarts it)."""
+    return _("Training of the message models")
+
+
 def train(*, by, congress, purposes=PURPOSES, on_purpose=None) -> list[TextModel]:
     """Train and activate a new version per purpose (no permission check: the service, the
     task and the command check theirs). Purposes without enough history are skipped; raises
     ValidationFailed when none could be trained. `on_purpose(purpose)` is called after each
     purpose (the task's progress bar)."""
-    unknown = [p for p in purposes if p not in _HISTORY]
-    if unknown:
-        raise ValidationFailed(details={"purposes": _("These models are not trained from history: %(names)s.")
-                                        % {"names": ", ".join(unknown)}})
+    _check_purposes(purposes)
     made, skipped = [], {}
     for purpose in purposes:
         history = _HISTORY[purpose](congress)
@@ -166,17 +175,14 @@ def start_training(*, by, congress, purposes=PURPOSES, reason: str = "") -> str:
     key of its progress bar. Refused while one is running (both would train the same rows)."""
     if by is not None:
         require(by, permissions.TRAIN)
-    unknown = [p for p in purposes if p not in _HISTORY]
-    if unknown:
-        raise ValidationFailed(details={"purposes": _("These models are not trained from history: %(names)s.")
-                                        % {"names": ", ".join(unknown)}})
+    _check_purposes(purposes)
     if training_running(congress):
         raise InvalidTransition(_("A training of the message models is already running."))
     from ..tasks import train_voices_models
 
     key = training_key(congress)
     # No owner: every member of staff sees the bar of the congress's one training.
-    progress.start(key, total=len(purposes), label=_("Training of the message models"), message=reason)
+    progress.start(key, total=len(purposes), label=training_label(), message=reason)
     user_id = by.pk if getattr(by, "pk", None) else None
     transaction.on_commit(lambda: train_voices_models.enqueue(
         congress_id=congress.pk, user_id=user_id, purposes=list(purposes), progress_key=key,

@@ -204,23 +204,9 @@ def suggestions_of(message) -> list[dict]:
             "confidence": entry.get("confidence"), "reasons": words[:8], "basis": "",
         }
         if key == "unit" and message.suggested_unit_id and (not entry or entry.get("overridden_by_category")):
-            item.update(_unit_from_category(message, entry))
+            item.update({"confidence": None, "reasons": [], "basis": selectors.unit_basis(message, entry)})
         shown.append(item)
     return shown
-
-
-def _unit_from_category(message, entry: dict) -> dict:
-    """The unit came from the suggested category's usual unit, not from the unit model's words:
-    say so, rather than show words and a confidence that argued for another unit."""
-    from core.organisation.models import HandlingUnit
-
-    category = message.suggested_category.name if message.suggested_category_id else ""
-    basis = _("The usual handling unit of the suggested category %(category)s.") % {"category": category}
-    label = entry.get("label") or ""
-    leaned = HandlingUnit.objects.filter(pk=int(label)).values_list("name", flat=True).first() if label.isdigit() else None
-    if leaned:
-        basis += " " + _("The unit model leaned to %(unit)s, not surely enough to change it.") % {"unit": leaned}
-    return {"confidence": None, "reasons": [], "basis": basis}
 
 
 def label_of(choices, value) -> str:
