@@ -131,6 +131,33 @@ def normalise_number(value: str) -> str:
     return digits
 
 
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+def normalise_phone(value: str) -> str:
+    """A phone's digits in one form whatever the spelling, what its look-up hash is made of:
+
+    - a mobile as its 11 digits (+86, 0086, 86 and a dialled-out 0 before it dropped:
+      013812345678 is 13812345678);
+    - a landline with its area code's 0 (+86 352 5021234 and 0086 352 5021234 are
+      0352-5021234's 03525021234: after the country code the 0 is left out, though often kept);
+    - anything else as `normalise_number` has it.
+
+    Before 2026-11-27 a +86 landline hashed as 86352… and a 0 before a mobile was refused;
+    `voices_rekey` rewrites such stored hashes."""
+    number = normalise_number(value)
+    text = halfwidth(value or "").strip()
+    if number.startswith("0086"):
+        number = number[4:]
+    elif text.startswith("+") and number.startswith("86"):
+        number = number[2:]
+    else:
+        return number[1:] if number.startswith("0") and _MOBILE.fullmatch(number[1:]) else number
+    if number and not number.startswith("0") and not _MOBILE.fullmatch(number):
+        number = "0" + number
+    return number
+
+
 def lookup_key(value: str) -> str:
     """A keyed hash of the normalised number under the current key, for equality look-ups
     ("" for no number): what is stored beside the encrypted number."""
@@ -141,7 +168,7 @@ def lookup_key(value: str) -> str:
 def lookup_keys(value: str) -> list[str]:
     """The number's hash under every configured key, the current key's first ([] for no
     number): while keys rotate, a message stored under a retired key is found too."""
-    number = normalise_number(value)
+    number = normalise_phone(value)
     if not number:
         return []
     return [hmac.new(key, number.encode(), hashlib.sha256).hexdigest() for key in _current().lookups]
@@ -149,7 +176,7 @@ def lookup_keys(value: str) -> list[str]:
 
 def mask_phone(phone: str) -> str:
     """138****1234: what roles without the right to see the number get (SEC-8)."""
-    number = normalise_number(phone)
+    number = normalise_phone(phone)
     if len(number) < 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]

@@ -249,6 +249,7 @@ def check_rows(
         # The same rule as every other channel (the service checks it again): a sheet's
         # "12345" is no more a caller's phone than a web form's.
         phone = rules.phone_text(row.text("phone", max_length=rules.PHONE_MAX))
+        phone = rules.phone_from_number_cell(phone, values.get("phone"))
         if phone and not rules.phone_valid(phone):
             row.error("phone", _("«%(value)s» is not a phone number.") % {"value": phone})
         subject = row.text("subject", max_length=200, required=True)

@@ -326,11 +326,12 @@ def phone_valid(value: str) -> bool:
       or a word (0352-5021234-801, 0352-5021234转801, 分机 801, ext. 801); or the local number
       alone (5021234);
     - either after +86 or 0086 (a landline then with or without the area code's 0), a
-      mobile also after a bare 86 (what `crypto.normalise_number` strips).
+      mobile also after a bare 86 (what `crypto.normalise_number` strips) or after the 0 a
+      landline dials before another area's mobile (013812345678).
 
     Refused: any character but digits, spaces, -, ( ) and a leading +; more than PHONE_MAX
     characters; a short service number (110, 12345, 95588); a truncated mobile (1391234);
-    a 0 before a mobile."""
+    a 1 or 0 opening a local number (0352-1234567)."""
     text = phone_text(value)
     if len(text) > PHONE_MAX:
         return False
@@ -347,11 +348,25 @@ def phone_valid(value: str) -> bool:
     else:
         if digits.startswith("86") and _MOBILE.fullmatch(digits[2:]):
             return True
+        # A mobile of another area is dialled from a landline with a 0 first (013812345678).
+        if digits.startswith("0") and _MOBILE.fullmatch(digits[1:]):
+            return True
         return _mainland_number(digits, groups[-1], landline=_LANDLINE, local_alone=True)
     if not digits.startswith(country):
         return False  # another country's number
     return _mainland_number(digits[len(country):], groups[-1], landline=_LANDLINE_INTERNATIONAL,
                             local_alone=False)
+
+
+def phone_from_number_cell(text: str, cell: Any) -> str:
+    """A landline read from a spreadsheet cell that holds a number: Excel keeps 0352-5021234
+    typed without a quote or a dash as the number 3525021234, its area code's 0 lost. Such a
+    cell's text gets the 0 back when that makes a landline (a mobile never loses anything);
+    any other text is returned as it is."""
+    if isinstance(cell, bool) or not isinstance(cell, int | float) or phone_valid(text):
+        return text
+    restored = "0" + text
+    return restored if _LANDLINE.fullmatch(restored) else text
 
 
 def _mainland_number(digits: str, last_group: str, *, landline: re.Pattern, local_alone: bool) -> bool:

@@ -3,7 +3,7 @@
 The operator moves the old key to DATONG_FIELD_RETIRED_KEYS and sets a new DATONG_FIELD_KEY
 (voices.crypto); from then on new values are written under the new key, and the old ones are
 still read. `rekey_personal_data` rewrites every stored value under the new key and recomputes
-its phone look-up key, a batch of messages per transaction (rows locked, in id order, so it can
+its phone look-up key (also when only that is stale: the phone's form changed), a batch of messages per transaction (rows locked, in id order, so it can
 run beside the live system and be stopped and started again). Once it reports nothing left,
 the retired key can be removed from the configuration.
 """
@@ -39,15 +39,33 @@ def _with_personal_data():
     return Message.objects.filter(~Q(name_encrypted="") | ~Q(phone_encrypted="") | ~Q(id_number_encrypted=""))
 
 
+def _stale(values: tuple[str, ...], phone_index: str) -> bool:
+    """A row's values are not all under the current key, or its phone's look-up hash is not
+    what `crypto.lookup_key` makes of the number now (a +86 landline hashed before the phone
+    form was made one: `crypto.normalise_phone`)."""
+    if not all(crypto.is_current(v) for v in values):
+        return True
+    phone = values[FIELDS.index("phone_encrypted")]
+    return bool(phone) and phone_index != crypto.lookup_key(crypto.decrypt(phone))
+
+
 def pending() -> int:
-    """How many messages hold a value not yet under the current key (reads every row's data)."""
-    rows = _with_personal_data().values_list(*FIELDS)
-    return sum(1 for values in rows.iterator(chunk_size=2000) if not all(crypto.is_current(v) for v in values))
+    """How many messages hold a value not yet under the current key, or a stale phone hash
+    (decrypts every stored phone)."""
+    rows = _with_personal_data().values_list(*FIELDS, "phone_index")
+    count = 0
+    for *values, phone_index in rows.iterator(chunk_size=2000):
+        try:
+            count += _stale(tuple(values), phone_index)
+        except crypto.DecryptionFailed:
+            count += 1
+    return count
 
 
 def _rekey_row(message: Message) -> bool:
-    """Rewrite one message's values under the current key; False if it needed nothing."""
-    if all(crypto.is_current(getattr(message, name)) for name in FIELDS):
+    """Rewrite one message's values under the current key and its phone's look-up hash as
+    the number makes it now; False if it needed nothing."""
+    if not _stale(tuple(getattr(message, name) for name in FIELDS), message.phone_index):
         return False
     for name in FIELDS:
         setattr(message, name, crypto.rekey(getattr(message, name)))

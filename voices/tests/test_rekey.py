@@ -72,6 +72,22 @@ def test_voices_rekey_rewrites_every_value_so_the_retired_key_can_go(written_und
     assert entry.data["unreadable"] == []
 
 
+def test_voices_rekey_mends_a_phone_hash_made_before_the_phone_form_was_one(congress, staff):
+    """SEC-8: +86 352 5021234 hashed as 863525021234 until 2026-11-27, so a search by
+    0352-5021234 missed it; voices_rekey rewrites such a hash, and a search then finds it."""
+    message = receive(staff, congress, phone="+86 352 5021234")
+    old_hash = crypto.lookup_key("863525021234")
+    Message.objects.filter(pk=message.pk).update(phone_index=old_hash)
+    assert not services.find_caller_messages(by=staff, phone="0352-5021234", purpose="来电")
+    with pytest.raises(CommandError, match="1 message still holds data under a retired key or a stale phone"):
+        rekey("--check")
+    assert "1 of 1 messages with personal data rewritten" in rekey()
+    assert Message.objects.get(pk=message.pk).phone_index == crypto.lookup_key("0352-5021234")
+    found = services.find_caller_messages(by=staff, phone="0352-5021234", purpose="来电")
+    assert [m.pk for m in found] == [message.pk]
+    assert "up to date" in rekey("--check")
+
+
 def test_a_value_no_configured_key_reads_is_reported_and_left_alone(written_under_old, congress, staff):
     with under(STRANGER):
         lost = receive(staff, congress, phone="13900000000")

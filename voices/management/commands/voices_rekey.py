@@ -3,6 +3,7 @@
     # 1. DATONG_FIELD_RETIRED_KEYS=<old key>  DATONG_FIELD_KEY=<new key>  (every process)
     manage.py voices_rekey            # rewrite, with progress; safe to stop and run again
     manage.py voices_rekey --check    # how many messages still need the old key (exit 1 if any)
+    # also after an upgrade that changes how a phone is hashed (crypto.normalise_phone)
     # 2. then remove DATONG_FIELD_RETIRED_KEYS
 """
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true",
-                            help="Change nothing: count the messages still written under a retired key.")
+                            help="Change nothing: count the messages still written under a retired key "
+                                 "or with a stale phone look-up hash.")
         parser.add_argument("--batch", type=int, default=500, help="Messages per transaction (default 500).")
 
     def handle(self, *args, check=False, batch=500, **options):
@@ -29,8 +31,10 @@ class Command(BaseCommand):
         if check:
             left = rekey.pending()
             if left:
-                raise CommandError(f"{_messages(left)} still hold data under a retired key: run voices_rekey.")
-            self.stdout.write("Every message's personal data is under the current key.")
+                raise CommandError(f"{_messages(left)} still {'holds' if left == 1 else 'hold'} data under a retired key "
+                                   "or a stale phone look-up hash: run voices_rekey.")
+            self.stdout.write("Every message's personal data is under the current key, "
+                              "its phone look-up hash up to date.")
             return
         if batch < 1:
             raise CommandError("--batch must be at least 1.")
