@@ -281,18 +281,24 @@ def test_the_import_refuses_a_bad_phone_by_row_and_column(import_city, client_fo
     assert not Message.objects.exists()
 
 
-def test_the_import_checks_phones_with_the_rule_of_the_web_form(import_city):
-    rows = [(2, {"external_id": "GD1", "received_at": "2025-03-02 09:15", "subject": "s", "body": "b",
-                 "phone": "12345"})]
+def _phone_row(phone) -> list:
+    """One row as the sheet reader hands it over, with `phone` as its 联系电话 cell."""
+    return [(2, {"external_id": "GD1", "received_at": "2025-03-02 09:15", "subject": "s", "body": "b",
+                 "phone": phone})]
+
+
+def _refused_phone_rows(phone, congress) -> list[tuple[int, str]]:
     with pytest.raises(imports.importing.ValidationFailed) as caught:
-        imports.importing.check_rows(rows, congress=import_city["congress"])
-    assert [(e.row, e.column) for e in caught.value.row_errors] == [(2, "联系电话")]
+        imports.importing.check_rows(_phone_row(phone), congress=congress)
+    return [(e.row, e.column) for e in caught.value.row_errors]
+
+
+def test_the_import_checks_phones_with_the_rule_of_the_web_form(import_city):
+    assert _refused_phone_rows("12345", import_city["congress"]) == [(2, "联系电话")]
 
 
 def test_the_import_takes_full_width_digits_as_ascii(import_city):
-    rows = [(2, {"external_id": "GD1", "received_at": "2025-03-02 09:15", "subject": "s", "body": "b",
-                 "phone": "１３９ ００００ １１１１"})]
-    [planned] = imports.importing.check_rows(rows, congress=import_city["congress"])
+    [planned] = imports.importing.check_rows(_phone_row("１３９ ００００ １１１１"), congress=import_city["congress"])
     assert planned["phone"] == "139 0000 1111"
 
 
@@ -309,19 +315,12 @@ def test_a_landline_excel_kept_as_a_number_gets_its_0_back(import_city, client_f
 
 @pytest.mark.parametrize("number", [12345, 1391234, 95588])
 def test_a_number_cell_is_not_made_a_phone_when_a_0_does_not_make_a_landline(import_city, number):
-    rows = [(2, {"external_id": "GD1", "received_at": "2025-03-02 09:15", "subject": "s", "body": "b",
-                 "phone": number})]
-    with pytest.raises(imports.importing.ValidationFailed) as caught:
-        imports.importing.check_rows(rows, congress=import_city["congress"])
-    assert [(e.row, e.column) for e in caught.value.row_errors] == [(2, "联系电话")]
+    assert _refused_phone_rows(number, import_city["congress"]) == [(2, "联系电话")]
 
 
 def test_a_text_cell_keeps_what_was_typed(import_city):
     """Only a number cell lost a 0: a text cell "3525021234" is refused, not guessed at."""
-    rows = [(2, {"external_id": "GD1", "received_at": "2025-03-02 09:15", "subject": "s", "body": "b",
-                 "phone": "3525021234"})]
-    with pytest.raises(imports.importing.ValidationFailed):
-        imports.importing.check_rows(rows, congress=import_city["congress"])
+    assert _refused_phone_rows("3525021234", import_city["congress"]) == [(2, "联系电话")]
 
 
 # --- Open311 ------------------------------------------------------------------------------------
