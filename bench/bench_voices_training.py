@@ -7,6 +7,10 @@ shown to staff), then the model fitted on every row. This measures
 `fit` alone (reading the rows from the database is not included) for several history sizes,
 with the wall time and the process's peak memory (ru_maxrss) after each size.
 
+BENCH_TRAIN_APART=1 fits as production does (VOICES_TRAIN_IN_CHILD, `classify.fitter`): in a
+child process, whose peak is then the children's, and the worker's own resident memory after
+the training ("worker RSS after") is what it keeps; compare with a run without it.
+
 The texts are the full segmented 附件2 (9,053 labelled messages, ../shared/data): each row of
 a size is a random message of the category with the first 20 characters of another appended:
 real messages' lengths and vocabulary, no two rows alike (the CV figures are therefore high:
@@ -14,6 +18,7 @@ near-copies; they are not a measure of quality, bench_voices_model is). Threads 
 as in production's worker.
 
     BENCH_TRAIN_SIZES=20000,50000,100000 flock /tmp/cpu.lock .venv/bin/python -m bench.bench_voices_training
+    BENCH_TRAIN_SIZES=20000 BENCH_TRAIN_APART=1 .venv/bin/python -m bench.bench_voices_training
 """
 
 from __future__ import annotations
@@ -64,17 +69,29 @@ def main() -> int:
     for row in read_csv(SOURCE):
         by_label[row["一级标签"]].append("".join(row["分词文本"].split()))
     sizes = [int(s) for s in os.environ.get("BENCH_TRAIN_SIZES", "20000,50000,100000").split(",") if s.strip()]
-    print("history   fit (CV + final) s   per 1,000 msgs s   peak RSS MB   CV macro-F1")
+    apart = os.environ.get("BENCH_TRAIN_APART", "") not in ("", "0")
+    who = resource.RUSAGE_CHILDREN if apart else resource.RUSAGE_SELF
+    print(f"fitted {'in a child process' if apart else 'in the worker process'}")
+    print("history   fit (CV + final) s   per 1,000 msgs s   peak RSS MB   worker RSS after MB   CV macro-F1")
     for size in sizes:
         texts, labels = _history(size, by_label)
         started = time.perf_counter()
-        _blob, metrics, _info = classify.fit(texts, labels)
+        with classify.fitter(apart=apart) as fit:
+            _blob, metrics, _info = fit(texts, labels)
         seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = resource.getrusage(who).ru_maxrss / 1024
         print(f"{size:>7,}   {seconds:>18.1f}   {seconds / size * 1000:>16.2f}   {peak:>11,.0f}   "
-              f"{metrics['macro_f1']:.3f}", flush=True)
+              f"{_resident_mb():>19,.0f}   {metrics['macro_f1']:.3f}", flush=True)
         del texts, labels
     return 0
+
+
+def _resident_mb() -> float:
+    """The process's resident memory now (VmRSS), what it keeps after a training."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":

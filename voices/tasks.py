@@ -24,6 +24,7 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
     from core.permissions import has_perm
 
     from . import permissions
+    from .classify import TrainingProcessDied
     from .models import TextModel
     from .services.training import PURPOSES, train, training_label
 
@@ -60,6 +61,10 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
         if progress_key:
             progress.fail(progress_key, message=" ".join(str(v) for v in exc.details.values()) or str(exc))
         return []
+    except TrainingProcessDied as exc:
+        # Killed for memory, most often: a retry on the same history would die the same way.
+        raise failed(_("The training process ended without a result. If the machine ran short of memory, "
+                       "lower VOICES_TRAIN_MAX_MESSAGES.")) from exc
     except Exception as exc:
         if progress_key:
             progress.fail(progress_key, message=str(exc))

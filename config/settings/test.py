@@ -19,3 +19,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Tests read the English msgids; the zh-hans interface is covered by the catalogue test
 # (tests/test_translations.py) and the browser tests, which sign in in both languages.
 LANGUAGE_CODE = "en"
+
+# Tests fit in their own process (a child costs seconds of imports per training);
+# voices/tests/test_training_child.py turns it on.
+VOICES_TRAIN_IN_CHILD = False

@@ -113,37 +113,44 @@ def train(*, by, congress, purposes=PURPOSES, on_purpose=None) -> list[TextModel
     purpose (the task's progress bar)."""
     _check_purposes(purposes)
     made, skipped = [], {}
-    for purpose in purposes:
-        history = _HISTORY[purpose](congress)
-        keep, enough = classify.trainable(history.labels)
-        if not enough:
-            skipped[purpose] = _("Not enough confirmed messages: at least two categories with two messages each.")
+    with classify.fitter(apart=settings.VOICES_TRAIN_IN_CHILD) as fit:
+        for purpose in purposes:
+            model = _train_one(by, congress, purpose, fit)
+            if model is None:
+                skipped[purpose] = _("Not enough confirmed messages: at least two categories with two messages each.")
+            else:
+                made.append(model)
             if on_purpose:
                 on_purpose(purpose)
-            continue
-        texts, labels = [history.texts[i] for i in keep], [history.labels[i] for i in keep]
-        blob, metrics, info = classify.fit(texts, labels)
-        info["last_message_id"] = history.last_message_id
-        with transaction.atomic():
-            last = TextModel.objects.select_for_update().filter(congress=congress, purpose=purpose)
-            version = (last.aggregate(v=Max("version"))["v"] or 0) + 1
-            last.filter(is_active=True).update(is_active=False)
-            model = TextModel.objects.create(
-                congress=congress, purpose=purpose, version=version, is_active=True, trained_at=timezone.now(),
-                trained_by=by if getattr(by, "pk", None) else None, n_train=len(texts), metrics=metrics,
-                info=info, blob=blob,
-            )
-            record(actor=by if getattr(by, "pk", None) else None, action="voices.train", target=model, data={
-                "purpose": purpose, "version": version, "n_train": len(texts),
-                "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"],
-            })
-        made.append(model)
-        if on_purpose:
-            on_purpose(purpose)
     if not made:
         raise ValidationFailed(details={str(k): str(v) for k, v in skipped.items()})
     classify.forget_models()
     return made
+
+
+def _train_one(by, congress, purpose: str, fit) -> TextModel | None:
+    """Fit, store and activate a new version of one purpose's model (None: too little history)."""
+    history = _HISTORY[purpose](congress)
+    keep, enough = classify.trainable(history.labels)
+    if not enough:
+        return None
+    texts, labels = [history.texts[i] for i in keep], [history.labels[i] for i in keep]
+    blob, metrics, info = fit(texts, labels)
+    info["last_message_id"] = history.last_message_id
+    actor = by if getattr(by, "pk", None) else None
+    with transaction.atomic():
+        last = TextModel.objects.select_for_update().filter(congress=congress, purpose=purpose)
+        version = (last.aggregate(v=Max("version"))["v"] or 0) + 1
+        last.filter(is_active=True).update(is_active=False)
+        model = TextModel.objects.create(
+            congress=congress, purpose=purpose, version=version, is_active=True, trained_at=timezone.now(),
+            trained_by=actor, n_train=len(texts), metrics=metrics, info=info, blob=blob,
+        )
+        record(actor=actor, action="voices.train", target=model, data={
+            "purpose": purpose, "version": version, "n_train": len(texts),
+            "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"],
+        })
+    return model
 
 
 def train_models(*, by, congress, purposes=PURPOSES) -> list[TextModel]:

@@ -5,6 +5,7 @@ API, each for the roles that may use them and refused to every other."""
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from voices import classify, services
 from voices.models import TextModel
 from voices.services import training
 
+from . import killed_fit
 from . import test_pages as pages
 from .test_pages import route
 
@@ -67,6 +69,32 @@ def test_a_training_started_by_staff_runs_in_the_background_with_its_bar(
     models = TextModel.objects.filter(congress=city["congress"], is_active=True)
     assert {m.purpose for m in models} == {"category", "unit"}
     assert {m.trained_by for m in models} == {people[Role.STAFF]}
+
+
+def test_the_models_are_fitted_in_a_child_that_ends_with_the_training(history, city, people, settings):
+    """The worker keeps no training's peak memory: the fit runs in a child process that is
+    gone when the training ends, and the model it made suggests as one fitted in the worker."""
+    settings.VOICES_TRAIN_IN_CHILD = True
+    made = services.train_models(by=people[Role.STAFF], congress=city["congress"])
+    assert {m.purpose for m in made} == {"category", "unit"}
+    assert multiprocessing.active_children() == []
+    suggested = classify.suggest(congress=city["congress"], subject="路灯", body="路灯坏了晚上很黑")
+    assert (suggested.category_id, suggested.unit_id) == (city["lights"].pk, city["roads"].pk)
+    assert set(suggested.model_ids) == {m.pk for m in made}
+
+
+def test_a_training_process_killed_fails_the_bar_saying_why_and_is_not_retried(
+        history, city, people, settings, monkeypatch, tmp_path, django_capture_on_commit_callbacks):
+    settings.VOICES_TRAIN_IN_CHILD = True
+    mark = tmp_path / "ran"
+    monkeypatch.setenv("DATONG_KILLED_FIT_MARK", str(mark))
+    monkeypatch.setattr(classify, "fit", killed_fit.die_without_a_result)
+    key = start(people, city, django_capture_on_commit_callbacks)
+    assert mark.read_text() == "8"  # the child fitted the eight routed messages, and died
+    record = progress.get(key)
+    assert record.status == ProgressRecord.Status.FAILED
+    assert "lower VOICES_TRAIN_MAX_MESSAGES" in record.message
+    assert not TextModel.objects.filter(congress=city["congress"]).exists()
 
 
 def test_one_training_at_a_time(history, city, people):
