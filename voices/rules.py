@@ -534,6 +534,17 @@ def callback_rates(outcome: str) -> bool:
     return outcome in SATISFACTION_SCALE
 
 
+def new_version_in_use(new_macro_f1: float | None, active_macro_f1: float | None, *, worse_by: float) -> bool:
+    """Whether a model version just trained takes over from the one in use: unless its
+    cross-validated macro-F1 is more than `worse_by` (VOICES_MODEL_WORSE_BY) below the active
+    one's. A retraining that learnt worse suggestions (a run of odd routings, a reorganised
+    unit) must not replace better ones unasked; staff can still put it in use from the models
+    page. Figures measured on other histories differ by a little noise, hence the margin."""
+    if new_macro_f1 is None or active_macro_f1 is None:
+        return True
+    return new_macro_f1 >= active_macro_f1 - worse_by
+
+
 def callback_needs_comment(outcome: str) -> bool:
     """MSG-4: a dissatisfied citizen's case goes back to the unit to be handled again; the unit
     can only do better if it is told what the citizen found wrong, so the reason is required."""

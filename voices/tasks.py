@@ -72,10 +72,12 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
     if progress_key:
         from django.urls import reverse
 
-        progress.finish(
-            progress_key, result_url=reverse("voices:model-list"),
-            message=ngettext("%(count)s model trained", "%(count)s models trained", len(made)) % {"count": len(made)},
-        )
+        message = ngettext("%(count)s model trained", "%(count)s models trained", len(made)) % {"count": len(made)}
+        kept = [m for m in made if not m.is_active]
+        if kept:
+            message += "; " + _("not put in use, as it measures worse than the version in use: %(models)s") % {
+                "models": ", ".join(f"{TextModel.Purpose(m.purpose).label} v{m.version}" for m in kept)}
+        progress.finish(progress_key, result_url=reverse("voices:model-list"), message=message)
     return [m.pk for m in made]
 
 

@@ -257,6 +257,9 @@ VOICES_RETRAIN_AFTER = int(os.environ.get("VOICES_RETRAIN_AFTER", "500"))
 # A training fits its models in a child process, which hands the memory back when it ends (a
 # 50,000-message training peaks at 3.4 GB; a worker process would keep it); 0 fits in the
 # worker's own process.
+# A new model version whose cross-validated macro-F1 is more than this below the version in use
+# is kept but not put in use (staff may, on the models page).
+VOICES_MODEL_WORSE_BY = float(os.environ.get("VOICES_MODEL_WORSE_BY", "0.02"))
 VOICES_TRAIN_IN_CHILD = os.environ.get("VOICES_TRAIN_IN_CHILD", "1") not in ("0", "", "false")
 
 # casework's partial indexes carry INCLUDE columns for PostgreSQL's index-only scans

@@ -19,7 +19,7 @@ from core.errors import InvalidTransition, NotFound, ValidationFailed
 from core.jobs import progress
 from core.permissions import require
 
-from .. import classify, permissions
+from .. import classify, permissions, rules
 from ..casekind import NAME as KIND
 from ..models import Message, TextModel
 
@@ -107,7 +107,8 @@ def training_label() -> str:
 
 
 def train(*, by, congress, purposes=PURPOSES, on_purpose=None) -> list[TextModel]:
-    """Train and activate a new version per purpose (no permission check: the service, the
+    """Train a new version per purpose and put it in use unless it measures worse than the
+    version in use (`rules.new_version_in_use`; no permission check: the service, the
     task and the command check theirs). Purposes without enough history are skipped; raises
     ValidationFailed when none could be trained. `on_purpose(purpose)` is called after each
     purpose (the task's progress bar)."""
@@ -141,14 +142,19 @@ def _train_one(by, congress, purpose: str, fit) -> TextModel | None:
     with transaction.atomic():
         last = TextModel.objects.select_for_update().filter(congress=congress, purpose=purpose)
         version = (last.aggregate(v=Max("version"))["v"] or 0) + 1
-        last.filter(is_active=True).update(is_active=False)
+        active = last.filter(is_active=True).first()
+        in_use = active is None or rules.new_version_in_use(
+            metrics.get("macro_f1"), (active.metrics or {}).get("macro_f1"), worse_by=settings.VOICES_MODEL_WORSE_BY)
+        if in_use and active is not None:
+            last.filter(is_active=True).update(is_active=False)
         model = TextModel.objects.create(
-            congress=congress, purpose=purpose, version=version, is_active=True, trained_at=timezone.now(),
+            congress=congress, purpose=purpose, version=version, is_active=in_use, trained_at=timezone.now(),
             trained_by=actor, n_train=len(texts), metrics=metrics, info=info, blob=blob,
         )
         record(actor=actor, action="voices.train", target=model, data={
             "purpose": purpose, "version": version, "n_train": len(texts),
-            "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"],
+            "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"], "in_use": in_use,
+            "kept_version": None if in_use else active.version,
         })
     return model
 

@@ -17,7 +17,7 @@ from core.audit.models import AuditEntry
 from core.errors import InvalidTransition, NotAllowed, NotFound
 from core.jobs import progress
 from core.jobs.models import ProgressRecord
-from voices import classify, services
+from voices import classify, rules, services
 from voices.models import TextModel
 from voices.services import training
 
@@ -95,6 +95,33 @@ def test_a_training_process_killed_fails_the_bar_saying_why_and_is_not_retried(
     assert record.status == ProgressRecord.Status.FAILED
     assert "lower VOICES_TRAIN_MAX_MESSAGES" in record.message
     assert not TextModel.objects.filter(congress=city["congress"]).exists()
+
+
+@pytest.mark.parametrize(("new", "active", "in_use"), [
+    (0.552, 0.598, False),  # the demo's unit model: 4.6 points worse
+    (0.590, 0.598, True),  # within the noise of figures measured on other histories
+    (0.700, 0.598, True),
+    (0.500, None, True),  # nothing measured to compare with
+])
+def test_a_new_version_takes_over_unless_it_measures_worse(new, active, in_use):
+    assert rules.new_version_in_use(new, active, worse_by=0.02) is in_use
+
+
+def test_a_retraining_that_measures_worse_is_kept_but_not_put_in_use(
+        trained, city, people, django_capture_on_commit_callbacks):
+    """A retraining must not replace better suggestions unasked; staff can still choose it."""
+    first = TextModel.objects.get(congress=city["congress"], purpose="category", is_active=True)
+    first.metrics = {**first.metrics, "macro_f1": 1.0}
+    first.save(update_fields=["metrics"])
+    key = start(people, city, django_capture_on_commit_callbacks)
+    assert "not put in use, as it measures worse than the version in use: Category v2" in progress.get(key).message
+    assert TextModel.objects.get(congress=city["congress"], purpose="category", is_active=True) == first
+    assert TextModel.objects.get(congress=city["congress"], purpose="unit", is_active=True).version == 2
+    entry = AuditEntry.objects.filter(action="voices.train", data__purpose="category", data__version=2).get()
+    assert (entry.data["in_use"], entry.data["kept_version"]) == (False, 1)
+    second = TextModel.objects.get(congress=city["congress"], purpose="category", version=2)
+    services.activate_model(by=people[Role.STAFF], congress=city["congress"], model_id=second.pk)
+    assert TextModel.objects.get(congress=city["congress"], purpose="category", is_active=True) == second
 
 
 def test_one_training_at_a_time(history, city, people):

@@ -43,6 +43,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{each.name}: {model.purpose} v{model.version} n={model.n_train} "
                     f"accuracy={model.metrics['accuracy']} macro_f1={model.metrics['macro_f1']}"
+                    + ("" if model.is_active else " (not put in use: it measures worse than the version in use)")
                 )
         if failed and congress:
             raise CommandError("nothing could be trained")
