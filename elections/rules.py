@@ -211,6 +211,29 @@ def deliberation_ok(nominations_open_at, ballot_at, *, is_general_election: bool
     return ballot_at - nominations_open_at >= timedelta(days=min_days)
 
 
+# --- dates the secretariat should look at -------------------------------------------------
+
+NOMINATIONS_NOT_OPEN = "nominations_not_open"
+SESSION_OVER = "session_over"
+BALLOT_OUTSIDE_SESSION = "ballot_outside_session"
+
+
+def date_warnings(*, session_starts_on, session_ends_on, nominations_open_at, ballot_on, today, now,
+                  in_progress: bool) -> list[str]:
+    """What an election's dates say that its status does not: nominations not yet open, an
+    election still to be held at a session that has ended (a session elects its office holders
+    while it sits), a ballot set outside the session's days. Warnings, not refusals: the
+    secretariat may be recording an election after the fact, or the session's dates may move."""
+    found = []
+    if in_progress and nominations_open_at is not None and now < nominations_open_at:
+        found.append(NOMINATIONS_NOT_OPEN)
+    if in_progress and session_ends_on is not None and session_ends_on < today:
+        found.append(SESSION_OVER)
+    if ballot_on is not None and not (session_starts_on <= ballot_on <= session_ends_on):
+        found.append(BALLOT_OUTSIDE_SESSION)
+    return found
+
+
 # --- primary (ELEC-9) ----------------------------------------------------------------------
 
 

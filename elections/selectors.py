@@ -168,6 +168,20 @@ def rounds(user, election: Election) -> QuerySet[ElectionRound]:
     return election.rounds.select_related("round")
 
 
+def date_warnings(election: Election) -> list[str]:
+    """`rules.date_warnings` of an election, its ballot read on the local calendar."""
+    from django.utils import timezone
+
+    session = election.session
+    ballot_on = timezone.localdate(election.ballot_at) if election.ballot_at else None
+    return rules.date_warnings(
+        session_starts_on=session.starts_on, session_ends_on=session.ends_on,
+        nominations_open_at=election.nominations_open_at, ballot_on=ballot_on,
+        today=timezone.localdate(), now=timezone.now(),
+        in_progress=election.status == Election.Status.NOMINATING,
+    )
+
+
 def next_step(election: Election) -> str:
     """What the secretariat does next, as a code for the page:
     "nominate", "finalise_list", "open_round", "close_round", "enter_ballots", "count",

@@ -339,3 +339,18 @@ def test_sess_1_opening_without_a_quorum_is_refused_with_the_reason(desk, sessio
     assert "SESS-1" in response.content.decode()
     first.round.refresh_from_db()
     assert first.round.status == "draft"
+
+
+def test_the_election_page_says_when_nominations_open_and_that_the_session_is_over(desk, session):
+    """The tester's election: a session held in January, nominations from next week, a ballot
+    after that; the page said "Taking nominations" with no word about either date."""
+    session.starts_on, session.ends_on = datetime.date(2026, 1, 19), datetime.date(2026, 1, 22)
+    session.save(update_fields=["starts_on", "ends_on"])
+    election = ElectionFactory(session=session, nominations_open_at=timezone.now() + datetime.timedelta(days=4),
+                               ballot_at=timezone.now() + datetime.timedelta(days=8))
+    page = desk.get(reverse("elections:election-detail", args=[election.pk])).content.decode()
+    opens = timezone.localtime(election.nominations_open_at).strftime("%Y-%m-%d %H:%M")
+    assert f"Nominations open at {opens}" in page
+    assert "Taking nominations" not in page
+    assert "The session ended on 2026-01-22" in page
+    assert "outside the session" in page

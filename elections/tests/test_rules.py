@@ -156,3 +156,30 @@ def test_a_final_list_is_always_within_the_law(kind, seats, nominated):
     decision = list_decision(kind, seats, margin, nominated)
     if decision.action != "too_few":
         assert allowed.allows(decision.list_size - seats)
+
+
+# --- what an election's dates say --------------------------------------------------------------
+
+_NOW = datetime.datetime(2026, 11, 27, 10, 0, tzinfo=datetime.UTC)
+
+
+def _warnings(**changes):
+    values = {"session_starts_on": datetime.date(2026, 1, 19), "session_ends_on": datetime.date(2026, 1, 22),
+              "nominations_open_at": datetime.datetime(2026, 1, 19, 9, 0, tzinfo=datetime.UTC),
+              "ballot_on": datetime.date(2026, 1, 21), "today": _NOW.date(), "now": _NOW, "in_progress": True}
+    values.update(changes)
+    return rules.date_warnings(**values)
+
+
+def test_an_election_still_taking_nominations_after_its_session_ended_is_flagged():
+    assert _warnings() == [rules.SESSION_OVER]
+    assert _warnings(in_progress=False) == []  # completed: its session may well be over
+
+
+def test_nominations_that_open_later_and_a_ballot_after_the_session_are_flagged():
+    found = _warnings(nominations_open_at=_NOW + datetime.timedelta(days=4), ballot_on=datetime.date(2026, 12, 5))
+    assert found == [rules.NOMINATIONS_NOT_OPEN, rules.SESSION_OVER, rules.BALLOT_OUTSIDE_SESSION]
+
+
+def test_an_election_inside_its_sitting_session_has_nothing_to_say():
+    assert _warnings(session_ends_on=datetime.date(2026, 11, 30), ballot_on=datetime.date(2026, 1, 22)) == []

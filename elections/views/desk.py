@@ -146,6 +146,7 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
         {
             "election": election,
             "next_step": selectors.next_step(election),
+            "date_warnings": selectors.date_warnings(election),
             "nominations": nominations,
             "candidates": selectors.candidates(user, election),
             "rounds": rounds,
