@@ -50,6 +50,9 @@ class CaseKind:
     satisfaction_scale: Callable[[Mapping[str, Any]], list[str]] = (
         lambda params: list(DEFAULT_SATISFACTION_SCALE)
     )
+    #: SUGG-7: a dissatisfied rating must say what is unsatisfactory (`rules.rating_needs_comment`).
+    #: False only where the rating is an outcome staff record from ratings kept elsewhere.
+    dissatisfied_needs_comment: bool = True
     #: The page of a case (for notifications); "" until the domain has pages.
     url: Callable[[Any], str] = _no_url
     #: Predicates replacing casework's defaults for some verbs ({"withdraw": fn}).
@@ -62,6 +65,10 @@ class CaseKind:
     past_outcomes: bool = False
     #: Roles that may be owed a reply (the doors of view, rate and withdraw).
     recipient_roles: tuple[str, ...] = ("deputy", "citizen")
+    #: What the lead filers are told once every reply of the round is in (a lazy text with
+    #: "%(title)s" and "%(unit)s"): None asks them to rate the reply themselves (SUGG-7); a
+    #: kind whose filers' satisfaction staff collect by a call-back (MSG-4) says so instead.
+    replies_complete_title: Any = None
 
     def code(self, verb: str) -> str:
         """The action code of `verb` for this kind: `suggestion.assign`."""

@@ -21,7 +21,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.utils.translation import gettext_lazy as _lazy
+# The lazy gettext is `_L`, the name makemessages is told to read (core/web/management/
+# commands/makemessages.py): a string marked with any other alias never reaches the
+# catalogue, and zh-hans users see the English.
+from django.utils.translation import gettext_lazy as _L
 
 from core.workcalendar import rules as time_rules
 
@@ -43,9 +46,13 @@ HANDLING_STATES = frozenset({ASSIGNED, REHANDLING})
 
 # --- handling modes and roles (SUGG-5) --------------------------------------------------------
 
-LEAD_ASSISTING = "lead_assisting"  # 主办 + 会办/协办
+LEAD_ASSISTING = "lead_assisting"  # 主办 (+ any 会办/协办): the lead unit replies
 SEPARATE = "separate"  # 分办: each unit replies
 MODES = (LEAD_ASSISTING, SEPARATE)
+#: How the case is handled as shown to people (`handling_arrangement`): the stored mode says
+#: who replies, and a lead unit may or may not have assisting units.
+LEAD_ALONE = "lead_alone"  # 主办单位单独办理
+ARRANGEMENTS = (LEAD_ALONE, LEAD_ASSISTING, SEPARATE)
 
 LEAD = "lead"
 ASSISTING = "assisting"
@@ -205,6 +212,29 @@ def check_assignment(*, lead: object | None, assisting: Sequence[object], separa
     return LEAD_ASSISTING if lead is not None else SEPARATE
 
 
+def handling_arrangement(roles: Iterable[str]) -> str | None:
+    """SUGG-5: how a case is handled, from the roles of its assignments (every round and
+    status: an assisting unit whose view was not needed in the end was still assigned).
+
+    LEAD_ALONE (a lead unit, no assisting unit), LEAD_ASSISTING (a lead unit with assisting
+    units), SEPARATE (units handling separately), or None before assignment.
+    """
+    roles = set(roles)
+    if LEAD in roles:
+        return LEAD_ASSISTING if ASSISTING in roles else LEAD_ALONE
+    if SEPARATE_UNIT in roles:
+        return SEPARATE
+    return None
+
+
+#: What each arrangement is called (SUGG-5).
+ARRANGEMENT_LABELS: Mapping[str, str] = {
+    LEAD_ALONE: _L("Lead unit alone"),
+    LEAD_ASSISTING: _L("Lead unit with assisting units"),
+    SEPARATE: _L("Units handling separately"),
+}
+
+
 def round_complete(mode: str, assignments: Iterable[tuple[str, str]]) -> bool:
     """SUGG-5: is every reply the filer is owed in this round in?
 
@@ -227,10 +257,10 @@ DEFAULT_REPLY_CLASSES = ("A", "B", "C", "D")
 #: What each default class means (SUGG-6), for the unit choosing one; a city's own class
 #: letters are shown as they are.
 REPLY_CLASS_LABELS: Mapping[str, str] = {
-    "A": _lazy("A: solved or essentially solved"),
-    "B": _lazy("B: being solved or planned"),
-    "C": _lazy("C: to be solved later"),
-    "D": _lazy("D: kept for reference or explained"),
+    "A": _L("A: solved or essentially solved"),
+    "B": _L("B: being solved or planned"),
+    "C": _L("C: to be solved later"),
+    "D": _L("D: kept for reference or explained"),
 }
 
 
@@ -257,6 +287,13 @@ DEFAULT_SATISFACTION_SCALE = ("satisfied", "basically_satisfied", "dissatisfied"
 def is_dissatisfied(value: str, scale: Sequence[str]) -> bool:
     """SUGG-7: the last value of the scale (不满意) asks for re-handling."""
     return bool(scale) and value == list(scale)[-1]
+
+
+def rating_needs_comment(value: str, scale: Sequence[str]) -> bool:
+    """SUGG-7: a dissatisfied rating sends the case back to the unit to be handled again
+    (重新办理); the unit can only do better if it is told what is unsatisfactory, so the
+    rating must say so (as the call-back of a citizen message does, MSG-4)."""
+    return is_dissatisfied(value, scale)
 
 
 CLOSE = "close"

@@ -111,6 +111,19 @@ def assignments_for(user, case: Case, *, now: datetime | None = None) -> list[As
     return rows
 
 
+def arrangement_of(assignments) -> str | None:
+    """SUGG-5: how the case is handled, from its assignments as assigned (every round):
+    `rules.LEAD_ALONE`, `rules.LEAD_ASSISTING`, `rules.SEPARATE`, or None before assignment.
+    The stored `Case.handling_mode` only says who replies (a lead unit, or each unit)."""
+    return rules.handling_arrangement(a.role for a in assignments)
+
+
+def arrangement_label(assignments) -> str:
+    """What `arrangement_of` is called, in the user's language ("" before assignment)."""
+    arrangement = arrangement_of(assignments)
+    return str(rules.ARRANGEMENT_LABELS[arrangement]) if arrangement else ""
+
+
 def replies_for(user, case: Case) -> list[Reply]:
     """Replies `user` may read: staff and the case's units all of them; filers only those
     addressed to them (an assisting unit's view is internal, SUGG-5)."""

@@ -146,6 +146,7 @@ def _detail(user, suggestion_id: int) -> dict:
             "status": handling.case.status,
             "round": handling.case.round,
             "handling_mode": handling.case.handling_mode,
+            "handling_arrangement": handling.arrangement or "",
             "is_key_supervised": handling.case.is_key_supervised,
             "merged_into_suggestion_id": handling.merged_into.pk if handling.merged_into else None,
             "assignments": [
@@ -387,7 +388,8 @@ def submit_suggestion(request, suggestion_id: int):
 
 @router.post("/suggestions/{suggestion_id}/withdraw", permission=permissions.WITHDRAW, response=ACTION)
 def withdraw_suggestion(request, suggestion_id: int, payload: NoteIn):
-    """The filer withdraws the suggestion (SUGG-10); staff may record a written withdrawal."""
+    """The filer withdraws the suggestion (SUGG-10); staff only record the deputy's written
+    request, and `note` must then say what it was (422 without it)."""
     user = acting_user(request)
     services.withdraw_suggestion(by=user, suggestion=desk_selectors.suggestion_for(user, suggestion_id),
                                  note=payload.note)
@@ -467,8 +469,9 @@ def reply(
 
 @router.post("/replies/{reply_id}/rate", permission=RATE, response=ACTION)
 def rate_reply(request, reply_id: int, payload: RateIn):
-    """SUGG-7: rate a reply. Dissatisfied in the first round sends the suggestion back for
-    re-handling with a new due date; otherwise, once every filer has rated, it is closed."""
+    """SUGG-7: rate a reply. Dissatisfied needs a `comment` saying what is unsatisfactory (422
+    without it) and, in the first round, sends the suggestion back for re-handling with a new
+    due date; otherwise, once every filer has rated, it is closed."""
     user = acting_user(request)
     the_reply = desk_selectors.reply_for(user, reply_id)
     services.rate_suggestion_reply(by=user, reply=the_reply, satisfaction=payload.satisfaction,

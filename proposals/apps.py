@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _load_city_categories(value, *, congress, by, is_demo: bool) -> int:
+    """city.yaml `suggestion_categories` (a list of {code, name}) → proposals' service."""
+    from .services import load_categories
+
+    return load_categories(by=by, congress=congress, items=value)
+
+
 class ProposalsConfig(AppConfig):
     name = "proposals"
     label = "proposals"
@@ -13,6 +20,16 @@ class ProposalsConfig(AppConfig):
         self._register_navigation()
         self._ready_bills()
         self._ready_takeup()
+        self._ready_city_section()
+
+    @staticmethod
+    def _ready_city_section() -> None:
+        """A city's suggestion categories are part of its configuration: the
+        `suggestion_categories` section of its city.yaml (core.organisation.loader), never
+        code."""
+        from core.organisation.loader import register_section
+
+        register_section("suggestion_categories", _load_city_categories)
 
     @staticmethod
     def _ready_takeup() -> None:

@@ -60,6 +60,9 @@ INTERPELLATION = kinds.register(
         extension_needs_approval=lambda params: True,
         reply_classes=lambda params: [rules.WRITTEN_REPLY_CLASS],
         satisfaction_scale=lambda params: list(rules.CASE_OUTCOMES),
+        # The signers' own ratings (with their comments) stay with the interpellation; staff
+        # only record the outcome on the case (`further_reply` re-handles it).
+        dissatisfied_needs_comment=False,
         url=case_url,
         permissions=bill_permissions.CASE_OVERRIDES,
         recipient_roles=(Role.DEPUTY,),

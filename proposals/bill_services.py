@@ -179,9 +179,9 @@ def _check_during_session(session: Session, now: datetime, rule: str) -> None:
     _check_not_over(session, now)
     if not rules.during_session(day, starts_on=session.starts_on, ends_on=session.ends_on):
         raise InvalidTransition(
-            _("This is filed during the session, from %(start)s to %(end)s (%(rule)s).")
-            % {"start": session.starts_on.isoformat(), "end": session.ends_on.isoformat(), "rule": rule},
-            details={"session": session.starts_on.isoformat()},
+            _("This is filed during the session, from %(start)s to %(end)s.")
+            % {"start": session.starts_on.isoformat(), "end": session.ends_on.isoformat()},
+            details={"session": session.starts_on.isoformat(), "rule": rule},
         )
 
 
@@ -392,13 +392,13 @@ def _check_bill_deadline(session: Session, now: datetime) -> None:
         deadline = rules.parse_bill_deadline(raw)
     except rules.DeadlineUnreadable:
         raise InvalidTransition(
-            _("The session's bill deadline “%(value)s” cannot be read; staff must correct it (BILL-6).")
+            _("The session's bill deadline “%(value)s” cannot be read; staff must correct it.")
             % {"value": raw},
         ) from None
     if not rules.before_bill_deadline(now, deadline):
         shown = timezone.localtime(deadline, time_rules.LEGAL_ZONE).strftime("%Y-%m-%d %H:%M")
         raise DeadlinePassed(
-            _("Bills for this session had to be filed by %(deadline)s (BILL-6).") % {"deadline": shown},
+            _("Bills for this session had to be filed by %(deadline)s.") % {"deadline": shown},
             details={"bill_deadline": shown},
         )
 
@@ -421,8 +421,8 @@ def file_bill(*, by, bill: Bill, now=None) -> Bill:
         count, needed = _signature_counts(locked)
         if not rules.enough_signers(count, needed):
             errors["signatures"] = _(
-                "A deputies' bill needs the signatures of at least %(needed)s deputies; it has %(count)s "
-                "(BILL-1). With fewer it can be filed as a suggestion."
+                "A deputies' bill needs the signatures of at least %(needed)s deputies; it has %(count)s. "
+                "With fewer it can be filed as a suggestion."
             ) % {"needed": needed, "count": count}
         if errors:
             raise ValidationFailed(details=errors)
@@ -493,10 +493,10 @@ def record_bill_advice(*, by, bill: Bill, advice: str, report: str = "", now=Non
 _DECISION_TITLES = {
     rules.ON_AGENDA: _L("“%(subject)s” was placed on the agenda"),
     rules.CONVERT_TO_SUGGESTION: _L(
-        "“%(subject)s” was not placed on the agenda: it will be handled as a suggestion (BILL-4)"
+        "“%(subject)s” was not placed on the agenda: it will be handled as a suggestion"
     ),
     rules.LEAVE_TO_STANDING_COMMITTEE: _L(
-        "“%(subject)s” was not placed on the agenda: the standing committee will handle it (BILL-4)"
+        "“%(subject)s” was not placed on the agenda: the standing committee will handle it"
     ),
 }
 
@@ -569,7 +569,7 @@ def request_bill_withdrawal(*, by, bill: Bill, reason: str = "", now=None) -> Bi
             changes={"withdrawal_requested_at": now, "withdrawal_requested_by": by,
                      "withdrawal_reason": (reason or "").strip()},
             notify=_active_staff(exclude=by) + _signer_users(locked, exclude=by),
-            title=_L("Withdrawal of “%(subject)s” requested: the presidium must consent (BILL-5)"),
+            title=_L("Withdrawal of “%(subject)s” requested: the presidium must consent"),
             params={"subject": locked.subject}, url=bill_url(locked),
         ))
 
@@ -667,7 +667,7 @@ def _check_target(target, session: Session) -> HandlingUnit:
     if not rules.may_be_interpellated(unit.kind):
         raise ValidationFailed(details={"target": _(
             "An interpellation is addressed to the government or one of its departments, the supervisory "
-            "commission, the court or the procuratorate (RES-2)."
+            "commission, the court or the procuratorate."
         )})
     return unit
 
@@ -805,7 +805,7 @@ def file_interpellation(*, by, interpellation: Interpellation, now=None) -> Inte
         count, needed = _interpellation_counts(locked)
         if not rules.enough_signers(count, needed):
             errors["signatures"] = _(
-                "An interpellation needs the signatures of at least %(needed)s deputies; it has %(count)s (RES-2)."
+                "An interpellation needs the signatures of at least %(needed)s deputies; it has %(count)s."
             ) % {"needed": needed, "count": count}
         if errors:
             raise ValidationFailed(details=errors)
@@ -912,7 +912,7 @@ def decide_interpellation_reply(
             raise ValidationFailed(details=errors)
         number = locked.round + 1
         if number > rules.MAX_REPLY_ROUNDS:  # pragma: no cover - the demand refuses it first
-            raise InvalidTransition(_("A further reply has already been given (RES-2)."))
+            raise InvalidTransition(_("A further reply has already been given."))
         previous = current_round(locked)
         common = {
             "interpellation": locked, "number": number, "form": form, "meeting": meeting if rules.is_oral(form) else "",
@@ -1086,7 +1086,7 @@ def rate_interpellation_reply(
             if now_possible and not was:
                 _tell(_signer_users(current), action=perms.I_RATE,
                       title=_L("%(dissatisfied)s of the %(signers)s deputies are dissatisfied with the reply to "
-                               "“%(question)s”: you may demand a further reply (RES-2)"),
+                               "“%(question)s”: you may demand a further reply"),
                       params={**after, "question": current.question}, url=interpellation_url(current))
             elif rater.user_id and rater.user_id != by.pk:
                 _tell([rater.user], action=perms.I_RATE,
@@ -1109,11 +1109,11 @@ def demand_further_reply(*, by, interpellation: Interpellation, note: str = "", 
         round_ = current_round(locked)
         counts = tally(locked, round_)
         if round_.number >= rules.MAX_REPLY_ROUNDS:
-            raise InvalidTransition(_("A further reply has already been given (RES-2)."))
+            raise InvalidTransition(_("A further reply has already been given."))
         if not rules.may_demand_further_reply(signers=counts["signers"], dissatisfied=counts["dissatisfied"]):
             raise InvalidTransition(
                 _("A further reply may be demanded when half or more of the %(signers)s deputies who filed it "
-                  "are dissatisfied; %(dissatisfied)s are (RES-2).") % counts,
+                  "are dissatisfied; %(dissatisfied)s are.") % counts,
                 details=dict(counts),
             )
         round_.demanded_at = now

@@ -197,7 +197,7 @@ def bill_sign(request: HttpRequest, bill_id: int) -> HttpResponse:
     return _sign_page(
         request, bill, code_service=lambda **kw: services.sign_bill(bill=bill, **kw),
         deputies=selectors.deputies_to_sign(bill), title=_("Sign the bill"),
-        intro=_("Your signature joins this deputies' bill (BILL-1)."), button=_("Sign"),
+        intro=_("Your signature joins this deputies' bill."), button=_("Sign"),
         success=_("The signature was recorded."), back=_bill_url(bill),
     )
 
@@ -227,7 +227,7 @@ def bill_file(request: HttpRequest, bill_id: int) -> HttpResponse:
     return _confirm(
         request, service=lambda data: services.file_bill(by=request.user, bill=bill),
         title=_("File the bill"),
-        intro=_("%(count)s signatures of deputies in office; at least %(needed)s are needed (BILL-1). Once filed, "
+        intro=_("%(count)s signatures of deputies in office; at least %(needed)s are needed. Once filed, "
                 "the text and the signatures are fixed.") % {"count": count.count, "needed": count.needed},
         button=_("File the bill"), success=_("The bill was filed."), back=_bill_url(bill), note_field=False,
     )
@@ -302,8 +302,7 @@ def bill_request_withdrawal(request: HttpRequest, bill_id: int) -> HttpResponse:
         lambda data: services.request_bill_withdrawal(by=request.user, bill=bill, reason=data["reason"]),
         success=_("The request was recorded: the presidium decides."), done=_bill_url(bill),
         context={"title": _("Ask to withdraw the bill"),
-                 "intro": _("A bill on the agenda may be withdrawn before the vote with the presidium's consent "
-                            "(BILL-5)."),
+                 "intro": _("A bill on the agenda may be withdrawn before the vote with the presidium's consent."),
                  "button": _("Ask to withdraw"), "back": _bill_url(bill), "item": bill},
     )
 
@@ -417,7 +416,7 @@ def interpellation_sign(request: HttpRequest, interpellation_id: int) -> HttpRes
     return _sign_page(
         request, item, code_service=lambda **kw: services.sign_interpellation(interpellation=item, **kw),
         deputies=selectors.deputies_to_sign(item), title=_("Sign the interpellation"),
-        intro=_("Your signature joins this interpellation (RES-2)."), button=_("Sign"),
+        intro=_("Your signature joins this interpellation."), button=_("Sign"),
         success=_("The signature was recorded."), back=_interpellation_url(item),
     )
 
@@ -441,7 +440,7 @@ def interpellation_file(request: HttpRequest, interpellation_id: int) -> HttpRes
     return _confirm(
         request, service=lambda data: services.file_interpellation(by=request.user, interpellation=item),
         title=_("File the interpellation"),
-        intro=_("%(count)s signatures of deputies in office; at least %(needed)s are needed (RES-2).")
+        intro=_("%(count)s signatures of deputies in office; at least %(needed)s are needed.")
         % {"count": count.count, "needed": count.needed},
         button=_("File the interpellation"), success=_("The interpellation was filed."),
         back=_interpellation_url(item), note_field=False,
@@ -539,7 +538,7 @@ def interpellation_demand(request: HttpRequest, interpellation_id: int) -> HttpR
         service=lambda data: services.demand_further_reply(by=request.user, interpellation=item, note=data["note"]),
         title=_("Demand a further reply"),
         intro=_("When half or more of the deputies who filed it are dissatisfied, they may demand that the organ "
-                "reply again (RES-2)."),
+                "reply again."),
         button=_("Demand a further reply"), success=_("The demand was recorded."), back=_interpellation_url(item),
     )
 

@@ -403,6 +403,16 @@ class Handling:
     def is_key_supervised(self) -> bool:
         return self.case.is_key_supervised
 
+    @property
+    def arrangement(self) -> str | None:
+        """SUGG-5: lead unit alone, with assisting units, or units handling separately, as
+        assigned (not the stored mode, which says only who replies)."""
+        return case_selectors.arrangement_of(self.assignments)
+
+    @property
+    def arrangement_label(self) -> str:
+        return case_selectors.arrangement_label(self.assignments)
+
 
 def _my_filer_rows(user, case: Case) -> QuerySet:
     return Recipient.objects.filter(case=case, is_lead=True, withdrawn_at__isnull=True).filter(
@@ -456,6 +466,13 @@ def reply_class_label(value: str) -> str:
 # --- what the user is offered on a suggestion's page (the services decide again) ------------------
 
 
+def withdraws_on_request(user, suggestion: Suggestion) -> bool:
+    """SUGG-10: does `user` withdraw only on the deputy's written request (staff), rather
+    than as the filer? (`rules.withdrawal_needs_request_note`; the service decides again.)"""
+    return rules.withdrawal_needs_request_note(by_filer=permissions.is_filer(user, suggestion))
+
+
+
 def actions_for(user, suggestion: Suggestion, handling: Handling | None, *, now: datetime | None = None) -> dict:
     """Which actions to offer on the page: permission and state, as the services check
     them. Refusals for reasons only the service knows are shown when it refuses."""
@@ -478,6 +495,7 @@ def actions_for(user, suggestion: Suggestion, handling: Handling | None, *, now:
         "cosign": None,
         "rate": [],
     }
+    actions["withdraw_on_request"] = withdraws_on_request(user, suggestion)
     if suggestion.status in (S.DRAFT, S.SUBMITTED):
         actions["withdraw"] = has_perm(user, permissions.WITHDRAW, suggestion)
         deputy = permissions.deputy_of(user)

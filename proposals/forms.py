@@ -124,7 +124,7 @@ class SuggestionForm(forms.Form):
     content = forms.CharField(
         label=_("Suggestion"), required=False, max_length=rules.CONTENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Be specific: describe the real situation and what should be done (SUGG-1)."),
+        help_text=_("Be specific: describe the real situation and what should be done."),
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False)
 
@@ -239,7 +239,7 @@ class ReplyForm(forms.Form):
     reply_class = forms.ChoiceField(label=_("Reply class"), widget=forms.RadioSelect, required=False)
     class_reason = forms.CharField(
         label=_("Reason for the class"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required for classes C and D (SUGG-6)."),
+        help_text=_("Required for classes C and D."),
     )
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 10}))
     signed_by = forms.CharField(label=_("Signed by (head of the unit)"), required=False, max_length=100)
@@ -267,8 +267,12 @@ class RateForm(forms.Form):
     """SUGG-7: satisfied / basically satisfied / dissatisfied (the congress's scale)."""
 
     satisfaction = forms.ChoiceField(label=_("Your rating"), widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    # SUGG-7: required with a dissatisfied rating; the service decides (the API too).
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required if dissatisfied: say what is unsatisfactory in the reply; the unit handles it "
+                    "again from it."),
+    )
     recipient = forms.TypedChoiceField(label=_("Whose feedback form"), coerce=int, required=False)
 
     def __init__(self, *args, scale=(), recipients=None, **kwargs):
@@ -283,4 +287,12 @@ class RateForm(forms.Form):
 
 
 class WithdrawForm(NoteForm):
-    pass
+    """SUGG-10: the filer withdraws; staff record the deputy's written request, and note it."""
+
+    def __init__(self, *args, on_request=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_request:
+            note = self.fields["note"]
+            note.required = True
+            note.label = _("The deputy's request")
+            note.help_text = _("When and how the deputy asked in writing to withdraw the suggestion.")

@@ -14,7 +14,8 @@ object (the service checks again against the locked row).
 | cosignature.invite         | Suggestion        | as edit                                                   |
 | cosignature.confirm /      | Cosignature       | the invited deputy                                        |
 | cosignature.decline        |                   |                                                           |
-| suggestion.withdraw        | Suggestion / Case | the filer; staff recording a written withdrawal (SUGG-10)|
+| suggestion.withdraw        | Suggestion / Case | the filer; staff recording the deputy's written request  |
+|                            |                   | (the service requires its note, SUGG-10)                  |
 | suggestion.register /      | Suggestion        | staff (SUGG-2, SUGG-10)                                   |
 | decline                    |                   |                                                           |
 | suggestion.convert         | —                 | staff (BILL-4)                                            |

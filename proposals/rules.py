@@ -127,6 +127,13 @@ def is_exclusion(code: str, configured: Sequence[str]) -> bool:
     return bool(code) and code in list(configured)
 
 
+def withdrawal_needs_request_note(*, by_filer: bool) -> bool:
+    """SUGG-10: withdrawal is the deputy's own act, in writing. The filer withdraws for
+    themselves; anyone else (staff) only records the deputy's written request, and must note
+    that request (when and how it came), or a suggestion could be ended without its filer."""
+    return not by_filer
+
+
 # --- SUGG-6/7: labels of the configurable lists (the reply classes' are casework's) ------------
 
 SATISFACTION_LABELS: Mapping[str, Any] = {

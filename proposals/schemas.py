@@ -157,7 +157,10 @@ class HandlingOut(Schema):
     case_id: int
     status: str
     round: int
+    #: Who replies: `lead_assisting` (the lead unit) or `separate` (each unit).
     handling_mode: str
+    #: SUGG-5, as assigned: `lead_alone`, `lead_assisting` (with assisting units) or `separate`.
+    handling_arrangement: str
     is_key_supervised: bool
     merged_into_suggestion_id: int | None
     assignments: list[AssignmentOut]

@@ -124,6 +124,6 @@ def check_upload(file, kind: str) -> None:
     if mark:
         message = _(
             "This file bears the secrecy mark “%(mark)s”. Datong is a non-classified system: "
-            "material marked secret must never be uploaded here (SEC-14). Nothing was stored."
+            "material marked secret must never be uploaded here. Nothing was stored."
         ) % {"mark": mark}
         raise ValidationFailed(message, code="secret_mark", details={"file": message})

@@ -131,7 +131,8 @@ def rate_reply(*, by, reply: Reply, satisfaction: str, comment: str = "", recipi
     round sends the case back to the unit(s) with a new deadline (`<prefix>.rehandle`),
     otherwise the case is closed (`<prefix>.close`); both are audited as their own events.
     Raises NotAllowed (not a filer of this case), InvalidTransition (not waiting for a
-    rating, or already rated), ValidationFailed (value not on the scale, no filer named).
+    rating, or already rated), ValidationFailed (value not on the scale, a dissatisfied
+    rating without a comment saying what is unsatisfactory, no filer named).
     """
     now = _now(now)
     case = reply.case
@@ -147,6 +148,11 @@ def rate_reply(*, by, reply: Reply, satisfaction: str, comment: str = "", recipi
             raise ValidationFailed(
                 details={"satisfaction": _("Choose one of: %(values)s.") % {"values": ", ".join(scale)}}
             )
+        # SUGG-7: the unit re-handles from what the filer found unsatisfactory.
+        if (kind.dissatisfied_needs_comment and rules.rating_needs_comment(satisfaction, scale)
+                and not (comment or "").strip()):
+            raise ValidationFailed(details={"comment": _(
+                "Say what is unsatisfactory in the reply: the unit handles it again from what you write.")})
         rater = _rater(by, locked, reply, recipient)
         data: dict[str, Any] = {
             "reply": reply.pk, "recipient": rater.pk, "round": reply.round, "satisfaction": satisfaction,

@@ -290,8 +290,9 @@ def submit_reply(
             _tell(recipient_users(current), action=code, case=current,
                   title=_L("%(unit)s replied to “%(title)s”"), params=text)
             if complete:
+                asked = kind.replies_complete_title
                 _tell(recipient_users(current, leads_only=True), action=code, case=current,
-                      title=_L("Please rate the reply to “%(title)s”"), params=text)
+                      title=_L("Please rate the reply to “%(title)s”") if asked is None else asked, params=text)
         else:
             lead = next((a for a in _round_rows(current) if a.role == rules.LEAD), None)
             _tell(_clerks([lead.unit_id] if lead else []), action=code, case=current,

@@ -37,6 +37,8 @@ MOMENTS = [at(day) for day in ("2026-04-01", "2026-05-01", "2026-06-29", "2026-0
 # --- the selectors as they were (joining the case) ----------------------------------------------
 
 HANDLING = Q(status=rules.PENDING, case__status__in=rules.HANDLING_STATES)
+#: What a dissatisfied filer found unsatisfactory (SUGG-7: required with the rating).
+WHY = "答复没有说明何时解决。"
 
 
 def _old_scope(user, kind):
@@ -219,7 +221,7 @@ def test_sugg_7_re_handling_opens_the_new_round_and_again_the_round_one_view_sti
 ):
     case = assigned()
     reply = answer(people, lead_of(case), at("2026-07-02"))  # late: due 2026-06-30
-    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied", now=at("2026-07-03"))
+    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied", comment=WHY, now=at("2026-07-03"))
     assert copies(case) == [
         ("assisting", 1, P, True, False, DRILL), ("lead", 1, D, False, False, DRILL),
         ("lead", 2, P, True, False, DRILL),
@@ -234,7 +236,7 @@ def test_sugg_7_staff_re_handle_without_waiting_and_the_copies_follow(open_case,
     first, second = Assignment.objects.filter(case=case).order_by("pk")
     answer(people, first, at("2026-05-10"))
     reply = answer(people, second, at("2026-05-11"))
-    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied", now=at("2026-05-12"))
+    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied", comment=WHY, now=at("2026-05-12"))
     assert all(not row[3] for row in copies(case))
     services.rehandle_case(by=people["staff"], case=case, now=at("2026-05-13"))
     assert [row[:4] for row in copies(case)] == [
@@ -255,7 +257,7 @@ def test_sugg_7_closing_withdraws_the_moot_assisting_view(assigned, people, unit
 def test_sugg_7_staff_close_after_re_handling(assigned, people, units):
     case = assigned()
     reply = answer(people, lead_of(case), at("2026-05-10"))
-    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied", now=at("2026-05-20"))
+    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied", comment=WHY, now=at("2026-05-20"))
     answer(people, lead_of(case), at("2026-06-01"))
     services.close_case(by=people["staff"], case=case, now=at("2026-06-02"))
     assert [row[2:4] for row in copies(case)] == [(W, False), (D, False), (D, False)]
@@ -334,7 +336,7 @@ def world(open_case, people, units):
     answer(people, lead_of(b), at("2026-05-10"))  # replied, assisting view pending
     c = assign(open_case("丙"), lead=units[2], assisting=[units[3]])
     services.rate_reply(by=people["filer"], reply=answer(people, lead_of(c), at("2026-07-02")),
-                        satisfaction="dissatisfied", now=at("2026-07-03"))  # round 2
+                        satisfaction="dissatisfied", comment=WHY, now=at("2026-07-03"))  # round 2
     d = assign(open_case("丁", filers=[other]), separate=units[:3])
     separate = list(Assignment.objects.filter(case=d).order_by("pk"))
     answer(people, separate[0], at("2026-07-05"))  # late
@@ -464,7 +466,9 @@ class CopiesMachine(RuleBasedStateMachine):
                 filers = list(Recipient.objects.filter(case=reply.case, is_lead=True, withdrawn_at__isnull=True))
                 by = filers[option % len(filers)].user if filers else self.people["filer"]
                 value = ["satisfied", "basically_satisfied", "dissatisfied", "dissatisfied"][m % 4]
-                self._try(services.rate_reply, by=by, reply=reply, satisfaction=value, now=self.now)
+                # The last variant gives no reason: refused (SUGG-7), nothing changes.
+                comment = WHY if m % 4 == 2 else ""
+                self._try(services.rate_reply, by=by, reply=reply, satisfaction=value, comment=comment, now=self.now)
         elif action in ("rehandle", "close"):
             case = self._nth(cases.filter(status=rules.REPLIED), n)
             call = services.rehandle_case if action == "rehandle" else services.close_case

@@ -43,7 +43,7 @@ def desk(open_case, people, units):
     assignment = c.assignments.get()
     reply = services.submit_reply(by=people["clerks"][2], assignment=assignment, body="已办理", reply_class="A",
                                   letter=pdf(), signed_by="局长")
-    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied")
+    services.rate_reply(by=people["filer"], reply=reply, satisfaction="dissatisfied", comment="没有解决")
     return {"a": a, "b": b, "c": c}
 
 

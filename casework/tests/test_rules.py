@@ -110,6 +110,24 @@ def test_sugg_5_separate_round_needs_every_unit():
     assert rules.round_complete(rules.SEPARATE, []) is False
 
 
+@pytest.mark.parametrize(
+    ("roles", "arrangement"),
+    [
+        ([rules.LEAD], rules.LEAD_ALONE),
+        ([rules.LEAD, rules.ASSISTING, rules.ASSISTING], rules.LEAD_ASSISTING),
+        # Re-handling assigns the lead unit again; its assisting units were still assigned.
+        ([rules.LEAD, rules.ASSISTING, rules.LEAD], rules.LEAD_ASSISTING),
+        ([rules.SEPARATE_UNIT, rules.SEPARATE_UNIT], rules.SEPARATE),
+        ([], None),
+    ],
+)
+def test_sugg_5_the_arrangement_shown_follows_the_units_assigned(roles, arrangement):
+    """SUGG-5: a lead unit alone is not "lead unit with assisting units", though both are
+    stored as the lead mode (the lead unit replies)."""
+    assert rules.handling_arrangement(roles) == arrangement
+    assert rules.check_assignment(lead=1, assisting=[], separate=[]) == rules.LEAD_ASSISTING
+
+
 # --- SUGG-6: reply classes ------------------------------------------------------------------
 
 
@@ -161,6 +179,13 @@ def test_sugg_7_closing_rule():
     assert not rules.may_close(round_number=1, complete=True, all_rated=True, any_dissatisfied=True)
     assert rules.may_close(round_number=1, complete=True, all_rated=True, any_dissatisfied=False)
     assert rules.may_close(round_number=2, complete=True, all_rated=False, any_dissatisfied=False)
+
+
+def test_sugg_7_a_dissatisfied_rating_needs_a_comment_and_only_it():
+    """SUGG-7: the unit re-handles from what the filer found unsatisfactory."""
+    assert [v for v in SCALE if rules.rating_needs_comment(v, SCALE)] == ["dissatisfied"]
+    # A city's own scale: its last value is the dissatisfied one.
+    assert rules.rating_needs_comment("not_satisfied", ["very_satisfied", "satisfied", "not_satisfied"]) is True
 
 
 def test_sugg_7_lead_unit_re_handles_in_lead_mode_and_each_dissatisfied_unit_when_separate():

@@ -16,6 +16,8 @@ from .conftest import at, pdf
 pytestmark = pytest.mark.django_db
 
 MARCH_31 = at("2026-03-31")
+#: What a dissatisfied filer found unsatisfactory (SUGG-7: required with the rating).
+WHY = "答复没有说明何时解决。"
 
 
 def audit(action, case):
@@ -312,7 +314,7 @@ def test_sugg_7_dissatisfied_sends_it_back_to_the_lead_unit_with_a_new_deadline(
     2026-08-03."""
     case = assigned()
     answer = reply(case, people)
-    services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied", now=at("2026-07-03"))
+    services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied", comment=WHY, now=at("2026-07-03"))
     case.refresh_from_db()
     assert (case.status, case.round) == (rules.REHANDLING, 2)
     again = lead_of(case)
@@ -323,22 +325,56 @@ def test_sugg_7_dissatisfied_sends_it_back_to_the_lead_unit_with_a_new_deadline(
     assert inbox(people["filer"], "drill.rehandle").exists()
 
 
+@pytest.mark.parametrize("comment", ["", "   "])
+def test_sugg_7_a_dissatisfied_rating_without_a_comment_is_refused_and_nothing_changes(assigned, people, comment):
+    """SUGG-7: re-handling starts from what the filer found unsatisfactory; without it the
+    rating is refused on its comment, and the case still waits for a rating."""
+    case = assigned()
+    answer = reply(case, people)
+    with pytest.raises(ValidationFailed) as refused:
+        services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied", comment=comment,
+                            now=at("2026-07-03"))
+    assert list(refused.value.details) == ["comment"]
+    case.refresh_from_db()
+    assert (case.status, case.round) == (rules.REPLIED, 1)
+    assert not Feedback.objects.exists()
+    assert not audit("drill.rate", case).exists() and not audit("drill.rehandle", case).exists()
+
+
+def test_sugg_7_the_unit_receives_what_the_filer_found_unsatisfactory(assigned, people):
+    case = assigned()
+    answer = reply(case, people)
+    services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied", comment=f"  {WHY}\n",
+                        now=at("2026-07-03"))
+    assert Feedback.objects.get(reply=answer).comment == WHY
+    case.refresh_from_db()
+    assert case.status == rules.REHANDLING
+
+
+def test_sugg_7_satisfied_needs_no_comment(assigned, people):
+    case = assigned()
+    services.rate_reply(by=people["filer"], reply=reply(case, people), satisfaction="basically_satisfied",
+                        now=at("2026-07-03"))
+    case.refresh_from_db()
+    assert case.status == rules.CLOSED
+
+
 def test_sugg_7_after_re_handling_the_case_closes_whatever_the_rating(assigned, people):
     case = assigned()
-    services.rate_reply(by=people["filer"], reply=reply(case, people), satisfaction="dissatisfied",
+    services.rate_reply(by=people["filer"], reply=reply(case, people), satisfaction="dissatisfied", comment=WHY,
                         now=at("2026-07-03"))
     case.refresh_from_db()
     second = reply(case, people, now=at("2026-07-20"))
     case.refresh_from_db()
     assert case.status == rules.REPLIED
-    services.rate_reply(by=people["filer"], reply=second, satisfaction="dissatisfied", now=at("2026-07-25"))
+    services.rate_reply(by=people["filer"], reply=second, satisfaction="dissatisfied", comment=WHY, now=at("2026-07-25"))
     case.refresh_from_db()
     assert case.status == rules.CLOSED
 
 
 def test_sugg_7_staff_close_after_re_handling_without_a_second_rating(assigned, people):
     case = assigned()
-    services.rate_reply(by=people["filer"], reply=reply(case, people), satisfaction="dissatisfied",
+    services.rate_reply(by=people["filer"], reply=reply(case, people), satisfaction="dissatisfied", comment=WHY,
                         now=at("2026-07-03"))
     case.refresh_from_db()
     reply(case, people, now=at("2026-07-20"))
@@ -372,7 +408,7 @@ def test_sugg_7_a_merged_case_waits_for_every_filer(assigned, people, open_case)
 def test_sugg_7_staff_may_re_handle_on_one_dissatisfied_filer_without_waiting(assigned, people):
     case = assigned(filers=[people["filer"], people["other_filer"]])
     answer = reply(case, people)
-    services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied")
+    services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied", comment=WHY)
     case.refresh_from_db()
     assert case.status == rules.REPLIED
     services.rehandle_case(by=people["staff"], case=case, now=at("2026-07-03"))
@@ -409,7 +445,7 @@ def test_sugg_7_a_filer_rates_a_reply_once(assigned, people):
     answer = reply(case, people)
     services.rate_reply(by=people["filer"], reply=answer, satisfaction="satisfied")
     with pytest.raises(InvalidTransition):
-        services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied")
+        services.rate_reply(by=people["filer"], reply=answer, satisfaction="dissatisfied", comment=WHY)
 
 
 def test_sugg_7_staff_enter_a_paper_feedback_form_for_a_named_filer(assigned, people):

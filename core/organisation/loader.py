@@ -6,6 +6,10 @@
     units.xlsx         handling units                 (same format as the import page)
     stations.xlsx      liaison stations               (same format as the import page)
 
+A domain app may add a section of its own to city.yaml (`register_section`, from its
+AppConfig.ready()): the city's suggestion categories, for instance, are proposals' data, loaded
+through proposals' service, so core names no domain and a city's lists stay configuration.
+
 Idempotent (rows are found by their natural keys and updated, never duplicated) and all or
 nothing (one transaction; any problem raises ValidationFailed naming the file and place).
 Everything goes through the same services as the pages, so every change is audited.
@@ -14,7 +18,7 @@ Everything goes through the same services as the pages, so every change is audit
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +43,19 @@ _TOP_KEYS = {"demo", "congress", "districts", "term", "terms", "rosters"}
 _CONGRESS_KEYS = {"name", "region_name", "region_code", "level", "population", "parameters"}
 _TERM_KEYS = {"number", "starts_on", "ends_on", "current", "standing_committee", "sessions", "delegations"}
 
+#: Sections of city.yaml loaded by domain apps: key → loader(value, *, congress, by, is_demo),
+#: which returns how many rows it created or changed and raises DatongError on bad input.
+SectionLoader = Callable[..., int]
+_SECTIONS: dict[str, SectionLoader] = {}
+
+
+def register_section(key: str, loader: SectionLoader) -> None:
+    """Let a domain app load the city.yaml section `key` (once; after the organisation and
+    rosters, in the same transaction)."""
+    if key in _TOP_KEYS or (key in _SECTIONS and _SECTIONS[key] is not loader):
+        raise ValueError(f"city.yaml section {key!r} is already taken")
+    _SECTIONS[key] = loader
+
 
 @dataclass
 class LoadReport:
@@ -48,6 +65,7 @@ class LoadReport:
     sessions: int = 0
     delegations: int = 0
     rosters: dict[str, imports.ImportResult] = field(default_factory=dict)
+    sections: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         lines = [
@@ -66,6 +84,8 @@ class LoadReport:
                 _("%(kind)s: %(rows)s rows, %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
                 % {"kind": kind, **result.as_dict()}
             )
+        for key, count in self.sections.items():
+            lines.append(_("%(section)s: %(count)s new or changed.") % {"section": key, "count": count})
         return lines
 
 
@@ -154,7 +174,7 @@ def read_city(directory: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise _bad(CITY_FILE, _("not valid YAML (%(error)s).") % {"error": str(exc).splitlines()[0]}) from None
     data = _mapping(data, CITY_FILE)
-    _unknown(data, _TOP_KEYS, CITY_FILE)
+    _unknown(data, _TOP_KEYS | set(_SECTIONS), CITY_FILE)
     return dict(data)
 
 
@@ -279,4 +299,8 @@ def load_city(directory, *, by=SYSTEM_ACTOR, demo: bool = False) -> LoadReport:
             report.rosters[kind] = imports.import_roster(
                 kind, file, congress=congress, term=current, by=by, is_demo=is_demo
             )
+    for key, section_loader in _SECTIONS.items():
+        if data.get(key) is not None:
+            with _at(key):
+                report.sections[key] = section_loader(data[key], congress=congress, by=by, is_demo=is_demo)
     return report

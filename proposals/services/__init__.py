@@ -36,7 +36,13 @@ from .registration import (
     suggestion_from_bill,
     withdraw_suggestion,
 )
-from .reports import create_category, prepare_handling_report, publish_handling_report, update_category
+from .reports import (
+    create_category,
+    load_categories,
+    prepare_handling_report,
+    publish_handling_report,
+    update_category,
+)
 
 __all__ = [
     "ATTACHMENT_TYPES",
@@ -51,6 +57,7 @@ __all__ = [
     "decline_cosignature",
     "decline_suggestion",
     "invite_cosigner",
+    "load_categories",
     "merge_suggestions",
     "prepare_handling_report",
     "publish_handling_report",

@@ -31,7 +31,7 @@ _SUBJECT_ERRORS = {
 }
 _CONTENT_ERRORS = {
     "required": _L("Write the suggestion."),
-    "too_short": _L("Be specific: write at least %(min)s characters (SUGG-1)."),
+    "too_short": _L("Be specific: write at least %(min)s characters."),
     "too_long": _L("The suggestion may have at most %(max)s characters."),
 }
 

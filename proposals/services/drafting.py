@@ -54,7 +54,7 @@ def create_draft(
         if filed_by is None:
             errors["filed_by"] = _("Choose the deputy who files the suggestion.")
         elif not rules.may_file(in_office=filed_by.in_office):
-            errors["filed_by"] = _("Only a deputy in office may file a suggestion (SUGG-1).")
+            errors["filed_by"] = _("Only a deputy in office may file a suggestion.")
         subject_error = _subject_error(subject)
         if subject_error:
             errors["subject"] = subject_error

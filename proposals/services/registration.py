@@ -55,7 +55,7 @@ def submit_suggestion(*, by, suggestion: Suggestion, now=None) -> Suggestion:
         locked = _guard(by, permissions.SUBMIT, suggestion, [Status.DRAFT])
         errors = {}
         if not rules.may_file(in_office=locked.filed_by.in_office):
-            errors["filed_by"] = _("Only a deputy in office may file a suggestion (SUGG-1).")
+            errors["filed_by"] = _("Only a deputy in office may file a suggestion.")
         for field, error in (("subject", _subject_error(locked.subject)), ("content", _content_error(locked.content))):
             if error:
                 errors[field] = error
@@ -142,23 +142,34 @@ def decline_suggestion(*, by, suggestion: Suggestion, reason: str, note: str = "
 
 
 def withdraw_suggestion(*, by, suggestion: Suggestion, note: str = "", now=None) -> Suggestion:
-    """The filer withdraws the suggestion (SUGG-10; in writing, which staff may record).
+    """The filer withdraws the suggestion (SUGG-10: the deputy's own act, in writing).
 
-    Before registration it simply ends. After registration its case is withdrawn too
-    (`casework.withdraw_case`): a merged case goes on for the other filers. Not possible
-    once the case is closed.
+    Staff may only record the deputy's written request: `note` must then say what the request
+    was (when and how it came), and the deputy is told. Before registration the suggestion
+    simply ends. After registration its case is withdrawn too (`casework.withdraw_case`): a
+    merged case goes on for the other filers. Not possible once the case is closed.
+    Raises NotAllowed, InvalidTransition (state), ValidationFailed (staff without the note).
     """
     now = _now(now)
+    note = (note or "").strip()
     with transaction.atomic():
         allowed = [Status.DRAFT, Status.SUBMITTED, Status.REGISTERED]
         locked = _guard(by, permissions.WITHDRAW, suggestion, allowed)
-        data: dict[str, Any] = {"note": note}
+        on_request = rules.withdrawal_needs_request_note(by_filer=permissions.is_filer(by, locked))
+        if on_request and not note:
+            raise ValidationFailed(details={"note": _(
+                "Note the deputy's written request to withdraw: when and how it came.")})
+        data: dict[str, Any] = {"note": note, "on_request_of_filer": on_request}
         if locked.status == Status.REGISTERED:
             live = casework.withdraw_case(by=by, case=locked.case, note=note, now=now)
             data.update(case=locked.case_id, handled_in=live.pk, case_status=live.status)
+        filer = _user_of(locked.filed_by) if on_request else None
         return _sync(suggestion, transition(
             by=by, action=permissions.WITHDRAW, obj=locked, allowed_from=allowed, to=Status.WITHDRAWN,
             changes={"withdrawn_at": now}, data=data,
+            notify=[filer] if filer is not None else [],
+            title=_L("“%(subject)s” was withdrawn at your request"), params={"subject": locked.subject},
+            url=_url(locked),
         ))
 
 

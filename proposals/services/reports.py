@@ -6,8 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.audit.services import record
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from core.organisation.models import Session, Term
 from core.permissions import require
@@ -55,6 +57,64 @@ def update_category(*, by, category: SuggestionCategory, name=_UNSET, position=_
     if is_active is not _UNSET:
         changes["is_active"] = bool(is_active)
     return transition(by=by, action=permissions.CATEGORIES, obj=category, changes=changes)
+
+
+def _category_items(items) -> list[tuple[str, str]]:
+    """(code, name) of each listed category; ValidationFailed naming the place of a bad one."""
+    if not isinstance(items, list):
+        raise ValidationFailed(details={"": _("a list of categories (code and name) is expected.")})
+    rows, codes, names = [], set(), set()
+    for index, item in enumerate(items):
+        where = f"[{index}]"
+        if not isinstance(item, dict):
+            raise ValidationFailed(details={where: _("a category needs a code and a name.")})
+        code, name = str(item.get("code") or "").strip(), str(item.get("name") or "").strip()
+        if not code or slugify(code) != code or len(code) > 40:
+            raise ValidationFailed(details={f"{where}.code": _(
+                "a code of at most 40 lower-case letters, digits, hyphens or underscores is required.")})
+        if not name or len(name) > 100:
+            raise ValidationFailed(details={f"{where}.name": _("a name of at most 100 characters is required.")})
+        if code in codes or name in names:
+            raise ValidationFailed(details={where: _("a code or name is listed twice.")})
+        codes.add(code)
+        names.add(name)
+        rows.append((code, name))
+    return rows
+
+
+@transaction.atomic
+def load_categories(*, by, congress, items) -> int:
+    """The congress's suggestion categories from its configuration (city.yaml
+    `suggestion_categories`: a list of {code, name}, in the order shown): each is found by its
+    code and created, or renamed and reordered; categories not listed are left alone (staff
+    may have added them). Idempotent. `by` is a user with suggestion.categories, or a system
+    actor (a command run on the server, as for the rest of city.yaml). Each change is audited.
+    Returns how many categories were created or changed; raises ValidationFailed, nothing
+    written, on a bad list or a name another category uses."""
+    if not isinstance(by, str):
+        require(by, permissions.CATEGORIES)
+    rows = _category_items(items)
+    changed = 0
+    for position, (code, name) in enumerate(rows, start=1):
+        found = SuggestionCategory.objects.select_for_update().filter(congress=congress, code=code).first()
+        if SuggestionCategory.objects.filter(congress=congress, name=name).exclude(code=code).exists():
+            raise ValidationFailed(details={f"[{position - 1}].name": _("This name is already used.")})
+        if found is None:
+            category = SuggestionCategory.objects.create(congress=congress, code=code, name=name, position=position)
+            record(actor=by, action=permissions.CATEGORIES, target=category,
+                   after={"code": code, "name": name, "position": position})
+            changed += 1
+            continue
+        before = {"name": found.name, "position": found.position, "is_active": found.is_active}
+        after = {"name": name, "position": position, "is_active": True}
+        if before == after:
+            continue
+        for key, value in after.items():
+            setattr(found, key, value)
+        found.save(update_fields=list(after))
+        record(actor=by, action=permissions.CATEGORIES, target=found, before=before, after=after)
+        changed += 1
+    return changed
 
 
 # --- SUGG-8: the handling report ---------------------------------------------------------------

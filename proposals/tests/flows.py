@@ -67,8 +67,12 @@ def answer(city, suggestion: Suggestion, *, unit: int = 0, reply_class: str = "A
     )
 
 
-def rate(city, suggestion: Suggestion, satisfaction: str, *, filer: int = 0):
+def rate(city, suggestion: Suggestion, satisfaction: str, *, filer: int = 0, comment: str | None = None):
+    """Rate the latest lead reply; a dissatisfied rating says why (SUGG-7) unless `comment` is given."""
     case = suggestion.case.merged_into or suggestion.case
     reply = Reply.objects.filter(case=case, round=case.round, role=case_rules.LEAD).latest("pk")
-    services.rate_suggestion_reply(by=city["deputies"][filer].user, reply=reply, satisfaction=satisfaction)
+    if comment is None:
+        comment = "答复没有解决问题。" if satisfaction == "dissatisfied" else ""
+    services.rate_suggestion_reply(by=city["deputies"][filer].user, reply=reply, satisfaction=satisfaction,
+                                   comment=comment)
     return reread(suggestion)

@@ -58,7 +58,8 @@ def test_a_suggestion_walks_through_the_api_to_its_close(city):
     reply_id = replied.json()["id"]
     assert [r["reply_id"] for r in deputy.get(API + "/replies-to-rate").json()] == [reply_id]
 
-    rated = post(deputy, f"/replies/{reply_id}/rate", {"satisfaction": "dissatisfied"}).json()
+    rated = post(deputy, f"/replies/{reply_id}/rate", {"satisfaction": "dissatisfied",
+                                                       "comment": "信号灯何时安装没有说明。"}).json()
     assert (rated["status"], rated["handling"]["round"]) == ("rehandling", 2)
     again = next(a for a in rated["handling"]["assignments"] if a["round"] == 2)
     second = clerk.post(f"{API}/assignments/{again['id']}/reply", {
@@ -68,6 +69,30 @@ def test_a_suggestion_walks_through_the_api_to_its_close(city):
     closed = post(deputy, f"/replies/{second['id']}/rate", {"satisfaction": "satisfied"}).json()
     assert closed["status"] == "closed"
     assert [e["text"] for e in closed["timeline"]][-1] == "Closed"
+
+
+def test_sugg_7_the_api_refuses_a_dissatisfied_rating_without_a_comment(city):
+    suggestion = flows.replied(city)
+    reply_id = suggestion.case.replies.get().pk
+    refused = post(signed_in(city["deputies"][0].user), f"/replies/{reply_id}/rate", {"satisfaction": "dissatisfied"})
+    assert refused.status_code == 422
+    assert list(refused.json()["details"]) == ["comment"]
+    assert flows.reread(suggestion).case.status == "replied"
+
+
+def test_sugg_10_the_api_refuses_staff_withdrawal_without_the_deputys_request(city):
+    suggestion = flows.assigned(city)
+    staff = signed_in(city["staff"])
+    assert post(staff, f"/suggestions/{suggestion.pk}/withdraw", {"note": ""}).status_code == 422
+    done = post(staff, f"/suggestions/{suggestion.pk}/withdraw", {"note": "代表书面申请撤回（2026-05-06 来函）"})
+    assert done.json()["status"] == "withdrawn"
+
+
+def test_sugg_5_the_api_says_how_the_suggestion_is_handled(city):
+    alone = post(signed_in(city["staff"]), f"/suggestions/{flows.registered(city).pk}/assign",
+                 {"lead_id": city["units"][0].pk}).json()
+    assert (alone["handling"]["handling_mode"], alone["handling"]["handling_arrangement"]) == (
+        "lead_assisting", "lead_alone")
 
 
 def test_errors_come_as_code_message_and_details(city):

@@ -129,7 +129,7 @@ def test_sugg_7_a_citys_own_satisfaction_scale(register, city):
     suggestion = register()
     services.assign_suggestion(by=city["staff"], suggestion=suggestion, lead=city["units"][0], now=at("2026-03-31"))
     services.rate_suggestion_reply(by=city["deputies"][0].user, reply=answer(city, lead(suggestion)),
-                                   satisfaction="not_satisfied", now=at("2026-06-01"))
+                                   satisfaction="not_satisfied", comment="未说明何时解决", now=at("2026-06-01"))
     suggestion.case.refresh_from_db()
     assert suggestion.case.status == case_rules.REHANDLING
     assert selectors.satisfaction_choices(city["congress"])[0][0] == "very_satisfied"

@@ -141,7 +141,9 @@ def test_sec_14_a_file_bearing_a_secrecy_mark_is_refused_with_a_clear_message(ci
     response = signed_in(city["deputies"][0].user).post(
         reverse("proposals:suggestion-attach", args=[suggestion.pk]), {"file": upload()})
     assert response.status_code == 422
-    assert "material marked secret must never be uploaded here (SEC-14)" in response.content.decode()
+    page = response.content.decode()
+    assert "material marked secret must never be uploaded here. Nothing was stored." in page
+    assert "SEC-14" not in page  # rule IDs are for staff and code, not for deputies
     assert not SuggestionAttachment.objects.exists()
 
 
@@ -218,7 +220,7 @@ def test_sugg_1_a_suggestion_without_specific_content_is_not_submitted(city):
     suggestion = flows.draft(city, content="太短")
     response = signed_in(city["deputies"][0].user).post(
         reverse("proposals:suggestion-submit", args=[suggestion.pk]), follow=True)
-    assert "Be specific: write at least 20 characters (SUGG-1)." in response.content.decode()
+    assert "Be specific: write at least 20 characters." in response.content.decode()
     assert flows.reread(suggestion).status == Suggestion.Status.DRAFT
 
 
@@ -261,3 +263,62 @@ def test_a_clerk_sees_a_suggestion_once_it_is_assigned_to_the_unit(city):
     services.assign_suggestion(by=city["staff"], suggestion=suggestion, lead=city["units"][0])
     assert signed_in(city["clerks"][0]).get(url).status_code == 200
     assert signed_in(city["clerks"][1]).get(url).status_code == 404
+
+
+# --- what the deputy reads; withdrawal on the deputy's request (SUGG-1, SUGG-10) -------------------
+
+
+def test_rule_ids_are_not_shown_on_the_deputys_new_suggestion_form(city):
+    page = signed_in(city["deputies"][0].user).get(reverse("proposals:suggestion-create")).content.decode()
+    assert "Be specific: describe the real situation and what should be done." in page
+    assert "SUGG-" not in page
+
+
+def test_sugg_1_the_deputy_sees_only_the_specific_error_when_submitting(city):
+    """No generic "The input is not valid." before the reason, and no rule ID."""
+    suggestion = flows.draft(city, content="太短")
+    response = signed_in(city["deputies"][0].user).post(
+        reverse("proposals:suggestion-submit", args=[suggestion.pk]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Be specific: write at least 20 characters."]
+    assert "The input is not valid." not in response.content.decode()
+
+
+def test_sugg_10_staff_see_withdrawal_as_on_the_deputys_request(city):
+    suggestion = flows.assigned(city)
+    staff = signed_in(city["staff"])
+    page = staff.get(reverse("proposals:suggestion-detail", args=[suggestion.pk])).content.decode()
+    assert "Withdraw on the deputy's request" in page
+    form = staff.get(reverse("proposals:suggestion-withdraw", args=[suggestion.pk])).content.decode()
+    assert "Only the deputy may withdraw a suggestion, in writing." in form
+    assert "your suggestion" not in form
+
+
+def test_sugg_10_staff_withdraw_only_with_a_note_of_the_deputys_request_and_the_deputy_is_told(city):
+    from core.notify.models import Notification
+
+    suggestion = flows.assigned(city)
+    staff = signed_in(city["staff"])
+    url = reverse("proposals:suggestion-withdraw", args=[suggestion.pk])
+    refused = staff.post(url, {"note": ""})
+    assert refused.status_code == 422
+    assert "note" in refused.context["form"].errors
+    assert flows.reread(suggestion).status == Suggestion.Status.REGISTERED
+    staff.post(url, {"note": "代表 2026-05-06 书面申请撤回"})
+    suggestion = flows.reread(suggestion)
+    assert (suggestion.status, suggestion.case.status) == (Suggestion.Status.WITHDRAWN, "withdrawn")
+    entry = AuditEntry.objects.get(action="suggestion.withdraw", target_type="proposals.suggestion",
+                                   target_id=str(suggestion.pk))
+    assert entry.data["note"] == "代表 2026-05-06 书面申请撤回" and entry.data["on_request_of_filer"] is True
+    told = Notification.objects.get(recipient=city["deputies"][0].user, action="suggestion.withdraw")
+    assert "was withdrawn at your request" in told.title
+
+
+def test_sugg_10_the_filer_withdraws_without_a_note_and_reads_it_as_their_own(city):
+    suggestion = flows.assigned(city)
+    filer = signed_in(city["deputies"][0].user)
+    page = filer.get(reverse("proposals:suggestion-detail", args=[suggestion.pk])).content.decode()
+    assert "Withdraw on the deputy" not in page
+    url = reverse("proposals:suggestion-withdraw", args=[suggestion.pk])
+    assert "Withdrawing ends the handling of your suggestion." in filer.get(url).content.decode()
+    filer.post(url, {"note": ""})
+    assert flows.reread(suggestion).status == Suggestion.Status.WITHDRAWN

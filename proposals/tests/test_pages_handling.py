@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from casework import rules as case_rules
 from casework.models import Assignment, Feedback, Reply
@@ -177,7 +178,7 @@ def test_reply_is_refused_to_other_clerks_and_to_staff(city):
 @pytest.mark.parametrize(("extra", "message"), [
     ({"letter": ""}, "Attach the signed reply letter."),
     ({"reply_class": "C"}, "Give the reason for class C."),
-    ({"letter": SimpleUploadedFile("秘密函.pdf", b"%PDF-1.4\n%%EOF\n")}, "(SEC-14)"),
+    ({"letter": SimpleUploadedFile("秘密函.pdf", b"%PDF-1.4\n%%EOF\n")}, "must never be uploaded here"),
 ])
 def test_sugg_6_an_incomplete_reply_is_shown_on_the_form(city, extra, message):
     suggestion = flows.assigned(city)
@@ -284,3 +285,103 @@ def test_sugg_11_staff_merge_a_suggestion_and_its_filer_follows_the_merged_one(c
     assert "You will receive the reply to it" in html and target.subject in html
     assert signed_in(city["deputies"][1].user).get(detail(target)).status_code == 200
     assert signed_in(city["clerks"][0]).get(url).status_code == 403
+
+
+# --- what the deputy and the unit read (tester's findings) ----------------------------------------------
+
+
+def in_chinese(user):
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+    return signed_in(user)
+
+
+def test_sugg_7_a_dissatisfied_rating_without_a_comment_is_refused_on_the_comment(city):
+    """SUGG-7: re-handling starts from what the deputy found unsatisfactory; without it the
+    page says so on the comment field, thanks nobody, and the suggestion still waits."""
+    suggestion = flows.replied(city)
+    response = signed_in(city["deputies"][0].user).post(
+        reverse("proposals:reply-rate", args=[Reply.objects.get().pk]), {"satisfaction": "dissatisfied", "comment": " "})
+    assert response.status_code == 422
+    assert response.context["form"].errors["comment"] == [
+        "Say what is unsatisfactory in the reply: the unit handles it again from what you write."]
+    assert "your rating was recorded" not in response.content.decode()
+    assert not Feedback.objects.exists()
+    assert flows.reread(suggestion).case.status == case_rules.REPLIED
+
+
+def test_sugg_7_the_unit_reads_what_the_deputy_found_unsatisfactory(city):
+    suggestion = flows.replied(city)
+    signed_in(city["deputies"][0].user).post(reverse("proposals:reply-rate", args=[Reply.objects.get().pk]),
+                                             {"satisfaction": "dissatisfied", "comment": "没有说明信号灯何时安装。"})
+    assert flows.reread(suggestion).case.status == case_rules.REHANDLING
+    assert "没有说明信号灯何时安装。" in signed_in(city["clerks"][0]).get(detail(suggestion)).content.decode()
+
+
+def test_rule_ids_are_not_shown_to_the_deputy_and_the_unit(city):
+    """Rule IDs (SUGG-6, SUGG-7) are for staff and code: the reply form a clerk fills in and
+    the rating page a deputy reads do not show them."""
+    suggestion = flows.assigned(city)
+    reply_page = signed_in(city["clerks"][0]).get(
+        reverse("proposals:assignment-reply", args=[flows.lead_assignment(suggestion).pk])).content.decode()
+    assert "The reply is a formal letter signed by the head of the unit." in reply_page
+    assert "Required for classes C and D." in reply_page
+    flows.answer(city, suggestion)
+    rate_page = signed_in(city["deputies"][0].user).get(
+        reverse("proposals:reply-rate", args=[Reply.objects.get().pk])).content.decode()
+    assert "If you are dissatisfied, say what is unsatisfactory" in rate_page
+    for page in (reply_page, rate_page):
+        assert "SUGG-" not in page
+
+
+def chinese(label) -> str:
+    """The zh-hans text of a lazy label; it must be a translation, not the English msgid."""
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("zh-hans"):
+        text = str(label)
+    assert text != english, f"no zh-hans translation of {english!r}"
+    return text
+
+
+def test_sugg_6_reply_classes_are_shown_in_chinese(city):
+    """SUGG-6: the class labels on the clerk's reply form, on the deputy's rating page and in
+    the timeline are in the user's language (they were in English)."""
+    suggestion = flows.assigned(city)
+    form = in_chinese(city["clerks"][0]).get(
+        reverse("proposals:assignment-reply", args=[flows.lead_assignment(suggestion).pk])).content.decode()
+    for label in case_rules.REPLY_CLASS_LABELS.values():
+        assert chinese(label) in form
+    assert chinese(case_rules.REPLY_CLASS_LABELS["A"]).startswith("A：已解决或基本解决")
+    assert "solved or essentially solved" not in form
+    flows.answer(city, suggestion, reply_class="B")
+    deputy = in_chinese(city["deputies"][0].user)
+    b_class = chinese(case_rules.REPLY_CLASS_LABELS["B"])
+    assert b_class in deputy.get(reverse("proposals:reply-rate", args=[Reply.objects.get().pk])).content.decode()
+    page = deputy.get(detail(suggestion)).content.decode()
+    assert b_class in page and "being solved or planned" not in page
+
+
+@pytest.mark.parametrize(("assisting", "shown", "not_shown"), [
+    ((), "Lead unit alone", "Lead unit with assisting units"),
+    ((1,), "Lead unit with assisting units", "Lead unit alone"),
+])
+def test_sugg_5_the_handling_shown_matches_the_units_assigned(city, assisting, shown, not_shown):
+    suggestion = flows.assigned(city, assisting=assisting)
+    for user in (city["deputies"][0].user, city["staff"]):
+        page = signed_in(user).get(detail(suggestion)).content.decode()
+        assert shown in page and not_shown not in page
+
+
+def test_sugg_5_after_re_handling_the_lead_unit_still_has_its_assisting_units(city):
+    suggestion = flows.rate(city, flows.replied(city, assisting=(1,)), "dissatisfied")
+    page = signed_in(city["deputies"][0].user).get(detail(suggestion)).content.decode()
+    assert "Lead unit with assisting units · being re-handled" in page
+
+
+def test_sugg_5_a_lead_unit_alone_is_shown_in_chinese(city):
+    suggestion = flows.assigned(city)
+    page = in_chinese(city["deputies"][0].user).get(detail(suggestion)).content.decode()
+    labels = case_rules.ARRANGEMENT_LABELS
+    assert chinese(labels[case_rules.LEAD_ALONE]) in page
+    assert chinese(labels[case_rules.LEAD_ASSISTING]) not in page  # 主办单位会同协办单位办理

@@ -118,3 +118,8 @@ def test_sec_6_scrub_keeps_ordinary_numbers():
 )
 def test_sec_6_no_mobile_number_survives(prefix, mobile, suffix):
     assert not re.search(r"1[3-9]\d{9}", rules.scrub(prefix + mobile + suffix))
+
+
+def test_sugg_10_only_the_filer_withdraws_without_noting_a_written_request():
+    assert rules.withdrawal_needs_request_note(by_filer=True) is False
+    assert rules.withdrawal_needs_request_note(by_filer=False) is True

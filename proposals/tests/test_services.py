@@ -286,7 +286,19 @@ def test_only_the_filer_or_staff_withdraws(submitted, city):
     for user in (city["deputies"][1].user, city["clerks"][0], city["administrator"]):
         with pytest.raises(NotAllowed):
             services.withdraw_suggestion(by=user, suggestion=submitted)
-    assert services.withdraw_suggestion(by=city["staff"], suggestion=submitted).status == "withdrawn"
+    assert services.withdraw_suggestion(by=city["staff"], suggestion=submitted,
+                                        note="代表 2026-05-06 书面申请撤回").status == "withdrawn"
+
+
+@pytest.mark.parametrize("note", ["", "  "])
+def test_sugg_10_staff_record_a_withdrawal_only_with_the_deputys_request_noted(submitted, city, note):
+    """SUGG-10: withdrawal is the deputy's act, in writing; staff only record the request."""
+    with pytest.raises(ValidationFailed) as refused:
+        services.withdraw_suggestion(by=city["staff"], suggestion=submitted, note=note)
+    assert list(refused.value.details) == ["note"]
+    submitted.refresh_from_db()
+    assert submitted.status == Suggestion.Status.SUBMITTED
+    assert not AuditEntry.objects.filter(action="suggestion.withdraw").exists()
 
 
 def test_a_declined_suggestion_cannot_be_withdrawn(submitted, city):

@@ -250,7 +250,9 @@ class SuggestionMachine(RuleBasedStateMachine):
         else:
             by = self._staff(actor)
             recipient = recipient if actor in ("staff", "right") else None
-        self._try(services.rate_suggestion_reply, by=by, reply=reply, satisfaction=satisfaction,
+        # The last variant gives no reason for dissatisfaction: refused (SUGG-7), nothing changes.
+        comment = "答复没有说明何时解决。" if option % 4 == 2 else ""
+        self._try(services.rate_suggestion_reply, by=by, reply=reply, satisfaction=satisfaction, comment=comment,
                   recipient=recipient, now=self.now)
 
     def _staff_action(self, *, actor, n, option, **_):

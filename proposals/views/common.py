@@ -67,11 +67,16 @@ def form_errors(form, exc: DatongError) -> None:
 
 
 def error_messages(request: HttpRequest, exc: DatongError) -> None:
-    messages.error(request, str(exc.message))
-    if isinstance(exc, ValidationFailed):
-        for reason in (exc.details or {}).values():
-            if str(reason) != str(exc.message):
-                messages.error(request, str(reason))
+    """A refusal as error messages. Invalid input shows its reasons only: the generic "The
+    input is not valid." before them says nothing the reasons do not (a message of its own
+    is kept)."""
+    reasons = [str(r) for r in (exc.details or {}).values()] if isinstance(exc, ValidationFailed) else []
+    generic = str(exc.message) == str(ValidationFailed.default_message)
+    if not reasons or not generic:
+        messages.error(request, str(exc.message))
+    for reason in reasons:
+        if reason != str(exc.message):
+            messages.error(request, reason)
 
 
 def act(request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:

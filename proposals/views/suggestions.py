@@ -286,10 +286,12 @@ def suggestion_submit(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 
 @requires(permissions.WITHDRAW)
 def suggestion_withdraw(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    """The filer withdraws the suggestion in writing (SUGG-10); staff may record it."""
+    """The filer withdraws the suggestion in writing (SUGG-10); staff only record the
+    deputy's written request, and note it (the service requires the note)."""
     suggestion = desk_selectors.suggestion_for(request.user, suggestion_id)
     require(request.user, permissions.WITHDRAW, suggestion)
-    form = forms.WithdrawForm(posted(request))
+    on_request = desk_selectors.withdraws_on_request(request.user, suggestion)
+    form = forms.WithdrawForm(posted(request), on_request=on_request)
     done = attempt(
         request, form,
         lambda data: services.withdraw_suggestion(by=request.user, suggestion=suggestion, note=data["note"]),
@@ -297,8 +299,20 @@ def suggestion_withdraw(request: HttpRequest, suggestion_id: int) -> HttpRespons
     )
     if done:
         return done
+    if on_request:
+        texts = {
+            "title": _("Withdraw on the deputy's request"),
+            "intro": _("Only the deputy may withdraw a suggestion, in writing. Record the deputy's written request "
+                       "here: withdrawing ends the handling of the suggestion, the deputy is told, and this cannot be "
+                       "undone."),
+            "button": _("Withdraw on the deputy's request"),
+        }
+    else:
+        texts = {
+            "title": _("Withdraw the suggestion"),
+            "intro": _("Withdrawing ends the handling of your suggestion. This cannot be undone."),
+            "button": _("Withdraw"),
+        }
     return render(request, "proposals/action_form.html", {
-        "form": form, "suggestion": suggestion, "title": _("Withdraw the suggestion"),
-        "intro": _("Withdrawing ends the handling of your suggestion. This cannot be undone."),
-        "button": _("Withdraw"), "danger": True, "back": detail_url(suggestion),
+        "form": form, "suggestion": suggestion, **texts, "danger": True, "back": detail_url(suggestion),
     }, status=status_for(request, form))

@@ -58,11 +58,13 @@ def reply(page, body: str) -> None:
     expect(page.get_by_text("The reply was sent.")).to_be_visible()
 
 
-def rate(page, satisfaction: str) -> None:
+def rate(page, satisfaction: str, comment: str = "") -> None:
     page.goto(reverse("web:home"))
     page.get_by_role("link", name="Rate this reply").first.click()
     fits_the_phone(page)
     page.get_by_label(satisfaction, exact=True).check()
+    if comment:  # SUGG-7: a dissatisfied rating says what is unsatisfactory
+        page.get_by_label("Comment").fill(comment)
     page.get_by_role("button", name="Send my rating").click()
     expect(page.get_by_text("your rating was recorded")).to_be_visible()
 
@@ -101,7 +103,7 @@ def test_a_suggestion_from_a_phone_to_a_satisfied_close(open_page, sign_in, peop
     reply(clerk, "经研究，将于明年增设信号灯。")
 
     # Dissatisfied: it goes back to the unit with a new deadline (SUGG-7).
-    rate(phone, "Dissatisfied")
+    rate(phone, "Dissatisfied", "没有说明何时安装。")
     expect(phone.locator(".case-status", has_text="Being re-handled")).to_be_visible()
 
     clerk.reload()
