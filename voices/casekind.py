@@ -81,5 +81,8 @@ MESSAGE = kinds.register(
         reply_needs_letter=False,
         # A 12345 centre's past work orders come with their outcome (voices.importing).
         past_outcomes=True,
+        # MSG-4: the citizen does not rate the reply; staff call back and record it.
+        replies_complete_title=_(
+            "The reply to “%(title)s” is in: staff will call you back to ask whether you are satisfied with it"),
     )
 )

@@ -8,6 +8,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casework.services import LETTER_TYPES
+from core.documents import validate_upload
+from core.errors import ValidationFailed
 from core.organisation.models import District, HandlingUnit
 from core.web.widgets import Checklist
 
@@ -330,3 +333,14 @@ class ReplyForm(forms.Form):
                 del self.fields[name]
             self.fields["body"].label = _("Your unit's view for the lead unit")
             self.fields["letter"].label = _("Letter (optional)")
+
+    def clean_letter(self):
+        """The letter's real type and size, checked as the reply service checks them, so that
+        a refused file is said on this field (with the form's other errors) on one submit."""
+        letter = self.cleaned_data.get("letter")
+        if letter:
+            try:
+                validate_upload(letter, allowed=LETTER_TYPES)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(str(exc.details.get("file") or exc.message)) from None
+        return letter

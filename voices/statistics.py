@@ -193,12 +193,18 @@ def by_week(user, period: Period) -> list[Count_]:
     return _weeks(_counts_by(scope_for(user), period, "day"), period)
 
 
+def week_start(day: datetime.date) -> datetime.date:
+    """The first day of `day`'s week: its Monday (ISO 8601 weeks). The one definition of a
+    week on the statistics pages: the counts by week and the hot topics' trend."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
 def _weeks(day_counts: dict[datetime.date, int], period: Period) -> list[Count_]:
     counts: dict[datetime.date, int] = {}
     for day, n in day_counts.items():
-        monday = day - datetime.timedelta(days=day.weekday())
+        monday = week_start(day)
         counts[monday] = counts.get(monday, 0) + n
-    monday = period.since - datetime.timedelta(days=period.since.weekday())
+    monday = week_start(period.since)
     weeks: list[Count_] = []
     while monday <= period.until:
         weeks.append(Count_(monday, monday.isoformat(), counts.get(monday, 0)))
@@ -343,8 +349,13 @@ class TopicResult:
         return datetime.datetime.fromisoformat(self.computed_at) if self.computed_at else None
 
 
+#: Changed whenever the cached topics' shape or meaning changes, so none computed before is shown
+#: (2: the trend's weeks are the counts page's, from Monday).
+TOPICS_FORMAT = 2
+
+
 def _topics_key(scope: Scope, period: Period, version: int | None) -> str:
-    raw = f"{scope.key}:{period.since}:{period.until}:{version}"
+    raw = f"{scope.key}:{period.since}:{period.until}:{version}:{TOPICS_FORMAT}"
     return "voices-topics-" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -358,12 +369,14 @@ def topics_cache_key(user, period: Period) -> tuple[Scope, str]:
 
 
 def _hot_topics(items: list[tuple], previous: list[tuple], period: Period, place_names: list[str]) -> list:
-    """voices.textmodel.topics.hot_topics over the period (its trend from `previous`)."""
+    """voices.textmodel.topics.hot_topics over the period (its trend from `previous`), its
+    weekly counts by the weeks of the counts page (`week_start`)."""
     from .textmodel import topics  # ImportError until it is installed: see topics_available
 
     start, end = period.bounds()
     return list(
-        topics.hot_topics(items, period_start=start, period_end=end, previous=previous, place_names=place_names)
+        topics.hot_topics(items, period_start=start, period_end=end, previous=previous, place_names=place_names,
+                          week_start=week_start)
     )
 
 

@@ -35,7 +35,8 @@ _L = gettext_lazy
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_L("Spreadsheet (xlsx)"))
+    file = forms.FileField(label=_L("Spreadsheet (xlsx)"),
+                           error_messages={"required": _L("Choose the spreadsheet (xlsx) to import.")})
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ class ImportPages:
         """The upload form. The file is checked (real type, size, header) before it is stored;
         a small one is imported at once, a large one by the background task; either way the
         result page follows."""
-        form = ImportForm(request.POST or None, request.FILES or None)
+        # Bound on every POST: a POST without a file (Import pressed before choosing one)
+        # says so on the field instead of showing the empty form again.
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method != "POST" or not form.is_valid():
             return self._upload_page(request, form, [], status=422 if request.method == "POST" else 200)
         try:
@@ -78,8 +81,7 @@ class ImportPages:
         except NotAllowed as exc:
             raise PermissionDenied from exc
         except DatongError as exc:
-            messages.error(request, str(exc.message))
-            return self._upload_page(request, form, self.importing.problems_of(exc), status=422)
+            return self._refused(request, form, exc)
         result_url = reverse(self.result_url_name, args=[result.upload])
         if rows <= self.importing.INLINE_MAX_ROWS:
             self.importing.run_upload(result.upload, by=request.user, result_url=result_url)
@@ -87,6 +89,17 @@ class ImportPages:
             upload_id, user_id, task = result.upload, request.user.pk, self.task
             transaction.on_commit(lambda: task.enqueue(upload_id=upload_id, user_id=user_id, result_url=result_url))
         return redirect(result_url)
+
+    def _refused(self, request: HttpRequest, form: ImportForm, exc: DatongError) -> HttpResponse:
+        """The upload page with the refusal said once: problems of the sheet's rows (or its
+        header row) listed by row number under the message; a refusal of the file itself
+        (type, size, unreadable, too many rows) on the file field; anything else on the form."""
+        if getattr(exc, "row_errors", None):
+            messages.error(request, str(exc.message))
+            return self._upload_page(request, form, self.importing.problems_of(exc), status=422)
+        details = getattr(exc, "details", None) or {}
+        form.add_error("file" if "file" in details else None, str(exc.message))
+        return self._upload_page(request, form, [], status=422)
 
     def template(self, request: HttpRequest) -> HttpResponse:
         """The spreadsheet to fill in, with the columns the import reads."""

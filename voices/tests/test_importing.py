@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -122,6 +123,30 @@ def test_check_rows_raises_one_error_listing_every_row(city):
     with pytest.raises(importing.ValidationFailed) as caught:
         importing.check_rows(rows, congress=city["congress"])
     assert caught.value.row_errors.rows() == [2, 3]
+
+
+def file_field_errors(page: str) -> list[str]:
+    """The errors said on the upload form's file field."""
+    found = re.search(r'<ul class="errorlist" id="id_file_error">(.*?)</ul>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+
+
+def test_import_pressed_without_a_file_says_to_choose_one_on_the_file_field(city, client_for):
+    """The browser sends the form with no file: the page says so, on the file field, not the
+    empty form again."""
+    response = client_for(Role.STAFF).post(URL, {})
+    assert response.status_code == 422
+    assert file_field_errors(response.content.decode()) == ["Choose the spreadsheet (xlsx) to import."]
+
+
+def test_a_file_of_another_type_is_refused_once_on_the_file_field(city, client_for):
+    response = upload(client_for(Role.STAFF), SimpleUploadedFile("orders.txt", b"GD1,2025-03-02", "text/plain"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    reason = "Only files of these types are accepted: xlsx."
+    assert page.count(reason) == 1
+    assert file_field_errors(page) == [reason]
+    assert "nothing was imported" not in page  # not a problem of the rows: no list of problems
 
 
 def test_a_missing_required_column_is_refused_before_any_row(city, client_for):

@@ -293,3 +293,15 @@ def test_the_finished_bar_on_the_models_page_does_not_link_to_the_page_itself(
         client.post(reverse("voices:model-train"))
     page = client.get(reverse("voices:model-list")).content.decode()
     assert "2 of 2 (100%)" in page and "Open the result" not in page
+
+
+def test_the_versions_say_when_they_were_trained_as_every_voices_page_writes_a_time(trained, city, as_):
+    """2026-11-27 09:14 in the congress's time, in English too, not "Nov. 27, 2026, 9:14 a.m."."""
+    from datetime import datetime
+
+    category = next(m for m in trained if m.purpose == "category")
+    TextModel.objects.filter(pk=category.pk).update(
+        trained_at=datetime(2026, 11, 27, 9, 14, tzinfo=timezone.get_current_timezone()))
+    text = as_(Role.STAFF).get(reverse("voices:model-list")).content.decode()
+    assert "<td>2026-11-27 09:14</td>" in text
+    assert "a.m." not in text and "11/27/2026" not in text

@@ -871,3 +871,85 @@ def test_the_reply_form_says_what_each_class_means(make_message, people, city, a
     assignment = Assignment.objects.get(case=message.case)
     page = text(as_(Role.UNIT_CLERK).get(reverse("voices:message-reply", args=[assignment.pk])))
     assert "A: solved or essentially solved" in page and "D: kept for reference or explained" in page
+
+
+def reply_data(**changes) -> dict:
+    data = {"reply_class": "A", "body": "路灯已于本周修复。", "signed_by": "王局长",
+            "letter": SimpleUploadedFile("reply.pdf", LETTER, content_type="application/pdf")}
+    data.update(changes)
+    return data
+
+
+def test_once_the_unit_has_replied_its_reply_page_says_so_and_offers_no_form(make_message, people, city, as_):
+    """No reply typed in vain: the page shows the reply sent and a way back, and a form sent
+    from a page left open is refused once, with nothing written."""
+    message = make_message()
+    route(message, people, city)
+    assignment = Assignment.objects.get(case=message.case)
+    clerk = as_(Role.UNIT_CLERK)
+    url = reverse("voices:message-reply", args=[assignment.pk])
+    assert clerk.post(url, reply_data()).status_code == 302
+
+    page = clerk.get(url)
+    assert page.status_code == 200
+    assert "Your unit has replied." in text(page) and "路灯已于本周修复。" in text(page)
+    assert 'name="body"' not in text(page) and ">Send<" not in text(page)
+    assert reverse("voices:message-detail", args=[message.pk]) in text(page)
+    detail = text(clerk.get(reverse("voices:message-detail", args=[message.pk])))
+    assert url not in detail  # no "Write the reply" once replied
+
+    again = clerk.post(url, reply_data(body="又写了一遍。"))
+    assert again.status_code == 409
+    assert text(again).count("Your unit has replied.") == 1 and "又写了一遍" not in text(again)
+    assert message.case.replies.count() == 1
+
+
+def test_a_refusal_by_the_reply_service_is_said_once(make_message, people, city, as_, monkeypatch):
+    from core.errors import InvalidTransition
+    from voices.views import unit
+
+    message = make_message()
+    route(message, people, city)
+    assignment = Assignment.objects.get(case=message.case)
+
+    def refuse(**kwargs):
+        raise InvalidTransition("This unit has already replied.")
+
+    monkeypatch.setattr(unit.casework, "submit_reply", refuse)
+    response = as_(Role.UNIT_CLERK).post(reverse("voices:message-reply", args=[assignment.pk]), reply_data())
+    assert response.status_code == 422
+    assert text(response).count("This unit has already replied.") == 1
+
+
+def test_a_reply_letter_of_the_wrong_type_is_refused_on_its_field_once(make_message, people, city, as_):
+    message = make_message()
+    route(message, people, city)
+    assignment = Assignment.objects.get(case=message.case)
+    response = as_(Role.UNIT_CLERK).post(reverse("voices:message-reply", args=[assignment.pk]), reply_data(
+        letter=SimpleUploadedFile("reply.txt", b"signed", content_type="text/plain")))
+    assert response.status_code == 422
+    page = text(response)
+    reason = "Only files of these types are accepted: pdf, docx, jpg, png."
+    assert page.count(reason) == 1
+    field_errors = re.search(r'<ul class="errorlist" id="id_letter_error">(.*?)</ul>', page, re.S)
+    assert field_errors is not None and reason in field_errors.group(1)
+    assert 'role="alert"' not in page.split('<form method="post" class="panel stacked-form"')[1]
+    assert not message.case.replies.exists()
+
+
+def test_staff_find_an_imported_work_order_by_its_number_and_see_it_on_the_message(make_message, people, city, as_):
+    """12345 work order numbers (Message.external_id) stay findable: the staff list's search
+    matches the exact number, and the message's page shows it to staff (only: it is the
+    office's reference to the 12345 system)."""
+    order = make_message(channel="import", external_id="WALK-001", subject="小区门口积水", submitter=people[Role.CITIZEN])
+    make_message(subject="另一条留言")
+    staff = as_(Role.STAFF)
+    found = text(staff.get(reverse("voices:message-list"), {"q": "WALK-001"}))
+    assert shown(order) in found and "另一条留言" not in found and "1 message" in found
+    assert "小区门口积水" in text(staff.get(reverse("voices:message-list"), {"q": "积水"}))  # words still searched
+
+    page = text(staff.get(reverse("voices:message-detail", args=[order.pk])))
+    assert re.search(r"<dt>Work order number</dt><dd[^>]*>WALK-001</dd>", page)
+    route(order, people, city)
+    for who in (Role.CITIZEN, Role.UNIT_CLERK):
+        assert "WALK-001" not in text(as_(who).get(reverse("voices:message-detail", args=[order.pk])))

@@ -145,3 +145,27 @@ def test_likely_duplicates_finds_reposts_and_forgets_merged(congress, citizen, s
     assert unrelated not in [m for m, _s in selectors.likely_duplicates(first)]
     services.merge_messages(by=staff, target=repost, sources=[first])
     assert selectors.likely_duplicates(repost) == []
+
+
+def test_a_work_order_number_is_looked_up_by_the_index_not_by_scanning_the_texts(congress, staff):
+    """At 10 million messages the staff search for a work order number must stay an equality
+    read of the unique index voices_msg_external_once (congress, channel, external_id), then
+    of the rows by key: neither a scan of the texts nor a walk down the newest-first index."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plans (a small table tells nothing of PostgreSQL's choices)")
+    order = receive(congress=congress, by=staff, channel="import", external_id="WALK-001")
+    receive(congress=congress, by=staff, subject="WALK-001 又来电催办")  # mentions it: not the order
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.message_page(staff, q="WALK-001")
+    assert [m.pk for m in page.rows] == [order.pk]
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if '"voices_message"' in query["sql"]:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    assert any("USING COVERING INDEX voices_msg_external_once" in plan for plan in plans), plans
+    assert not any("SCAN voices_message" in plan or "voices_msg_newest" in plan for plan in plans), plans

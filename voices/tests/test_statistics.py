@@ -154,6 +154,12 @@ def test_the_page_renders_with_its_charts_for_staff_and_deputies(city, client_fo
     assert ("西区" in text) is (role == Role.STAFF)
 
 
+def test_the_weeks_table_writes_its_days_as_the_topics_trend_does(city, client_for):
+    page = client_for(Role.STAFF).get(URL + QUERY).content.decode()
+    assert '<th scope="row">2026-10-26</th><td class="number">0</td>' in page
+    assert "10/26/2026" not in page
+
+
 @pytest.mark.parametrize("role", [Role.CITIZEN, Role.UNIT_CLERK, Role.ADMINISTRATOR])
 @pytest.mark.parametrize("path", ["", "charts/category.json", "topics/"])
 def test_the_pages_are_refused_to_other_roles(city, client_for, role, path):
@@ -231,7 +237,7 @@ def test_topics_page_lists_each_topic_with_links_to_its_messages(city, users, cl
     assert "Representative messages" in text
     # When they were worked out: in the congress's time, as the page's dates are, not raw UTC.
     computed = statistics.topics_for(users[Role.STAFF], PERIOD).computed_time  # the cached result's
-    local = date_format(timezone.localtime(computed), "SHORT_DATETIME_FORMAT")
+    local = date_format(timezone.localtime(computed), "Y-m-d H:i")  # as every voices page writes a time
     assert computed.utcoffset() is not None and "+00:00" not in text
     assert f"Worked out from 6 messages at {local};" in text
     assert text.count('href="/voices/') >= 6 + 3  # its 6 messages and 3 representatives
@@ -247,6 +253,19 @@ def test_topics_are_cached_and_the_same_for_the_same_period(city, users, topic_c
     assert [t["message_ids"] for t in third.topics] == [t["message_ids"] for t in first.topics]  # reproducible
     [topic] = first.topics
     assert topic["count"] == 6 and topic["previous_count"] == 5
+
+
+def test_the_topics_trend_counts_the_same_weeks_as_the_counts_page(city, users, client_for, topic_calls):
+    """One week on both pages: Monday to Sunday (ISO weeks), not 7-day bins from the period's
+    first day (Nov 1, a Sunday, would have started weeks on Sundays)."""
+    [topic] = statistics.topics_for(users[Role.STAFF], PERIOD).topics  # every message is about one lamp
+    weeks = statistics.by_week(users[Role.STAFF], PERIOD)
+    assert [(day, n) for day, n in topic["weekly"]] == [(w.key.isoformat(), w.count) for w in weeks]
+    assert [day for day, _n in topic["weekly"]] == ["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"]
+    page = client_for(Role.STAFF).get(URL + "topics/" + QUERY).content.decode()
+    assert '<th scope="row">2026-10-26</th><td class="number">0</td>' in page
+    assert '<th scope="row">2026-11-16</th><td class="number">4</td>' in page
+    assert "2026-11-01" not in page.split("Trend: messages per week")[1]
 
 
 def test_topics_of_a_deputy_come_from_their_district_only(city, users, topic_calls):

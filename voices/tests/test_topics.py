@@ -93,6 +93,28 @@ def test_trend_counts_the_previous_period_and_weeks(messages):
     assert wages.weekly[0][1] == 0 and wages.weekly[1][1] == 3
 
 
+def test_the_trend_can_count_the_calendars_weeks_in_the_periods_time_zone():
+    """With `week_start` (the statistics pages' Monday weeks) each message counts in the week
+    of its day where the period is (Asia/Shanghai), whatever zone its time comes in."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    start, end = datetime(2026, 11, 1, tzinfo=shanghai), datetime(2026, 11, 21, tzinfo=shanghai)  # Sun to Fri
+    # Monday Nov 9, 01:00 in Shanghai is still Sunday Nov 8 in UTC: its week is the one from Nov 9.
+    late_sunday_utc = datetime(2026, 11, 8, 17, 0, tzinfo=UTC)
+    noise = [Message(f"n{i}", NOISE[2 * i] + "\n" + NOISE[2 * i + 1], moment) for i, moment in enumerate(
+        [datetime(2026, 11, 1, 9, tzinfo=shanghai), datetime(2026, 11, 3, 9, tzinfo=shanghai), late_sunday_utc])]
+
+    def monday(day):
+        return day - timedelta(days=day.weekday())
+
+    [topic] = hot_topics(noise, period_start=start, period_end=end, week_start=monday)
+    assert [(d.isoformat(), n) for d, n in topic.weekly] == [
+        ("2026-10-26", 1), ("2026-11-02", 1), ("2026-11-09", 1), ("2026-11-16", 0)]
+    assert hot_topics(list(reversed(noise)), period_start=start, period_end=end, week_start=monday) == [topic]
+
+
 def test_previous_messages_can_be_passed_separately(messages):
     current = [m for m in messages if not m.id.startswith("old-")]
     earlier = [m for m in messages if m.id.startswith("old-")]

@@ -29,7 +29,8 @@ How it works
 - Trend: the previous period has the same length and ends at period_start. Its messages (from
   `previous` if given, else from `messages`) are each assigned to the nearest topic centroid when
   at least `similarity` alike; `previous_count` counts them. `weekly` counts the topic's messages
-  per 7-day bin from period_start.
+  per week of the calendar given as `week_start` (the statistics pages: ISO weeks, from Monday,
+  in period_start's time zone), or per 7-day bin from period_start without it.
 - Ranking: by count, then votes (extras "votes", e.g. 点赞数), then first message received; or
   `rank_by="votes"` / `"heat"` (count + log2(1 + votes)); see `rank_topics`.
 
@@ -44,7 +45,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -75,7 +76,7 @@ class Topic:
     count: int
     #: messages of the previous period of the same length that fall in this topic
     previous_count: int
-    #: (first day of the 7-day bin, messages) from period_start
+    #: (first day of the week, messages), every week of the period in order (see `week_start`)
     weekly: tuple[tuple[date, int], ...]
     #: the messages closest to the topic's centroid, closest first
     representative_ids: tuple
@@ -203,6 +204,39 @@ def _renumber(topic: Topic, rank: int) -> Topic:
     return replace(topic, rank=rank)
 
 
+def _weeks(
+    period_start: datetime, period_end: datetime, week_start: Callable[[date], date] | None
+) -> tuple[Callable[[datetime], date], list[date]]:
+    """How `weekly` counts: a function giving a message's week (its first day) from its
+    received_at, and the weeks of [period_start, period_end) in order.
+
+    With `week_start` (a day -> the first day of its week), the calendar's weeks that the
+    period touches, each message in the week of its day in period_start's time zone (the
+    first and last weeks may begin before or end after the period). Without it, 7-day bins
+    from period_start (the last one holds what is left)."""
+    if week_start is None:
+        n_weeks = max(1, math.ceil((period_end - period_start) / timedelta(days=7)))
+        bins = [(period_start + timedelta(days=7 * w)).date() for w in range(n_weeks)]
+
+        def in_bin(moment: datetime) -> date:
+            return bins[min((moment - period_start) // timedelta(days=7), n_weeks - 1)]
+
+        return in_bin, bins
+    zone = period_start.tzinfo
+
+    def day_of(moment: datetime) -> date:
+        return (moment.astimezone(zone) if zone is not None and moment.tzinfo is not None else moment).date()
+
+    def week_of(moment: datetime) -> date:
+        return week_start(day_of(moment))
+
+    weeks = [week_start(period_start.date())]
+    last = week_of(period_end - timedelta(microseconds=1))
+    while weeks[-1] < last:
+        weeks.append(week_start(weeks[-1] + timedelta(days=7)))
+    return week_of, weeks
+
+
 def hot_topics(
     messages: Iterable,
     *,
@@ -216,6 +250,7 @@ def hot_topics(
     rank_by: str = "count",
     max_direct: int = 6000,
     place_names: Iterable[str] = (),
+    week_start: Callable[[date], date] | None = None,
 ) -> list[Topic]:
     """The hot topics of [period_start, period_end), best first (see the module docstring).
 
@@ -224,6 +259,8 @@ def hot_topics(
     "district" or "category". previous: the previous period's messages, if not in `messages`.
     max_topics None: all topics with at least `min_count` messages.
     place_names: the city's own place names (its districts), cut as whole words (text.add_place_words).
+    week_start: the calendar's weeks for `weekly` (a day -> the first day of its week, e.g. its
+    Monday); without it, 7-day bins from period_start.
     """
     if period_end <= period_start:
         raise ValueError("period_end must be after period_start")
@@ -269,13 +306,13 @@ def hot_topics(
             if sims[row, topic] >= similarity:
                 previous_counts[topic] += 1
 
-    n_weeks = max(1, math.ceil(length / timedelta(days=7)))
+    week_of, weeks = _weeks(period_start, period_end, week_start)
     topics = []
     for t, rows in enumerate(kept):
         members = [current[r] for r in rows]
         closeness = np.asarray(matrix[rows] @ centroids[t]).ravel()
         nearest = sorted(range(len(rows)), key=lambda i: (-round(float(closeness[i]), 9), i))[:REPRESENTATIVES]
-        weeks = Counter(min((m.received_at - period_start) // timedelta(days=7), n_weeks - 1) for m in members)
+        per_week = Counter(week_of(m.received_at) for m in members)
         topics.append(
             Topic(
                 rank=0,
@@ -283,7 +320,7 @@ def hot_topics(
                 message_ids=tuple(m.id for m in members),
                 count=len(members),
                 previous_count=int(previous_counts[t]),
-                weekly=tuple(((period_start + timedelta(days=7 * w)).date(), weeks.get(w, 0)) for w in range(n_weeks)),
+                weekly=tuple((week, per_week.get(week, 0)) for week in weeks),
                 representative_ids=tuple(members[i].id for i in nearest),
                 votes=sum(_votes(m) for m in members),
                 first_received_at=members[0].received_at,

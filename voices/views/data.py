@@ -19,13 +19,14 @@ def _plain(token: str) -> str:
 
 
 def own_data(user) -> list[dict[str, Any]]:
-    """Every message `user` sent, with all fields held about them."""
-    rows = (
+    """Every message `user` sent, with all fields held about them; its status is where it
+    stands as "my messages" and the tracking page say (`selectors.with_states`)."""
+    rows = selectors.with_states(user, list(
         selectors.messages_for(user)
         .filter(submitter=user)
         .select_related("category", "district")
         .order_by("received_at", "pk")
-    )
+    ))
     return [
         {
             "tracking_number": m.tracking_number,
@@ -38,7 +39,7 @@ def own_data(user) -> list[dict[str, Any]]:
             "category": m.category.name if m.category_id else "",
             "district": m.district.name if m.district_id else "",
             "location": m.location,
-            "status": m.get_status_display(),
+            "status": str(m.state_label),
             "name": _plain(m.name_encrypted),
             "phone": _plain(m.phone_encrypted),
             "id_number": _plain(m.id_number_encrypted),

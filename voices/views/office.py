@@ -199,6 +199,9 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         "revealed": forms_given.get("revealed"),
         "suggestions": common.suggestions_of(message) if can_triage else [],
         "can_triage": can_triage and received,
+        # The 12345 platform's work order number (imported or sent by its API): staff's
+        # reference to that system, not the sender's nor the units' to see.
+        "work_order_number": message.external_id if can_triage else "",
         "can_reveal": has_perm(user, codes.PERSONAL_DATA, message),
         "can_find_caller": bool(message.phone_index) and has_perm(user, codes.PERSONAL_DATA, message),
         "can_callback": has_perm(user, codes.CALLBACK, message) and replied,
@@ -226,7 +229,8 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         context["caller_form"] = forms_given.get("caller_form") or forms.CallerPurposeForm()
     for assignment in context["assignments"]:
         assignment.can_reply = (
-            assignment.status == "pending" and has_perm(user, codes.REPLY, assignment)
+            case_rules.assignment_open(assignment.status, message.case.status)
+            and has_perm(user, codes.REPLY, assignment)
         )
         assignment.to_lead = assignment.role == case_rules.ASSISTING
     return context

@@ -46,11 +46,20 @@ def _classes(congress) -> list[tuple[str, str]]:
 @requires(codes.REPLY)
 def message_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """The unit's reply to the citizen: class, text, signed letter (casework's rules); from an
-    assisting unit, its view for the lead unit."""
+    assisting unit, its view for the lead unit. Once nothing is owed (the unit has replied, or
+    the case is no longer being handled: `casework.rules.assignment_open`) the page says so,
+    with what the unit sent, and offers no form (a POST is answered 409, nothing written)."""
     assignment = _assignment_for(request.user, assignment_id)
     require(request.user, codes.REPLY, assignment)
     message = assignment.case.message
     to_lead = assignment.role == case_rules.ASSISTING
+    page = {"message": message, "assignment": assignment, "back": common.detail_url(message), "to_lead": to_lead}
+    if not case_rules.assignment_open(assignment.status, assignment.case.status):
+        # Nothing is owed any more (the unit replied, or the case is past handling): the page
+        # says so, with the reply sent, instead of a form the service can only refuse.
+        sent = next((r for r in selectors.replies_for(request.user, message) if r.assignment_id == assignment.pk), None)
+        return render(request, "voices/reply_form.html", {**page, "answered": True, "reply": sent},
+                      status=200 if request.method == "GET" else 409)
     form = forms.ReplyForm(common.posted(request), request.FILES if request.method == "POST" else None,
                            classes=_classes(message.congress), to_lead=to_lead)
     ok, _reply = common.attempt(request, form, lambda data: casework.submit_reply(
@@ -61,7 +70,4 @@ def message_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if ok:
         done = _("Your view was sent to the lead unit.") if to_lead else _("The reply was sent.")
         return common.done(request, done, common.detail_url(message))
-    return render(request, "voices/reply_form.html", {
-        "form": form, "message": message, "assignment": assignment, "back": common.detail_url(message),
-        "to_lead": to_lead,
-    }, status=common.status_for(request, form))
+    return render(request, "voices/reply_form.html", {**page, "form": form}, status=common.status_for(request, form))
