@@ -82,3 +82,11 @@ def test_signed_in_user_is_sent_to_the_profile(client_for):
     response = client_for(Role.CITIZEN).get(REGISTER)
     assert response.status_code == 302
     assert response.headers["Location"] == "/accounts/profile/"
+
+
+def test_every_password_error_is_in_chinese_on_the_chinese_page(client):
+    """Django's zh_Hans catalogue lacks its own 5.2 password-length text (core.accounts.django_texts)."""
+    response = client.post(REGISTER, {**GOOD, "password1": "123", "password2": "123"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    errors = " ".join(response.context["form"].errors["password1"])
+    assert "密码长度太短" in errors and "10" in errors
+    assert "This password" not in errors
