@@ -154,18 +154,24 @@ def test_a_work_order_number_is_looked_up_by_the_index_not_by_scanning_the_texts
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if connection.vendor != "sqlite":
-        pytest.skip("reads SQLite's query plans (a small table tells nothing of PostgreSQL's choices)")
     order = receive(congress=congress, by=staff, channel="import", external_id="WALK-001")
     receive(congress=congress, by=staff, subject="WALK-001 又来电催办")  # mentions it: not the order
     with CaptureQueriesContext(connection) as queries:
         page = selectors.message_page(staff, q="WALK-001")
     assert [m.pk for m in page.rows] == [order.pk]
+    sqlite = connection.vendor == "sqlite"
     plans = []
     with connection.cursor() as cursor:
+        if not sqlite:
+            # A few rows make a sequential scan cheapest; without it the planner shows which
+            # index the query can use, as it would at 10 million rows.
+            cursor.execute("SET LOCAL enable_seqscan = off")
         for query in queries.captured_queries:
             if '"voices_message"' in query["sql"]:
-                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + query["sql"])
                 plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
-    assert any("USING COVERING INDEX voices_msg_external_once" in plan for plan in plans), plans
-    assert not any("SCAN voices_message" in plan or "voices_msg_newest" in plan for plan in plans), plans
+    assert any("voices_msg_external_once" in plan for plan in plans), plans
+    if sqlite:
+        # PostgreSQL's choice for the rows read by key depends on the table's statistics, which
+        # a few rows do not give; SQLite's does not.
+        assert not any("SCAN voices_message" in plan or "voices_msg_newest" in plan for plan in plans), plans
