@@ -23,6 +23,15 @@ class NotificationOut(Schema):
     read_at: datetime | None
     is_read: bool
 
+    # In the caller's language of today (core.notify.texts), as the inbox page shows them.
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.shown_title
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.shown_body
+
 
 class UnreadOut(Schema):
     unread: int

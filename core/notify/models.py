@@ -20,6 +20,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # The translation calls behind title and body, to show them in the reader's language of
+    # today (core.notify.texts); null for plain text and for rows from before it was kept.
+    texts = models.JSONField(_("texts to translate"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Delivery: what was asked for and when it went out (a task may run twice: send once).
@@ -36,6 +39,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language when it can be, else as it was sent."""
+        return self._shown("title") or self.title
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown("body") or self.body
+
+    def _shown(self, part: str) -> str | None:
+        from .texts import render
+
+        if not self.texts:
+            return None
+        text = render(self.texts.get(part), self.texts.get("params"))
+        return " ".join(text.split())[:300] if text is not None and part == "title" else text
 
     @property
     def is_read(self) -> bool:

@@ -23,6 +23,7 @@ from core.permissions import require
 from .models import Notification
 from .permissions import INBOX
 from .sms import get_sms_backend
+from .texts import params_recipe, recipe
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def notify(
     """
     rows: list[Notification] = []
     seen: set[int] = set()
+    texts = _texts(title, body, params)
     for user in recipients:
         if user is None or user.pk in seen or not user.is_active:
             continue
@@ -61,6 +63,7 @@ def notify(
                 title=" ".join(title_text.split())[:300],
                 body=body_text,
                 url=str(url or "")[:500],
+                texts=texts,
                 send_email=email,
                 send_sms=sms,
             )
@@ -77,6 +80,18 @@ def notify(
     if to_deliver:
         transaction.on_commit(partial(_enqueue_delivery, to_deliver), robust=True)
     return created
+
+
+def _texts(title, body, params: dict | None) -> dict | None:
+    # Kept only when the title or body is a translation call and every param can be stored.
+    kept = {"title": recipe(title), "body": recipe(body)}
+    if kept["title"] is None and kept["body"] is None:
+        return None
+    stored_params = params_recipe(params)
+    if stored_params is None:
+        return None
+    kept["params"] = stored_params
+    return kept
 
 
 def _fill(text, params: dict | None) -> str:
