@@ -179,6 +179,10 @@ def mask_phone(phone: str) -> str:
     number = normalise_phone(phone)
     if len(number) < 7:
         return "*" * len(number)
+    if len(number) < 11:
+        # A local number without its area code (5021234): 3 + 4 shown would be all but one
+        # digit. Two at each end, as much as a mobile's mask leaves out.
+        return number[:2] + "*" * (len(number) - 4) + number[-2:]
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 

@@ -252,6 +252,27 @@ def scrub(text: str) -> ScrubResult:
 
     for m in _EMAIL.finditer(probe):
         take("email", *m.span())
+    _take_numbers(probe, take)
+    for m in _PLATE.finditer(probe):
+        take("plate", *m.span())
+    for pattern in _ADDRESS:
+        for m in pattern.finditer(probe):
+            take("address", *m.span())
+    for start, end in _spans_names(probe, taken):
+        take("name", start, end)
+
+    accepted.sort()
+    out, last = [], 0
+    for start, end, kind in accepted:
+        out.append(text[last:start])
+        out.append(PLACEHOLDERS[kind])
+        last = end
+    out.append(text[last:])
+    return ScrubResult("".join(out), [Finding(kind, (start, end)) for start, end, kind in accepted])
+
+
+def _take_numbers(probe: str, take) -> None:
+    # ID, bank card and phone numbers, in this order: an ID number is also a run of digits.
     for m in _ID18.finditer(probe):
         before = probe[max(0, m.start() - 12) : m.start()]
         if valid_id18(m.group()) or "身份证" in before:
@@ -270,19 +291,46 @@ def scrub(text: str) -> ScrubResult:
         take("landline", *m.span())
     for m in _LANDLINE_KEYWORD.finditer(probe):
         take("landline", *m.span(1))
-    for m in _PLATE.finditer(probe):
-        take("plate", *m.span())
-    for pattern in _ADDRESS:
-        for m in pattern.finditer(probe):
-            take("address", *m.span())
-    for start, end in _spans_names(probe, taken):
-        take("name", start, end)
 
-    accepted.sort()
+
+def mask_numbers(text: str) -> str:
+    """`text` with its ID, bank card and phone numbers masked as the sender panel masks them
+    (140202********1234, 138****5678), everything else as written (SEC-8).
+
+    For reading a message's own subject and text without revealing (and logging) the numbers
+    a citizen typed into them; names and addresses stay, as the handling unit needs them."""
+    if not text:
+        return text or ""
+    from .crypto import mask_id_number
+
+    probe = text.translate(_WIDTH)
+    spans: list[tuple[int, int, str]] = []
+
+    def take(kind: str, start: int, end: int) -> None:
+        if end > start and not any(start < e and s < end for s, e, _ in spans):
+            spans.append((start, end, kind))
+
+    _take_numbers(probe, take)
+    if not spans:
+        return text
     out, last = [], 0
-    for start, end, kind in accepted:
+    for start, end, kind in sorted(spans):
+        found = probe[start:end]
         out.append(text[last:start])
-        out.append(PLACEHOLDERS[kind])
+        if kind == "id_number":
+            out.append(mask_id_number(found))
+        elif kind == "bank_card":
+            digits = re.sub(r"[ -]", "", found)
+            out.append("*" * (len(digits) - 4) + digits[-4:])
+        else:
+            out.append(_mask_dialled(found))
         last = end
     out.append(text[last:])
-    return ScrubResult("".join(out), [Finding(kind, (start, end)) for start, end, kind in accepted])
+    return "".join(out)
+
+
+def _mask_dialled(found: str) -> str:
+    from .crypto import mask_phone
+
+    digits = re.sub(r"\D", "", found)
+    return mask_phone(digits) if digits else found

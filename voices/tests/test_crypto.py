@@ -51,3 +51,10 @@ def test_masks_show_only_what_staff_need_to_recognise():
 @given(st.text(min_size=1, max_size=40))
 def test_any_text_survives_encryption(value):
     assert crypto.decrypt(crypto.encrypt(value)) == value
+
+
+def test_a_local_number_without_area_code_is_masked_too():
+    """SEC-8: 5021234 showed whole (3 + 4 shown of 7 digits)."""
+    assert crypto.mask_phone("5021234") == "50***34"
+    assert crypto.mask_phone("85021234") == "85****34"
+    assert crypto.mask_phone("0352-5021234") == "035****1234"

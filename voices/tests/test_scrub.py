@@ -211,3 +211,15 @@ def test_sec6_real_messages_lose_every_mobile_number():
         total += len(text)
         kept += len(text) - sum(f.span[1] - f.span[0] for f in result.found)
     assert kept / total > 0.97
+
+
+def test_numbers_in_a_messages_own_text_are_masked_like_the_sender_panel():
+    """SEC-8: reading a message's text shows its numbers masked (revealing is logged)."""
+    from voices.scrub import mask_numbers
+
+    text = "身份证号是140202199001011234，电话13512345678，座机0352-5021234，电话5021234，张三住3号楼"
+    assert mask_numbers(text) == (
+        "身份证号是140202********1234，电话135****5678，座机035****1234，电话50***34，张三住3号楼"
+    )
+    assert mask_numbers("路灯不亮已一周") == "路灯不亮已一周"
+    assert mask_numbers("") == ""
