@@ -481,11 +481,33 @@ def _write(plan: Plan, *, by) -> Suggestion:
     return suggestion
 
 
-def _row_problem(errors: RowErrors, number: int, exc: DatongError) -> None:
-    details = getattr(exc, "details", None) or {}
-    reasons = [f"{key}: {value}" for key, value in details.items()] if details else [str(exc.message)]
-    for reason in reasons:
-        errors.add(number, "", reason)
+#: A service's refusal names its own fields; the user knows the sheet's columns.
+_FIELD_COLUMNS = {
+    "subject": "subject", "content": "content", "filed_by": "filer", "deputy": "cosigners", "category": "category",
+    "lead": "lead_unit", "assisting": "assisting_units", "separate": "separate_units",
+}
+_HEADERS = {c.key: c.header for c in COLUMNS}
+
+
+def _column_of(field_name: str, plan: Plan) -> str:
+    """The column a refused field stands for; "units" (casework names them all so): the
+    row's unit columns that are filled in."""
+    if field_name == "units":
+        filled = [key for key, units in (("lead_unit", plan.lead), ("assisting_units", plan.assisting),
+                                         ("separate_units", plan.separate)) if units]
+        return "、".join(_HEADERS[key] for key in filled)
+    return _HEADERS.get(_FIELD_COLUMNS.get(field_name, ""), "")
+
+
+def _row_problem(errors: RowErrors, plan: Plan, exc: DatongError) -> None:
+    """A service's refusal of the row, each reason under its column as the sheet names it
+    (never the services' field names). Only a ValidationFailed's details are reasons: other
+    refusals carry state codes there, and say it in their message."""
+    details = (getattr(exc, "details", None) or {}) if isinstance(exc, ValidationFailed) else {}
+    if not details:
+        errors.add(plan.row, "", str(exc.message))
+    for field_name, reason in details.items():
+        errors.add(plan.row, _column_of(str(field_name), plan), str(reason))
 
 
 class _SideProgress:
@@ -580,7 +602,7 @@ def import_rows(
                 try:
                     created.append(_write(plan, by=by))
                 except DatongError as exc:
-                    _row_problem(errors, plan.row, exc)
+                    _row_problem(errors, plan, exc)
                 if side is not None and index % STEP == 0:
                     side.advance(STEP)
             errors.raise_if_any()  # inside the transaction: every row is rolled back

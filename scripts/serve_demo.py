@@ -5,8 +5,9 @@
 Starts `manage.py runserver 127.0.0.1:$PORT` (default 8000), `manage.py db_worker` (the
 database task backend; with DATONG_TASK_BACKEND=rq, `manage.py rqworker --with-scheduler`
 instead) and `manage.py run_periodic` (a pass every 30 s). Prints the demo accounts from
-var/demo_accounts.txt and the address, then waits. Ctrl-C (or any one process ending)
-stops all three. Loopback only.
+var/demo_accounts.txt and the address, then waits. Ctrl-C stops all three; so does the web
+server ending. The worker and the periodic runner are restarted when they end (after
+RESTART_PAUSE seconds), unless one keeps ending right after its start. Loopback only.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+#: The process the demo is: when it ends, everything stops.
+ESSENTIAL = "web"
+#: Seconds before a background process that ended is started again.
+RESTART_PAUSE = 5.0
+#: A process that ends within this many seconds of its start this many times in a row is
+#: broken, not unlucky: it is left stopped (the web server stays up) and the console says so.
+QUICK_END_SECONDS, QUICK_ENDS_ALLOWED = 30.0, 3
 
 
 def port_is_free(port: int) -> bool:
@@ -66,6 +74,48 @@ def stop_all(processes: dict[str, subprocess.Popen]) -> None:
 STOP = threading.Event()
 
 
+def start(command: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603 - our own commands
+
+
+def watch(processes: dict[str, subprocess.Popen], commands: dict[str, list[str]], env: dict) -> int:
+    """Wait until Ctrl-C or the web server ends; returns the exit status.
+
+    Only the web server's end stops the demo. The worker and the periodic runner are
+    restarted instead: each can die of a passing trouble (SQLite's "database is locked"
+    while another process held the write lock, a task that ran it out of memory), and a
+    demo whose web server vanished with them showed the tester nothing but a dead page.
+    One that keeps ending right after it starts is broken: restarting it forever would only
+    scroll the traceback away, so it is left stopped and the console says so."""
+    started = dict.fromkeys(processes, time.monotonic())
+    quick_ends = dict.fromkeys(processes, 0)
+    restart_at: dict[str, float] = {}
+    while not STOP.wait(0.5):
+        now = time.monotonic()
+        for name, process in processes.items():
+            if name in restart_at:
+                if now >= restart_at[name]:
+                    del restart_at[name]
+                    processes[name] = start(commands[name], env)
+                    started[name] = now
+                continue
+            if process.poll() is None or quick_ends[name] >= QUICK_ENDS_ALLOWED:
+                continue
+            if name == ESSENTIAL:
+                sys.stderr.write(f"The {name} process ended (exit status {process.returncode}): stopping.\n")
+                return process.returncode or 1
+            quick_ends[name] = quick_ends[name] + 1 if now - started[name] < QUICK_END_SECONDS else 0
+            if quick_ends[name] >= QUICK_ENDS_ALLOWED:
+                sys.stderr.write(f"The {name} process ended {QUICK_ENDS_ALLOWED} times right after starting "
+                                 f"(exit status {process.returncode}): left stopped; the web server goes on. "
+                                 "Fix the cause above, then restart the demo.\n")
+                continue
+            sys.stderr.write(f"The {name} process ended (exit status {process.returncode}): "
+                             f"starting it again in {RESTART_PAUSE:.0f} s.\n")
+            restart_at[name] = now + RESTART_PAUSE
+    return 0
+
+
 def _request_stop(signum, frame) -> None:
     # A flag, not an exception: a second Ctrl-C (or make's SIGTERM right after it) must not
     # cut the clean-up short.
@@ -96,7 +146,7 @@ def main() -> int:
         # Each in its own process group: Ctrl-C reaches this script only, which then stops
         # every group (runserver's autoreloader child included).
         for name, command in commands.items():
-            processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603 - our own commands
+            processes[name] = start(command, env)
         if not wait_for_port(port, processes):
             if not STOP.is_set():
                 sys.stderr.write("The web server did not start; see the messages above.\n")
@@ -108,12 +158,7 @@ def main() -> int:
             banner += ["", "Demo accounts (one per role):", accounts.read_text().rstrip()]
         banner += ["=" * 72, ""]
         print("\n".join(banner), flush=True)
-        while not STOP.wait(0.5):
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    sys.stderr.write(f"The {name} process ended (exit status {process.returncode}): stopping.\n")
-                    return process.returncode or 1
-        return 0
+        return watch(processes, commands, env)
     finally:
         print("\nStopping the demo …", flush=True)
         stop_all(processes)

@@ -2,7 +2,9 @@
 
 Thin: the task re-loads the user by id and calls `importing.run_upload`, which is keyed by
 the upload id and safe to run twice (a finished upload returns its stored result; rows
-already imported are found by their work order number and skipped).
+already imported are found by their work order number and skipped). The import commits in
+batches, so a run that fails half-way leaves the batches it wrote; the retry
+(`retrying_task`) writes the rest and reports the whole file's counts.
 """
 
 from __future__ import annotations

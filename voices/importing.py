@@ -1,42 +1,57 @@
-"""Importing historical 12345 work orders (工单) from a spreadsheet (xlsx), all or nothing.
+"""Importing historical 12345 work orders (工单) from a spreadsheet (xlsx): every row checked
+before any is written.
 
 Each row becomes a `Message` received on the import channel under the 12345 regime, through
-`voices.services.receive_many` (one transaction: a refused row rolls every row back), with
-quiet notifications (an import of last year's orders must not ring anyone's bell) and no
-model suggestions (the rows are history, not triage work).
+`voices.services.receive_many`, with quiet notifications (an import of last year's orders
+must not ring anyone's bell) and no model suggestions (the rows are history, not triage
+work).
 
 Checked before anything is written, every problem collected with its Excel row number:
 工单编号 present, at most 64 characters and not twice in the file; 受理时间 a date (and time)
-not in the future; 主题 and 内容 present; 类别, 区县 and 承办单位 known in the congress (by
+not in the future; 主题 and 内容 present and within the lengths every channel allows
+(`voices.rules`); 来电人 within its length; 类别, 区县 and 承办单位 known in the congress (by
 name or code); 办结时间 not before 受理时间 nor in the future; 联系电话 a phone number
-(`voices.rules.phone_valid`, the rule of every channel). Idempotent by 工单编号 (the
-message's `external_id`): a row already imported is skipped and counted, so the same file
-imported twice adds nothing the second time.
+(`voices.rules.phone_valid`, the rule of every channel). A file with any bad row imports
+nothing. Idempotent by 工单编号 (the message's `external_id`): a row already imported is
+skipped and counted, so the same file imported twice adds nothing the second time.
+
+Written in batches (BATCH_ROWS rows), each in a short transaction of its own: a large file
+once held the database's write lock for minutes (on SQLite one lock for the whole file), and
+every other writer (web requests, the task worker, the periodic runner) waited and failed
+with "database is locked". A run that dies half-way leaves whole batches behind, never half
+a row's work; run again (the task is retried), it skips the rows already there by their
+工单编号 and writes the rest, and reports the counts planned before its first write (kept
+with the upload's result), so a completed retry reads as one import. A row the services
+refuse while writing (a rule of theirs the check does not know, or the city's data changed
+after the check) stops the import at its batch; the message says how many orders were
+imported before it.
 
 Uploads: checked (real type, size, header) before they are stored; up to INLINE_MAX_ROWS
 rows are imported while the page waits, larger files by the task `voices.import_tasks`
-with a progress bar (core.jobs.progress) in phases, each named by its message and counting
-the file's rows once: checking the rows, importing them (those already there are done at
-once), then recording the past outcomes (of the rows that have one); finished, all the rows.
-The sheet holds names and phone numbers, so it is deleted once imported (SEC-5), and results
-are kept KEEP_RESULTS_DAYS days.
+with a progress bar (core.jobs.progress) in two phases, each named by its message and
+counting the file's rows once: checking the rows, then importing them (those already there
+are done at once, the others batch by batch, as each batch commits); finished, all the
+rows. The sheet holds names and phone numbers, so it is deleted once imported (SEC-5), and
+results are kept KEEP_RESULTS_DAYS days.
 
 A row with 承办单位, 办结时间 and 办理结果 is history that ended: `services.record_historical_outcome`
-records it in the import's transaction (accepted, handled by that unit with the due date it
-had then, answered and closed when it was closed; no rating, no bell), so last year's orders
-are neither waiting nor late. A row without them opens as received, for staff to route.
+records it in its batch's transaction, with the message (accepted, handled by that unit with
+the due date it had then, answered and closed when it was closed; no rating, no bell), so
+last year's orders are neither waiting nor late. A row without them opens as received, for
+staff to route.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,10 +76,22 @@ _L = gettext_lazy
 
 #: Files up to this many rows are imported while the page waits; larger ones by the task.
 INLINE_MAX_ROWS = 100
-#: A larger sheet is refused (one transaction holds the whole import): split it.
+#: A larger sheet is refused (every row is read and checked in memory before any is
+#: written): split it.
 MAX_ROWS = 20000
-#: Progress is written once per this many rows.
+#: Progress is written once per this many rows checked.
 STEP = 50
+#: Rows written per transaction. Each batch commits on its own, so the write lock is held
+#: for about a second at a time and other writers, which wait up to SQLite's busy_timeout
+#: (10 s, config/settings/base.py), get their turn between batches. Measured (bench/
+#: bench_voices_import_lock.py, SQLite, rows with past outcomes, a busy 2-core machine):
+#: 100-row batches took 2.5 s (longest 5.1 s), 50-row batches 1.4 s (longest 2.0 s).
+BATCH_ROWS = 50
+#: Seconds between batches on SQLite. Its busy handler lets a waiting writer try again only
+#: every 100 ms or so; back to back, the next batch took the lock first nearly every time and
+#: the other writer failed after its 10 s all the same (measured: 7 of 42 writes of the
+#: periodic runner's kind). PostgreSQL locks rows, not the database: no pause there.
+SQLITE_PAUSE = 0.15
 KEEP_RESULTS_DAYS = 30
 STORAGE_DIR = "voices/imports"
 
@@ -95,6 +122,10 @@ COLUMNS = (
 )
 #: A refusal's field (services' names) → the column the user sees.
 _COLUMN_NAMES = {column.key: column.header for column in COLUMNS}
+EXTERNAL_ID_MAX = Message._meta.get_field("external_id").max_length
+#: The longest text each column may hold, as every channel allows it (voices.rules).
+_MAX_LENGTHS = {"external_id": EXTERNAL_ID_MAX, "name": rules.NAME_MAX, "subject": rules.SUBJECT_MAX,
+                "body": rules.BODY_MAX}
 
 _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
@@ -238,22 +269,24 @@ def check_rows(
     seen: dict[str, int] = {}
     for number, values in rows:
         row = _Row(number, values, errors)
-        external_id = row.text("external_id", max_length=64, required=True)
+        external_id = row.text("external_id", max_length=EXTERNAL_ID_MAX, required=True)
         if external_id in seen:
             row.error("external_id", _("the same work order number is also in row %(row)s.") % {
                 "row": seen[external_id]})
         elif external_id:
             seen[external_id] = number
         received_at = row.moment("received_at", required=True, now=now)
-        name = row.text("name", max_length=100)
+        # The limits of every channel (voices.rules), so that the services never refuse a
+        # row this check let through, after other rows were written.
+        name = row.text("name", max_length=rules.NAME_MAX)
         # The same rule as every other channel (the service checks it again): a sheet's
         # "12345" is no more a caller's phone than a web form's.
         phone = rules.phone_text(row.text("phone", max_length=rules.PHONE_MAX))
         phone = rules.phone_from_number_cell(phone, values.get("phone"))
         if phone and not rules.phone_valid(phone):
             row.error("phone", _("«%(value)s» is not a phone number.") % {"value": phone})
-        subject = row.text("subject", max_length=200, required=True)
-        body = row.text("body", max_length=20000, required=True)
+        subject = row.text("subject", max_length=rules.SUBJECT_MAX, required=True)
+        body = row.text("body", max_length=rules.BODY_MAX, required=True)
         category = row.known("category", lookup.categories, _("«%(value)s» is not a configured category."))
         district = row.known("district", lookup.districts, _("«%(value)s» is not a district of the city."))
         unit = row.known("unit", lookup.units, _("«%(value)s» is not a handling unit of the city."))
@@ -305,16 +338,23 @@ def read(file) -> list[tuple[int, dict[str, Any]]]:
     return list(read_rows(file, COLUMNS, max_rows=MAX_ROWS))
 
 
-def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None) -> tuple[int, int, int]:
-    """Check then write every row (all or nothing); returns (created, skipped as already
-    imported, closed with their past outcome). Raises NotAllowed, or ValidationFailed with
-    `row_errors` and nothing written."""
-    from . import services
+def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None,
+                result: ImportResult | None = None) -> tuple[int, int, int]:
+    """Check every row, then write them BATCH_ROWS at a time, each batch in a transaction of
+    its own; returns (created, skipped as already imported, closed with their past outcome).
 
+    With `result` (a stored upload's), the counts planned before the first write are kept in
+    it (state "running"): a run that completes an earlier one that died half-way skips the
+    rows that run wrote and still returns the whole file's counts.
+
+    Raises NotAllowed; ValidationFailed with `row_errors` when a row fails the checks
+    (nothing written), or when the services refuse a row while writing (its batch is rolled
+    back, the batches before it stay, and the message says how many were imported)."""
     require(by, IMPORT)
     congress = organisation.current_congress()
     if congress is None:
         raise ValidationFailed(_("The city has not been configured yet: there is no congress to import into."))
+    resumed = result is not None and result.state == "running"
     checked = [0]
 
     def on_row() -> None:
@@ -323,45 +363,75 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
             progress.advance(key, STEP)
 
     # The bar, one phase after the other, each counting the rows once (its message names it):
-    # checking the rows, importing them, then recording the past outcomes.
+    # checking the rows, then importing them.
     if key:
         progress.update(key, done=0, total=len(rows), message=_("Checking the rows…"))
-    planned = check_rows(rows, congress=congress, on_row=on_row)
+    try:
+        planned = check_rows(rows, congress=congress, on_row=on_row)
+    except ValidationFailed as exc:
+        if resumed:  # the city's data changed since an earlier run wrote some of the rows
+            raise _stopped(exc, imported=_written_by_earlier_runs(congress, rows, result)) from None
+        raise
     existing = already_imported(congress, [p["external_id"] for p in planned])
     fresh = [p for p in planned if p["external_id"] not in existing]
-    ended = sum(1 for p in fresh if p["_outcome"])
+    if resumed:
+        created, skipped, closed = result.created, result.skipped, result.closed
+    else:
+        created, skipped, closed = len(fresh), len(existing), sum(1 for p in fresh if p["_outcome"])
+        if result is not None:
+            # Kept before the first write: a retry must not count this run's rows as skipped.
+            result.state, result.created, result.skipped, result.closed = "running", created, skipped, closed
+            save_result(result)
+    earlier = len(existing) - skipped  # rows an earlier run of this upload wrote
     if key:  # the rows already imported are done at once
         progress.update(key, done=len(existing), total=len(rows), message=_("Importing the rows…"))
-    closed = 0
-    if fresh:
-        if ended:
-            # Each past outcome's due date needs the working-day calendar, which is cached only
-            # outside a transaction (inside one it is read afresh, two statements each time):
-            # read it here, once, not once a row.
-            calendar.current_calendar()
+    if any(p["_outcome"] for p in fresh):
+        # Each past outcome's due date needs the working-day calendar, which is cached only
+        # outside a transaction (inside one it is read afresh, two statements each time):
+        # read it here, once, not once a row.
+        calendar.current_calendar()
+    written = 0
+    for start in range(0, len(fresh), BATCH_ROWS):
+        batch = fresh[start:start + BATCH_ROWS]
         try:
-            # The audit chain's lock and the units' tally rows are taken at the end, not for
-            # the whole import: meanwhile citizens' messages and routing go on.
-            with transaction.atomic(), audit.deferred(), casework.deferred_tallies():
-                messages = services.receive_many(
-                    by=by, congress=congress, channel=Channel.IMPORT, rows=fresh, quiet=True, classify=False,
-                    progress=_Advance(key) if key else None,
-                )
-                if key and ended:
-                    progress.update(key, done=0, total=ended, message=_("Recording the past outcomes…"))
-                closed = record_outcomes(by=by, planned=fresh, messages=messages,
-                                         on_row=_Advance(key) if key else None)
+            raced = write_batch(batch, by=by, congress=congress)
         except ValidationFailed as exc:
-            if getattr(exc, "row_errors", None):
-                raise  # by row and column already (record_outcomes)
-            raise _as_row_errors(exc) from exc
-    return len(fresh), len(existing), closed
+            refused = exc if getattr(exc, "row_errors", None) else _as_row_errors(exc)
+            raise _stopped(refused, imported=earlier + written) from exc
+        # Rows another import of the same numbers wrote meanwhile: there already, skipped.
+        created -= len(raced)
+        skipped += len(raced)
+        closed -= sum(1 for p in raced if p["_outcome"])
+        written += len(batch) - len(raced)
+        if key:  # committed: the page sees the bar move batch by batch
+            progress.advance(key, len(batch))
+        if connection.vendor == "sqlite" and start + BATCH_ROWS < len(fresh):
+            time.sleep(SQLITE_PAUSE)  # the other writers' turn (see SQLITE_PAUSE)
+    return created, skipped, closed
 
 
-def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message],
-                    on_row: Callable[[int], None] | None = None) -> int:
+def write_batch(rows: list[dict[str, Any]], *, by, congress) -> list[dict[str, Any]]:
+    """Write checked rows (`check_rows`' plans) in one transaction: their messages, then their
+    past outcomes. Returns the rows whose work order was already there (another import of
+    the same numbers got there first): those are left as they are.
+
+    The audit chain's lock and the units' tally rows are taken at the batch's end, not for
+    all of it (core.audit.deferred, casework.deferred_tallies): meanwhile citizens'
+    messages and routing go on. Raises ValidationFailed (the batch rolled back)."""
+    from . import services
+
+    with transaction.atomic(), audit.deferred(), casework.deferred_tallies():
+        messages = services.receive_many(by=by, congress=congress, channel=Channel.IMPORT, rows=rows, quiet=True,
+                                         classify=False)
+        new = [getattr(m, "_created_now", False) for m in messages]
+        record_outcomes(by=by, planned=[r for r, n in zip(rows, new, strict=True) if n],
+                        messages=[m for m, n in zip(messages, new, strict=True) if n])
+    return [r for r, n in zip(rows, new, strict=True) if not n]
+
+
+def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message]) -> int:
     """Record the rows' historical outcomes (承办单位, 办结时间, 办理结果) through
-    `services.record_historical_outcome`, in the import's transaction; returns how many.
+    `services.record_historical_outcome`, in the batch's transaction; returns how many.
     Every refusal is reported by its row and column (ValidationFailed with `row_errors`)."""
     from . import services
 
@@ -376,37 +446,74 @@ def record_outcomes(*, by, planned: list[dict[str, Any]], messages: list[Message
             done += 1
         except ValidationFailed as exc:
             for field, reason in (exc.details or {"": exc.message}).items():
-                errors.add(row["_row"], _COLUMN_NAMES.get(field, field), reason)
-        if on_row is not None:
-            on_row(done)
+                errors.add(row["_row"], _COLUMN_NAMES.get(field, ""), _with_limit(field, str(reason)))
     errors.raise_if_any()
     return done
 
 
-class _Advance:
-    """What `receive_many(progress=…)` and `record_outcomes(on_row=…)` are given: called as
-    `(done, …)` after each batch of rows written, or each row's outcome; moves the bar by what
-    was done since (its phase set where the bar starts)."""
+def _written_by_earlier_runs(congress, rows: list[tuple[int, dict[str, Any]]], result: ImportResult) -> int:
+    """How many of the file's work orders earlier runs of this upload wrote: those there now,
+    less those there before its first write."""
+    numbers = [cell_text(values.get("external_id"))[:EXTERNAL_ID_MAX] for _number, values in rows]
+    return max(0, len(already_imported(congress, [n for n in numbers if n])) - result.skipped)
 
-    def __init__(self, key: str):
-        self.key = key
-        self.reported = 0
 
-    def __call__(self, done: int, *args, **kwargs) -> None:
-        if done - self.reported >= STEP:
-            progress.advance(self.key, done - self.reported)
-            self.reported = done
+def _stopped(exc: ValidationFailed, *, imported: int) -> ValidationFailed:
+    """The refusal of rows found after `imported` work orders of the file were written: its
+    problems, with a message that says so, and `imported` on it (the result page tells such
+    a stop from a refusal that imported nothing, which is returned as it is)."""
+    row_errors = getattr(exc, "row_errors", None)
+    if not imported or not row_errors:
+        return exc
+    stopped = row_errors.error(_(
+        "%(imported)s work orders of the file were imported before the import stopped. Correct the rows "
+        "below and import the file again: the work orders already imported are skipped."
+    ) % {"imported": imported})
+    stopped.imported = imported
+    return stopped
+
+
+#: A refusal's "field: reason" (voices.services.intake.receive_batch joins them with "; ").
+_FIELD_REASON = re.compile(r"^([a-z_]+): (.*)$", re.S)
 
 
 def _as_row_errors(exc: ValidationFailed) -> ValidationFailed:
-    """The service's refusal (details keyed "row N") as row-numbered problems."""
+    """The service's refusal (details keyed "row N", each "field: reason; field: reason") as
+    row-numbered problems, each under its column as the sheet names it, never the services'
+    field names."""
     errors = RowErrors()
-    for where, reason in (exc.details or {}).items():
+    for where, text in (exc.details or {}).items():
         match = re.search(r"(\d+)", str(where))
-        errors.add(int(match.group(1)) if match else 0, "", str(reason))
+        number = int(match.group(1)) if match else 0
+        for field, reason in _field_reasons(str(text)):
+            errors.add(number, _COLUMN_NAMES.get(field, ""), _with_limit(field, reason))
     if not errors:
         errors.add(0, "", str(exc.message))
     return errors.error()
+
+
+def _field_reasons(text: str) -> list[tuple[str, str]]:
+    """"subject: reason; body: reason" as [(field, reason)]; a piece that names no field
+    belongs to the reason before it (a reason may hold "; " itself)."""
+    found: list[tuple[str, str]] = []
+    for piece in text.split("; "):
+        match = _FIELD_REASON.match(piece)
+        if match:
+            found.append((match.group(1), match.group(2)))
+        elif found:
+            found[-1] = (found[-1][0], f"{found[-1][1]}; {piece}")
+        else:
+            found.append(("", piece))
+    return found
+
+
+def _with_limit(field: str, reason: str) -> str:
+    """The services' "too long" said with the column's limit, as the check says it."""
+    from .services.base import error
+
+    if field in _MAX_LENGTHS and reason == error("too_long"):
+        return _("at most %(max)s characters are allowed.") % {"max": _MAX_LENGTHS[field]}
+    return reason
 
 
 def problems_of(exc: DatongError) -> list[str]:
@@ -439,7 +546,8 @@ def accept_upload(file, *, by) -> tuple[ImportResult, int]:
 def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
     """Import a stored upload (inline or from the task) and store its result; safe to run
     twice (a finished upload returns its result; rows already imported are skipped).
-    Unexpected errors propagate (the task retries); a refusal is a result."""
+    Unexpected errors propagate (the task retries: the batches written stay, and the retry
+    writes the rest and reports the whole file's counts); a refusal is a result."""
     result = load_result(upload_id)
     if result is None:
         raise NotFound()
@@ -456,8 +564,11 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
                 raise ValidationFailed(_("The uploaded file is no longer there; upload it again."))
             with default_storage.open(name) as handle:
                 rows = read(handle)
-            created, skipped, closed = import_rows(rows, by=by, key=key)
+            created, skipped, closed = import_rows(rows, by=by, key=key, result=result)
         except (ValidationFailed, NotAllowed) as exc:
+            # Counted: the work orders written before a refusal that stopped the import (its
+            # page says so); none for a refusal before anything was written.
+            result.created, result.skipped, result.closed = getattr(exc, "imported", 0), 0, 0
             return STORE.fail(result, key=key, message=str(exc.message), problems=problems_of(exc))
         except Exception:
             progress.update(key, message=_("A problem occurred; the import will be tried again."))
@@ -466,7 +577,7 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
         result.message = _(
             "%(created)s work orders imported, %(closed)s of them closed in the past; %(skipped)s were already there."
         ) % {"created": created, "closed": closed, "skipped": skipped}
-        # Finished, the bar counts every row of the file (its last phase counted past outcomes).
+        # Finished, the bar counts every row of the file (rows found already there included).
         progress.update(key, done=len(rows), total=len(rows), message=result.message)
         return STORE.finish(result, key=key, result_url=result_url)
 

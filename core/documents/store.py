@@ -98,7 +98,9 @@ class ImportStore:
     # --- how an import ends: its result stored, its progress bar closed, its sheet gone (SEC-5)
 
     def fail(self, result: Any, *, key: str, message: str, problems: list[str]) -> Any:
-        """Record a refused import (nothing was imported)."""
+        """Record a refused import. Its counts are what was imported before the refusal:
+        none when the rows were refused before any was written (an import in batches may
+        stop after some, and says so in `message`)."""
         from core.jobs import progress
 
         result.state, result.message, result.problems = "failed", message, problems

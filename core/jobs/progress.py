@@ -22,10 +22,14 @@ A page shows the bar with `{% load jobs %}{% progress_bar key %}` (or by loading
 `progress.poll_url(key)`); while running, the bar re-fetches itself with htmx every second
 and stops polling once finished or failed. JSON: GET /api/tasks/progress/{key}.
 
-Writes are autocommit updates: call the helper outside the job's own `transaction.atomic()`
-(between batches), or the bar only moves when that transaction commits (and on SQLite the
-write waits for it). Who sees a bar: its owner, the administrator, and staff for jobs
-started without an owner (`jobs.progress`).
+Writes are autocommit updates. A long job writes its work in batches, each in a short
+transaction of its own, and moves the bar between them, once a batch has committed (as
+voices.importing does): the bar then moves batch by batch and never runs ahead of what is
+stored. Called inside the job's `transaction.atomic()`, the update is part of it and is seen
+only when it commits. (A job holding one long transaction also makes every other writer
+wait: on SQLite one write lock covers the whole file, and a writer that waits longer than
+its busy timeout fails with "database is locked".) Who sees a bar: its owner, the
+administrator, and staff for jobs started without an owner (`jobs.progress`).
 """
 
 from __future__ import annotations

@@ -301,9 +301,25 @@ def test_a_row_a_service_refuses_while_writing_rolls_every_row_back(city, good_r
     with pytest.raises(ValidationFailed) as refused:
         importing.import_rows(importing.read(sheet(good_rows)), term=city["term"], by=city["staff"],
                               upload_id="def456")
-    assert refused.value.row_errors.messages() == ["Row 3: units: 测试市第0局 is no longer active."]
+    # Under the column the user filled in, not the service's field name ("units").
+    assert refused.value.row_errors.messages() == ["Row 3, 主办单位、协办单位: 测试市第0局 is no longer active."]
     assert not Suggestion.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="suggestion.").exists()
+
+
+def test_a_refusal_by_state_says_its_message_not_the_services_codes(city, good_rows, monkeypatch):
+    """A state refusal's details are codes ("state: submitted"): the row gets its message."""
+    from core.errors import InvalidTransition, ValidationFailed
+    from proposals import services
+
+    def refuse(**kwargs):
+        raise InvalidTransition(details={"state": "submitted", "allowed_from": ["draft"]})
+
+    monkeypatch.setattr(services, "submit_suggestion", refuse)
+    with pytest.raises(ValidationFailed) as refused:
+        importing.import_rows(importing.read(sheet(good_rows[:1])), term=city["term"], by=city["staff"],
+                              upload_id="def457")
+    assert refused.value.row_errors.messages() == ["Row 2: This action is not possible in the current state."]
 
 
 def test_old_results_are_forgotten(staff_client, city, good_rows):

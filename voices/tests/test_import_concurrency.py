@@ -1,7 +1,9 @@
-"""An import of historical work orders is one long transaction (nothing half-imported), yet the
-city goes on meanwhile: a citizen's message is received and routed to a unit the import is
-also writing to, without waiting for the import to commit (core.audit.deferred,
-casework.deferred_tallies). Real threads with their own connections: PostgreSQL only."""
+"""An import of historical work orders writes in batches, each a transaction of its own, and
+the city goes on even while a batch is open: a citizen's message is received and routed to
+a unit the batch is also writing to, without waiting for the batch to commit
+(core.audit.deferred, casework.deferred_tallies). Real threads with their own connections:
+PostgreSQL only (on SQLite one write lock covers the file: there, short batches are what
+keeps others from waiting long)."""
 
 from __future__ import annotations
 

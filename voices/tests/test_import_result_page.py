@@ -92,8 +92,9 @@ def test_a_bar_polled_from_the_result_page_has_no_button_to_it(receiving, client
 
 
 def test_each_phase_counts_the_rows_once(receiving, client_for, monkeypatch):  # noqa: F811
-    """What the bar shows on the way: checking 3 rows, importing 3 rows, recording 1 past
-    outcome, then 3 of 3; never more done than there is, never a total of twice the rows."""
+    """What the bar shows on the way: checking 3 rows, importing 3 rows (the past outcomes
+    are written with their rows, batch by batch), then 3 of 3; never more done than there
+    is, never a total of twice the rows."""
     monkeypatch.setattr(importing, "STEP", 1)
     seen: list[tuple[str, int, int]] = []
     real_update, real_finish = progress._update, progress.finish
@@ -116,10 +117,9 @@ def test_each_phase_counts_the_rows_once(receiving, client_for, monkeypatch):  #
     upload(client, three_rows())
     assert all(done <= total for _message, done, total in seen), seen
     phases = list(dict.fromkeys(message for message, _done, _total in seen))
-    assert phases == ["Checking the rows…", "Importing the rows…", "Recording the past outcomes…", SUMMARY]
-    assert {total for message, _done, total in seen if message != "Recording the past outcomes…"} == {3}
-    assert {total for message, _done, total in seen if message == "Recording the past outcomes…"} == {1}
-    assert ("Checking the rows…", 3, 3) in seen and ("Recording the past outcomes…", 1, 1) in seen
+    assert phases == ["Checking the rows…", "Importing the rows…", SUMMARY]
+    assert {total for _message, _done, total in seen} == {3}
+    assert ("Checking the rows…", 3, 3) in seen and ("Importing the rows…", 3, 3) in seen
     assert seen[-1] == (SUMMARY, 3, 3)
 
 

@@ -103,3 +103,55 @@ def test_registered_jobs_are_listed_on_the_task_page(db, registry, client_for):
     page = client_for("administrator").get("/tasks/").content.decode()
 
     assert "test.count" in page and "jobs.prune" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_runner_survives_a_failed_pass_and_runs_the_job_at_the_next_tick(registry, monkeypatch, caplog):
+    """The demo's runner died when SQLite said "database is locked" while it claimed a job
+    (an import held the write lock): a failed pass is logged and the loop carries on.
+    (Outside a test transaction: the loop tidies its connections between passes, as it
+    does in production.)"""
+    from django.db import OperationalError
+
+    from core.jobs.management.commands.run_periodic import Command
+
+    runner = Command()
+    ticks: list[str] = []
+
+    def job() -> None:
+        ticks.append("ran")
+        runner._stop = True  # one good pass is all this test needs
+
+    registry.register("test.count", job, every=timedelta(hours=1))
+    real_row = periodic._row
+
+    def locked_once(name):
+        if not ticks:  # the first pass, as an import holds the write lock
+            ticks.append("locked")
+            raise OperationalError("database is locked")
+        return real_row(name)
+
+    monkeypatch.setattr(periodic, "_row", locked_once)
+
+    call_command(runner, "--job", "test.count", "--interval", "0")
+
+    assert ticks == ["locked", "ran"]
+    assert PeriodicRun.objects.get(name="test.count").last_status == "ok"
+    assert "the periodic pass failed" in caplog.text and "database is locked" in caplog.text
+
+
+def test_a_failed_pass_with_once_ends_with_an_error_status(db, registry, monkeypatch):
+    """From cron (--once) the failure is the command's: cron or systemd records it."""
+    from django.core.management import CommandError
+    from django.db import OperationalError
+
+    registry.register("test.count", count_call, every=timedelta(hours=1))
+
+    def locked(name):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(periodic, "_row", locked)
+
+    with pytest.raises(CommandError, match="database is locked"):
+        call_command("run_periodic", "--once", "--job", "test.count")
+    assert CALLS == []

@@ -2,17 +2,25 @@
 
     manage.py run_periodic --once        # one pass: from cron or a systemd timer, each minute
     manage.py run_periodic               # loop: a pass every --interval seconds (the demo)
+
+In a loop, a pass that fails (the database locked or gone for a moment) is logged and the
+loop carries on at the next tick: one bad minute must not end the runner, or nothing periodic
+runs again until someone restarts it. With --once the failure ends the command with an error
+status, for cron or systemd to record; the next minute starts afresh anyway.
 """
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from core.jobs import periodic
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -30,22 +38,39 @@ class Command(BaseCommand):
                 self.stdout.write(f"{job.name}\tevery {job.every}")
             return
         if once:
-            self._pass(names)
+            try:
+                self._pass(names)
+            except Exception as exc:
+                log.exception("the periodic pass failed")
+                raise CommandError(f"the periodic pass failed: {exc}") from exc
             return
         self._stop = False
 
         def stop(signum, frame):
             self._stop = True
 
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self._loop(names, interval)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def _loop(self, names, interval: float) -> None:
         while not self._stop:
             close_old_connections()
-            self._pass(names)
+            try:
+                self._pass(names)
+            except Exception:
+                # Logged, and the next tick tries again. A job claimed before the failure
+                # keeps its lease until it runs out (periodic.DEFAULT_LEASE), then runs again.
+                log.exception("the periodic pass failed; trying again in %s s", interval)
+                self.stderr.write("The periodic pass failed (see the log); trying again at the next tick.")
             slept = 0.0
             while slept < interval and not self._stop:
-                time.sleep(0.5)
-                slept += 0.5
+                pause = min(0.5, interval - slept)
+                time.sleep(pause)
+                slept += pause
 
     def _pass(self, names) -> None:
         ran = periodic.run_due(names=names)
