@@ -7,6 +7,14 @@
   in. A deputy checking in is admitted to the session's open electronic votes.
 - `GET /sessions/{id}/motions`, `GET /motions/{id}` (`plenary.view`): motions and, once
   decided, their result (RES-1); the counts are never shown while the vote is open.
+- `GET /motions/{id}/signatures` (`motion.view`): a motion deputies file jointly (ELEC-19
+  recall, RES-4 investigation committee), who signed and how many more must sign; a deputy
+  sees those of their own term (404 otherwise).
+- `POST /motions/{id}/sign`, `POST /motions/{id}/unsign` (`motion.sign`, `motion.unsign`): a
+  deputy signs, or takes back their signature (`{}`), while the motion collects signatures;
+  staff record a paper signature, or one taken back in writing (`{"deputy_id": 12}`). Both
+  answer with the signatures as `GET` shows them; 409 when it no longer collects signatures
+  or the deputy has already signed, 422 for a deputy who has not signed or is not in office.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from core.errors import NotFound, ValidationFailed
 from core.organisation.models import Deputy, Session
 
 from . import selectors, services
-from .permissions import CHECK_IN, VIEW
+from .permissions import CHECK_IN, MOTION_SIGN, MOTION_UNSIGN, MOTION_VIEW, VIEW, deputy_of
 
 router = DatongRouter()
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -148,3 +156,110 @@ def motion_detail(request, motion_id: int):
         "text": motion.text,
         "result": None if result is None else vars(result),
     }
+
+
+# --- motions filed by deputies jointly: signatures (ELEC-19, RES-4) ----------------------
+
+
+class SignerOut(Schema):
+    deputy_id: int
+    code: str
+    name: str
+    in_office: bool
+    signed_at: datetime.datetime
+
+
+class SignaturesOut(Schema):
+    motion_id: int
+    title: str
+    kind: str
+    status: str
+    collecting: bool
+    signed: int
+    needed: int
+    still_needed: int
+    all_deputies: int
+    signers: list[SignerOut]
+
+
+class SignIn(Schema):
+    """Empty for oneself; staff name the deputy whose paper signature it is."""
+
+    deputy_id: int | None = None
+
+
+def _signatures(user, motion) -> dict:
+    count = selectors.signature_count(motion)
+    return {
+        "motion_id": motion.pk,
+        "title": motion.title,
+        "kind": motion.kind,
+        "status": motion.status,
+        "collecting": selectors.collects_signatures(motion),
+        **vars(count),
+        "signers": [
+            {
+                "deputy_id": s.deputy_id,
+                "code": s.deputy.code,
+                "name": s.deputy.name,
+                "in_office": s.deputy.in_office,
+                "signed_at": s.signed_at,
+            }
+            for s in selectors.motion_signatures(user, motion)
+        ],
+    }
+
+
+def _signer(user, motion, deputy_id: int | None) -> Deputy:
+    """A deputy signs for themselves (naming someone else is refused by the service); staff
+    name the deputy, who must be of the motion's term."""
+    if deputy_id is None:
+        deputy = deputy_of(user)
+        if deputy is None:
+            message = _("Your account is not linked to a deputy record.")
+            raise ValidationFailed(message, details={"deputy_id": message})
+        return deputy
+    deputy = Deputy.objects.filter(pk=deputy_id, term_id=motion.session.term_id).first()
+    if deputy is None:
+        raise NotFound()
+    return deputy
+
+
+@router.get(
+    "/motions/{motion_id}/signatures",
+    permission=MOTION_VIEW,
+    response={200: SignaturesOut, **ERRORS},
+    url_name="plenary-motion-signatures",
+)
+def motion_signatures(request, motion_id: int):
+    """ELEC-19 / RES-4: who signed a joint motion and how many more must sign."""
+    user = acting_user(request)
+    return _signatures(user, selectors.joint_motion_for(user, motion_id))
+
+
+@router.post(
+    "/motions/{motion_id}/sign",
+    permission=MOTION_SIGN,
+    response={200: SignaturesOut, **ERRORS},
+    url_name="plenary-motion-sign",
+)
+def sign(request, motion_id: int, payload: SignIn):
+    """Sign a joint motion (a deputy for themselves; staff a paper signature)."""
+    user = acting_user(request)
+    motion = selectors.joint_motion_for(user, motion_id)
+    services.sign_motion(by=user, motion=motion, deputy=_signer(user, motion, payload.deputy_id))
+    return _signatures(user, motion)
+
+
+@router.post(
+    "/motions/{motion_id}/unsign",
+    permission=MOTION_UNSIGN,
+    response={200: SignaturesOut, **ERRORS},
+    url_name="plenary-motion-unsign",
+)
+def unsign(request, motion_id: int, payload: SignIn):
+    """Take back a signature while the motion collects them (staff: one taken back in writing)."""
+    user = acting_user(request)
+    motion = selectors.joint_motion_for(user, motion_id)
+    services.unsign_motion(by=user, motion=motion, deputy=_signer(user, motion, payload.deputy_id))
+    return _signatures(user, motion)

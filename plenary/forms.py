@@ -71,6 +71,15 @@ class CheckInForm(forms.Form):
         return deputy
 
 
+class SignatureForm(CheckInForm):
+    """A deputy's paper signature on a joint motion, or one taken back in writing, entered by
+    staff by deputy number (ELEC-19, RES-4)."""
+
+    deputy = forms.CharField(
+        label=_("Deputy number"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+
 class PresidiumForm(forms.Form):
     """The presidium elected at the preparatory meeting (SESS-3), by deputy number."""
 

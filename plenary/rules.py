@@ -80,3 +80,22 @@ def voting_method(kind: str, parameters: Mapping[str, Any]) -> tuple[str, bool]:
     if secret and method == "hands":
         method = "paper"
     return method, secret
+
+
+def signatures_still_needed(needed: int, signed: int) -> int:
+    """ELEC-19 / RES-4: how many more deputies must sign before the motion may be submitted
+    (zero once there are enough). 336 deputies → 34 needed; 30 signed → 4 more."""
+    return max(0, needed - signed)
+
+
+def session_is_over(today, session_ends_on) -> bool:
+    """ELEC-19 / RES-4: a joint motion is filed during the session; after its last day it can
+    no longer be started or signed."""
+    return today > session_ends_on
+
+
+def collects_signatures(*, filed_by: str, status: str, today, session_ends_on) -> bool:
+    """ELEC-19 / RES-4: a motion deputies file jointly is signed, and a signature may be taken
+    back, while it is a draft (once submitted, its signers are fixed) and until its session
+    ends (such a motion is filed during a session)."""
+    return filed_by == "deputies" and status == "draft" and not session_is_over(today, session_ends_on)

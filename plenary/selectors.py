@@ -13,12 +13,16 @@ from django.utils import timezone
 
 from balloting import roll as balloting_roll
 from balloting import selectors as balloting_selectors
-from core.organisation.models import Deputy
-from core.permissions import has_perm
+from core.accounts.roles import Role
+from core.errors import NotFound
+from core.organisation.models import Deputy, Session
+from core.organisation.rules import effective_parameters
+from core.organisation.selectors import current_congress
+from core.permissions import has_perm, role_of
 
 from . import rules
-from .models import Attendance, Motion, PresidiumMember, SessionRoster
-from .permissions import VIEW
+from .models import Attendance, Motion, MotionSignature, PresidiumMember, SessionRoster
+from .permissions import MOTION_VIEW, VIEW, deputy_of
 from .roll import counted_entries, present_ids, roster_of
 
 
@@ -140,3 +144,109 @@ def rosters(user) -> QuerySet[SessionRoster]:
     if not has_perm(user, VIEW):
         return SessionRoster.objects.none()
     return SessionRoster.objects.select_related("session")
+
+
+# --- motions filed by deputies jointly (ELEC-19 recall, RES-4 investigation committee) -------
+
+
+@dataclass(frozen=True)
+class SignatureCount:
+    """Who has signed a joint motion against what ELEC-19 / RES-4 ask: at least one-tenth of
+    all deputies (SESS-4), counting only signers still in office."""
+
+    signed: int
+    needed: int
+    still_needed: int
+    all_deputies: int
+
+
+def signature_count(motion: Motion) -> SignatureCount:
+    """The count the submission is checked against (`services.submit_motion`) and the pages
+    show; "all deputies" as the session counts them now (its roster once taken)."""
+    session = motion.session
+    all_deputies, _basis = balloting_roll.current().all_deputies(session)
+    needed = rules.signatures_needed(motion.kind, all_deputies, effective_parameters(session.term.congress, session))
+    signed = motion.signatures.filter(deputy__in_office=True).count()
+    return SignatureCount(
+        signed=signed, needed=needed, still_needed=rules.signatures_still_needed(needed, signed),
+        all_deputies=all_deputies,
+    )
+
+
+def collects_signatures(motion: Motion, today: datetime.date | None = None) -> bool:
+    """ELEC-19 / RES-4: the motion may still be signed (a draft, its session not over)."""
+    return rules.collects_signatures(
+        filed_by=motion.filed_by, status=motion.status, today=today or timezone.localdate(),
+        session_ends_on=motion.session.ends_on,
+    )
+
+
+def joint_motions(user, *, session=None) -> QuerySet[Motion]:
+    """Motions filed by deputies jointly the user may see, newest first: staff and
+    administrators every one; a deputy those of the sessions of their own term; anybody else
+    none."""
+    if not has_perm(user, MOTION_VIEW):
+        return Motion.objects.none()
+    motions = Motion.objects.filter(filed_by=Motion.FiledBy.DEPUTIES)
+    if role_of(user) == Role.DEPUTY:
+        deputy = deputy_of(user)
+        if deputy is None:
+            return Motion.objects.none()
+        motions = motions.filter(session__term_id=deputy.term_id)
+    if session is not None:
+        motions = motions.filter(session=session)
+    return motions.select_related("session__term__congress").order_by("-created_at", "-pk")
+
+
+def joint_motion_rows(user, *, session=None) -> list[tuple[Motion, SignatureCount]]:
+    """`joint_motions` with each motion's signature count (ELEC-19, RES-4)."""
+    return [(motion, signature_count(motion)) for motion in joint_motions(user, session=session)]
+
+
+def joint_motions_collecting(user, today: datetime.date | None = None) -> list[tuple[Motion, SignatureCount, bool]]:
+    """The joint motions the user may see that still collect signatures (drafts whose session
+    is not over), oldest first, each with its count and whether the user has signed."""
+    motions = joint_motions(user).filter(
+        status=Motion.Status.DRAFT, session__ends_on__gte=today or timezone.localdate()
+    ).order_by("created_at", "pk")
+    deputy = deputy_of(user)
+    mine = set()
+    if deputy is not None:
+        mine = set(MotionSignature.objects.filter(deputy=deputy, motion__in=motions).values_list("motion_id", flat=True))
+    return [(motion, signature_count(motion), motion.pk in mine) for motion in motions]
+
+
+def joint_motion_for(user, motion_id: int) -> Motion:
+    """A joint motion the user may see; NotFound otherwise (whether or not it exists)."""
+    motion = joint_motions(user).filter(pk=motion_id).first()
+    if motion is None or not has_perm(user, MOTION_VIEW, motion):
+        raise NotFound()
+    return motion
+
+
+def motion_signatures(user, motion: Motion) -> QuerySet[MotionSignature]:
+    """The deputies who signed, in the order they signed."""
+    if not has_perm(user, MOTION_VIEW, motion):
+        return MotionSignature.objects.none()
+    return motion.signatures.select_related("deputy").order_by("signed_at", "pk")
+
+
+def has_signed(user, motion: Motion) -> bool:
+    deputy = deputy_of(user)
+    return deputy is not None and motion.signatures.filter(deputy=deputy).exists()
+
+
+def sessions_for_joint_motions(user, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Sessions in which the user may start a joint motion now: not over, and for a deputy of
+    their own term (ELEC-19 / RES-4: filed during a session)."""
+    if not has_perm(user, MOTION_VIEW):
+        return Session.objects.none()
+    sessions = Session.objects.filter(
+        term__congress=current_congress(), ends_on__gte=today or timezone.localdate()
+    ).select_related("term__congress")
+    if role_of(user) == Role.DEPUTY:
+        deputy = deputy_of(user)
+        if deputy is None or not deputy.in_office:
+            return Session.objects.none()
+        sessions = sessions.filter(term_id=deputy.term_id)
+    return sessions.order_by("starts_on", "pk")

@@ -10,8 +10,10 @@ import datetime
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _L
 
 from balloting import roll as balloting_roll
 from balloting import services as balloting
@@ -19,13 +21,13 @@ from balloting.models import Round
 from balloting.rules import majority_of_all
 from core import permissions
 from core.accounts.roles import Role
-from core.errors import InvalidTransition, NotAllowed, ValidationFailed
+from core.errors import DeadlinePassed, InvalidTransition, NotAllowed, ValidationFailed
 from core.organisation.models import Deputy
 from core.organisation.rules import effective_parameters
 from core.workflow import perform, transition
 
 from . import permissions as codes
-from . import rules
+from . import rules, selectors
 from .models import Attendance, Motion, MotionSignature, PresidiumMember, RosterEntry, SessionRoster
 from .roll import counted_entries, present_ids, roster_of
 
@@ -198,7 +200,8 @@ def create_motion(
     method: str | None = None,
 ) -> Motion:
     """Prepare a motion. Deputies may start only the kinds they may file jointly (ELEC-19
-    recall, RES-4 investigation committee); the voting method defaults to the session's
+    recall, RES-4 investigation committee), as a deputy of the session's term in office before
+    the session ends, and are its first signer; the voting method defaults to the session's
     (RES-1), and a recall is secret when the session says so (ELEC-19 `recall_secret`)."""
     if kind not in Motion.Kind.values:
         raise _failed({"kind": _("Unknown kind of motion.")})
@@ -210,6 +213,14 @@ def create_motion(
         raise _failed({"filed_by": _("Deputies cannot file this kind of motion jointly.")})
     if kind == Motion.Kind.RECALL and not recall_of.strip():
         raise _failed({"recall_of": _("A recall names the office holder to recall (ELEC-19).")})
+    # A deputy who starts a joint motion is its first signer (as the lead deputy of a bill).
+    first_signer = None
+    if permissions.role_of(by) == Role.DEPUTY:
+        first_signer = codes.deputy_of(by)
+        if first_signer is None:
+            raise _failed({"filed_by": _("Your account is not linked to a deputy record.")})
+        _check_signer(first_signer, session)
+        _check_session_not_over(session)
     default_method, is_secret = rules.voting_method(kind, _parameters(session))
     method = method or default_method
     if method not in Motion.Method.values or (is_secret and method == Motion.Method.HANDS):
@@ -229,6 +240,8 @@ def create_motion(
         )
         motion.full_clean()
         motion.save()
+        if first_signer is not None:
+            MotionSignature.objects.create(motion=motion, deputy=first_signer, signed_at=timezone.now())
         return motion
 
     return perform(
@@ -237,18 +250,59 @@ def create_motion(
         permission_obj=session,
         apply=apply,
         after=lambda m: {"kind": m.kind, "title": m.title, "method": m.method, "filed_by": m.filed_by},
+        data={"first_signer_id": first_signer.pk} if first_signer is not None else None,
     )
 
 
+def _check_signer(deputy: Deputy, session) -> None:
+    if deputy.term_id != session.term_id or not deputy.in_office:
+        raise _failed({"deputy": _("Only a deputy in office can sign.")})
+
+
+def _check_session_not_over(session) -> None:
+    """ELEC-19 / RES-4: a joint motion is filed during its session; after the session's last
+    day its signatures can no longer change."""
+    if rules.session_is_over(timezone.localdate(), session.ends_on):
+        raise DeadlinePassed(_("The session ended on %(end)s.") % {"end": session.ends_on.isoformat()})
+
+
+def _check_collecting(motion: Motion) -> None:
+    """ELEC-19 / RES-4: signatures change only on a draft filed by deputies, during its session."""
+    session = motion.session
+    if rules.collects_signatures(
+        filed_by=motion.filed_by, status=motion.status, today=timezone.localdate(), session_ends_on=session.ends_on
+    ):
+        return
+    if motion.status != Motion.Status.DRAFT or motion.filed_by != Motion.FiledBy.DEPUTIES:
+        raise InvalidTransition(_("This motion is not collecting signatures."))
+    _check_session_not_over(session)
+
+
+def _starter_to_tell(motion: Motion, by) -> list:
+    """The deputy who started the motion hears of signatures others add or take back."""
+    starter = motion.created_by
+    if starter is None or starter.pk == getattr(by, "pk", None) or permissions.role_of(starter) != Role.DEPUTY:
+        return []
+    return [starter]
+
+
+def _signatures_url(motion: Motion) -> str:
+    return reverse("plenary:motion-signatures", args=[motion.pk])
+
+
 def sign_motion(*, by, motion: Motion, deputy: Deputy) -> MotionSignature:
-    """A deputy joins a motion filed by deputies (ELEC-19, RES-4)."""
+    """A deputy of the session's term in office joins a motion filed by deputies jointly
+    (ELEC-19 recall, RES-4 investigation committee) while it collects signatures: a draft,
+    its session not over. A deputy signs for themselves; staff record a paper signature.
+    The deputy who started it is told the count. Raises NotAllowed, InvalidTransition (not
+    collecting, already signed), DeadlinePassed or ValidationFailed (not a deputy in office)."""
     _acting_for(by, deputy)
+    _check_collecting(motion)  # again on the locked row below; first so the count can be read
+    count = selectors.signature_count(motion)
 
     def apply(current: Motion):
-        if current.status != Motion.Status.DRAFT or current.filed_by != Motion.FiledBy.DEPUTIES:
-            raise InvalidTransition(_("This motion is not collecting signatures."))
-        if deputy.term_id != current.session.term_id or not deputy.in_office:
-            raise _failed({"deputy": _("Only a deputy in office can sign.")})
+        _check_collecting(current)
+        _check_signer(deputy, current.session)
         signature, created = MotionSignature.objects.get_or_create(
             motion=current, deputy=deputy, defaults={"signed_at": timezone.now()}
         )
@@ -257,7 +311,47 @@ def sign_motion(*, by, motion: Motion, deputy: Deputy) -> MotionSignature:
         return signature
 
     return perform(
-        by=by, action=codes.MOTION_SIGN, obj=motion, apply=apply, data={"deputy_id": deputy.pk}
+        by=by,
+        action=codes.MOTION_SIGN,
+        obj=motion,
+        apply=apply,
+        data={"deputy_id": deputy.pk, "signatures": count.signed + 1, "needed": count.needed},
+        notify=_starter_to_tell(motion, by),
+        title=_L("%(name)s signed “%(subject)s” (%(count)s of %(needed)s signatures)"),
+        params={"name": deputy.name, "subject": motion.title, "count": count.signed + 1, "needed": count.needed},
+        url=_signatures_url(motion),
+    )
+
+
+def unsign_motion(*, by, motion: Motion, deputy: Deputy) -> Motion:
+    """A signer takes back their signature while the motion still collects signatures (a
+    draft, its session not over: ELEC-19, RES-4); staff record a signature taken back in
+    writing. The deputy who started it is told the count. Raises NotAllowed,
+    InvalidTransition, DeadlinePassed or ValidationFailed (the deputy has not signed)."""
+    _acting_for(by, deputy)
+    _check_collecting(motion)  # again on the locked row below; first so the count can be read
+    count = selectors.signature_count(motion)
+    counted = 1 if deputy.in_office else 0
+
+    def apply(current: Motion):
+        _check_collecting(current)
+        deleted, _rows = MotionSignature.objects.filter(motion=current, deputy=deputy).delete()
+        if not deleted:
+            raise _failed({"deputy": _("%(name)s has not signed.") % {"name": deputy.name}})
+        return current
+
+    return perform(
+        by=by,
+        action=codes.MOTION_UNSIGN,
+        obj=motion,
+        apply=apply,
+        data={"deputy_id": deputy.pk, "signatures": count.signed - counted, "needed": count.needed},
+        notify=_starter_to_tell(motion, by),
+        title=_L("%(name)s took back their signature on “%(subject)s” (%(count)s of %(needed)s)"),
+        params={
+            "name": deputy.name, "subject": motion.title, "count": count.signed - counted, "needed": count.needed,
+        },
+        url=_signatures_url(motion),
     )
 
 
@@ -267,14 +361,12 @@ def submit_motion(*, by, motion: Motion) -> Motion:
     permissions.require(by, codes.MOTION_SUBMIT, motion)
     changes = {"submitted_at": timezone.now()}
     if motion.filed_by == Motion.FiledBy.DEPUTIES:
-        all_deputies, _basis = balloting_roll.current().all_deputies(motion.session)
-        needed = rules.signatures_needed(motion.kind, all_deputies, _parameters(motion.session))
-        signed = motion.signatures.filter(deputy__in_office=True).count()
-        if signed < needed:
+        count = selectors.signature_count(motion)
+        if count.still_needed:
             raise _failed(
                 {
                     "signatures": _("%(needed)s deputies must sign; %(signed)s have.")
-                    % {"needed": needed, "signed": signed}
+                    % {"needed": count.needed, "signed": count.signed}
                 }
             )
     return transition(

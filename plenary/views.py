@@ -219,9 +219,13 @@ def motion_list(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @requires(codes.MOTION_CREATE)
 def motion_create(request: HttpRequest, session_id: int) -> HttpResponse:
-    """Prepare a motion (RES-1; recall ELEC-19); the method defaults to the session's."""
+    """Prepare a motion (RES-1; recall ELEC-19); the method defaults to the session's. A
+    deputy starts one deputies file jointly and goes on to its page of signatures (the
+    session desk is the secretariat's)."""
     session = _session(request, session_id)
-    form = forms.MotionForm(request.POST or None)
+    desk = has_perm(request.user, codes.SESSION_VIEW)
+    initial = {} if desk else {"filed_by": Motion.FiledBy.DEPUTIES, "kind": Motion.Kind.RECALL}
+    form = forms.MotionForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -243,9 +247,16 @@ def motion_create(request: HttpRequest, session_id: int) -> HttpResponse:
                 form_errors(form, exc)
             else:
                 messages.success(request, _("The motion was prepared."))
-                return redirect("plenary:motion-detail", motion_id=motion.pk)
+                if desk:
+                    return redirect("plenary:motion-detail", motion_id=motion.pk)
+                return redirect("plenary:motion-signatures", motion_id=motion.pk)
         status = INVALID
-    return render(request, "plenary/motion_form.html", {"session": session, "form": form}, status=status)
+    back = (
+        reverse("plenary:motion-list", args=[session.pk]) if desk else reverse("plenary:joint-motion-list")
+    )
+    return render(
+        request, "plenary/motion_form.html", {"session": session, "form": form, "back": back, "desk": desk}, status=status
+    )
 
 
 @requires(codes.SESSION_VIEW)
@@ -265,6 +276,9 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
             "round_result": selectors.motion_round_result(user, motion),
             "progress": balloting_selectors.round_progress(user, round_) if round_ is not None else None,
             "signatures": motion.signatures.select_related("deputy"),
+            "signature_count": (
+                selectors.signature_count(motion) if motion.filed_by == Motion.FiledBy.DEPUTIES else None
+            ),
             "hands_form": forms.ShowOfHandsForm(),
             "can": {
                 "submit": motion.status == Motion.Status.DRAFT and has_perm(user, codes.MOTION_SUBMIT, motion),
@@ -310,6 +324,96 @@ motion_submit = _motion_action(codes.MOTION_SUBMIT, services.submit_motion, gett
 motion_withdraw = _motion_action(codes.MOTION_WITHDRAW, services.withdraw_motion, gettext_lazy("The motion was withdrawn."))
 motion_open = _motion_action(codes.MOTION_OPEN, services.open_motion_vote, gettext_lazy("The vote is open."))
 motion_decide = _motion_action(codes.MOTION_DECIDE, services.decide_motion, gettext_lazy("The result was recorded."))
+
+
+# --- motions filed by deputies jointly: signatures (ELEC-19 recall, RES-4 committee) ------
+
+
+@requires(codes.MOTION_VIEW)
+def joint_motion_list(request: HttpRequest) -> HttpResponse:
+    """The motions deputies file jointly that the user may see (a deputy: those of their
+    term), each with its signatures and the number needed; and the sessions in which one
+    may be started now."""
+    user = request.user
+    return render(
+        request,
+        "plenary/joint_motion_list.html",
+        {
+            "rows": selectors.joint_motion_rows(user),
+            "sessions": selectors.sessions_for_joint_motions(user),
+            "can_create": has_perm(user, codes.MOTION_CREATE),
+        },
+    )
+
+
+@requires(codes.MOTION_VIEW)
+def motion_signatures(request: HttpRequest, motion_id: int) -> HttpResponse:
+    """A motion deputies file jointly: its text, who signed, how many more must sign (at
+    least one-tenth of all deputies, ELEC-19 / RES-4); a deputy signs or takes back their
+    signature while it collects them, staff enter paper signatures and submit it."""
+    user = request.user
+    motion = selectors.joint_motion_for(user, motion_id)
+    collecting = selectors.collects_signatures(motion)
+    deputy = codes.deputy_of(user)
+    signed = selectors.has_signed(user, motion)
+    desk = has_perm(user, codes.SESSION_VIEW)
+    return render(
+        request,
+        "plenary/motion_signatures.html",
+        {
+            "motion": motion,
+            "session": motion.session,
+            "count": selectors.signature_count(motion),
+            "signatures": selectors.motion_signatures(user, motion),
+            "collecting": collecting,
+            "has_signed": signed,
+            "paper_form": forms.SignatureForm() if desk else None,
+            "can": {
+                "sign": collecting and deputy is not None and not signed and has_perm(user, codes.MOTION_SIGN, motion),
+                "unsign": collecting and signed and has_perm(user, codes.MOTION_UNSIGN, motion),
+                "record": collecting and desk and has_perm(user, codes.MOTION_SIGN, motion),
+                "submit": motion.status == Motion.Status.DRAFT and has_perm(user, codes.MOTION_SUBMIT, motion),
+                "desk": desk,
+            },
+        },
+    )
+
+
+def _signer(request: HttpRequest, motion: Motion):
+    """The deputy a signature is for: oneself; for staff, the deputy number they typed.
+    None (with an error message) when there is none."""
+    if not has_perm(request.user, codes.SESSION_VIEW):
+        deputy = codes.deputy_of(request.user)
+        if deputy is None:
+            messages.error(request, _("Your account is not linked to a deputy record."))
+        return deputy
+    form = forms.SignatureForm(request.POST, deputies=_term_deputies(request, motion.session))
+    if form.is_valid():
+        return form.cleaned_data["deputy"]
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return None
+
+
+def _signature_action(code: str, service: Callable, success: str):
+    @requires(code)
+    @require_POST
+    def view(request: HttpRequest, motion_id: int) -> HttpResponse:
+        motion = selectors.joint_motion_for(request.user, motion_id)
+        back = reverse("plenary:motion-signatures", args=[motion.pk])
+        deputy = _signer(request, motion)
+        if deputy is None:
+            return redirect(back)
+        return _act(request, lambda: service(by=request.user, motion=motion, deputy=deputy), success, back)
+
+    return view
+
+
+motion_sign = _signature_action(codes.MOTION_SIGN, services.sign_motion, gettext_lazy("The signature was recorded."))
+motion_unsign = _signature_action(
+    codes.MOTION_UNSIGN, services.unsign_motion, gettext_lazy("The signature was taken back.")
+)
 
 
 @requires(ballot_codes.CLOSE)

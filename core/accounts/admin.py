@@ -73,7 +73,7 @@ class UserAdmin(DjangoUserAdmin):
     raw_id_fields = ("handling_unit",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Role"), {"fields": ("role", "handling_unit", "is_active", "is_demo")}),
+        (_("Role"), {"fields": ("role", "handling_unit", "is_active", "is_demo", "must_change_password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone", "language")}),
         (_("Administration site"), {"fields": ("is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
@@ -96,6 +96,9 @@ class UserAdmin(DjangoUserAdmin):
         # Only an administrator uses the admin site (constraint accounts_user_only_administrators_use_admin).
         is_admin = obj.role == "administrator"
         obj.is_staff = obj.is_superuser = is_admin
+        if not change and obj.has_usable_password():
+            # The administrator chose this password: its holder replaces it at first sign-in.
+            obj.must_change_password = True
         super().save_model(request, obj, form, change)
         record(
             actor=request.user,

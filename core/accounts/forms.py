@@ -64,6 +64,13 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for."))
 
 
+class DeputyChoiceField(forms.ModelChoiceField):
+    """A deputy shown as on the other forms: number, then name ("D0012 张三")."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.name}"
+
+
 class AccountCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
@@ -75,7 +82,7 @@ class AccountCreateForm(forms.Form):
         required=False,
         help_text=_("Required for a unit clerk."),
     )
-    deputy = forms.ModelChoiceField(
+    deputy = DeputyChoiceField(
         label=_("Deputy"),
         queryset=Deputy.objects.none(),
         required=False,
@@ -96,7 +103,5 @@ class AccountCreateForm(forms.Form):
             "congress", "code"
         )
         self.fields["deputy"].queryset = (
-            Deputy.objects.filter(user__isnull=True, in_office=True)
-            .select_related("term")
-            .order_by("term", "code")
+            Deputy.objects.filter(user__isnull=True, in_office=True).order_by("-term__number", "code", "pk")
         )

@@ -38,6 +38,9 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Set when someone else chose the password (an account made by the congress office): the
+    # holder must choose their own before using anything else (core.accounts.middleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = DatongUserManager()
 

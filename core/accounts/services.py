@@ -234,7 +234,9 @@ def create_account(
     A unit clerk must be bound to a handling unit; a deputy account may be linked to a Deputy
     who has none yet. Without `password` a random one is made; the pair (user, password) is
     returned so the page can show it once. Only administrators may create administrators.
-    Raises NotAllowed or ValidationFailed.
+    An account made by someone (`by` a user) must change that password at its first sign-in
+    (`must_change_password`); the system's demo accounts (`by=None`) keep the published
+    demo passwords. Raises NotAllowed or ValidationFailed.
     """
     if by is not None:
         require(by, "accounts.manage")
@@ -262,6 +264,7 @@ def create_account(
         is_staff=is_admin,
         is_superuser=is_admin,
         is_demo=is_demo,
+        must_change_password=by is not None,
     )
     if password is None:
         password = secrets.token_urlsafe(12)
@@ -284,6 +287,7 @@ def create_account(
             "handling_unit": user.handling_unit_id,
             "deputy": deputy.pk if deputy is not None else None,
             "is_demo": is_demo,
+            "must_change_password": user.must_change_password,
         },
     )
     return user, password
@@ -291,7 +295,11 @@ def create_account(
 
 @transaction.atomic
 def set_password(*, user_id: int, password: str, by, validate: bool = True) -> User:
-    """Set an account's password: one's own (any signed-in user) or, for the system, any."""
+    """Set an account's password: one's own (any signed-in user) or, for the system, any.
+
+    The holder choosing their own password lifts `must_change_password`; the password
+    someone else gave them does not count as a new one. Raises NotFound or ValidationFailed.
+    """
     account = User.objects.select_for_update().filter(pk=user_id).first()
     if account is None:
         raise NotFound()
@@ -303,9 +311,20 @@ def set_password(*, user_id: int, password: str, by, validate: bool = True) -> U
         problems = _password_errors(password, account)
         if problems:
             raise ValidationFailed(details={"password": " ".join(problems)})
+    if account.must_change_password and account.check_password(password):
+        raise ValidationFailed(
+            details={"password": str(_("Choose a password other than the one you were given."))}
+        )
+    was_required = account.must_change_password
     account.set_password(password)
-    account.save(update_fields=["password"])
-    record(actor=by, action="user.change_password", target=account)
+    account.must_change_password = False
+    account.save(update_fields=["password", "must_change_password"])
+    record(
+        actor=by,
+        action="user.change_password",
+        target=account,
+        data={"first_sign_in": True} if was_required else None,
+    )
     return account
 
 
@@ -317,7 +336,9 @@ def update_demo_account(*, user_id: int, password: str, handling_unit=None, by=N
     account = User.objects.select_for_update().get(pk=user_id, is_demo=True)
     account.set_password(password)
     account.is_active = True
-    fields = ["password", "is_active"]
+    # The demo's passwords are published in its README: nobody is asked to change them.
+    account.must_change_password = False
+    fields = ["password", "is_active", "must_change_password"]
     if account.role == Role.UNIT_CLERK and handling_unit is not None and account.handling_unit_id is None:
         account.handling_unit = handling_unit
         fields.append("handling_unit")

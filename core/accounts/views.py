@@ -181,19 +181,26 @@ def profile_view(request):
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @_domain_errors
 def password_change_view(request):
+    """Change one's password; an account whose password someone else chose comes here first
+    (core.accounts.middleware) and goes on to where it was headed (`next`) once it is done."""
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.set_password(
-            user_id=request.user.pk,
-            password=form.cleaned_data["new_password1"],
-            by=request.user,
-            validate=False,
-        )
-        request.user.refresh_from_db(fields=["password"])
-        update_session_auth_hash(request, request.user)
-        messages.success(request, _("Your password is changed."))
-        return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+        try:
+            services.set_password(
+                user_id=request.user.pk,
+                password=form.cleaned_data["new_password1"],
+                by=request.user,
+                validate=False,
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc, aliases={"password": "new_password1"})
+        else:
+            request.user.refresh_from_db(fields=["password", "must_change_password"])
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect(_safe_next(request, default=reverse("accounts:profile")))
+    context = {"form": form, "next": _given_next(request), "required": request.user.must_change_password}
+    return render(request, "accounts/password_change.html", context)
 
 
 # --- second factor ----------------------------------------------------------------------

@@ -85,13 +85,18 @@ class Term(models.Model):
         verbose_name_plural = _("terms")
         ordering = ["congress", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["congress", "number"], name="organisation_term_unique_number"),
+            models.UniqueConstraint(
+                fields=["congress", "number"],
+                name="organisation_term_unique_number",
+                violation_error_message=_("The congress already has a term with this number."),
+            ),
             models.UniqueConstraint(
                 fields=["congress"], condition=Q(is_current=True), name="organisation_term_one_current"
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
                 name="organisation_term_ends_after_start",
+                violation_error_message=_("A term must end after it starts."),
             ),
         ]
 
@@ -106,7 +111,7 @@ class Session(models.Model):
         REGULAR = "regular", _("Regular")
         EXTRAORDINARY = "extraordinary", _("Extraordinary")
 
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="sessions")
+    term = models.ForeignKey(Term, verbose_name=_("Term"), on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.REGULAR)
     starts_on = models.DateField(_("starts on"))
@@ -120,9 +125,16 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["term", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["term", "number"], name="organisation_session_unique_number"),
+            # The messages are what staff read on the session form (never the constraint's name).
+            models.UniqueConstraint(
+                fields=["term", "number"],
+                name="organisation_session_unique_number",
+                violation_error_message=_("The term already has a session with this number."),
+            ),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="organisation_session_ends_after_start"
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="organisation_session_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
 

@@ -316,6 +316,11 @@ def _check_session(session: Session) -> None:
         session.starts_on < term.starts_on or (term.ends_on and session.starts_on > term.ends_on)
     ):
         raise _failed({"starts_on": _("A session must take place within its term.")})
+    # Checked here, not only by the unique constraint: the form has no term field (so the
+    # constraint is not checked there), and the message names the number on its field.
+    others = Session.objects.filter(term_id=session.term_id, number=session.number).exclude(pk=session.pk)
+    if session.number is not None and others.exists():
+        raise _failed({"number": _("The term already has session %(number)s.") % {"number": session.number}})
 
 
 @transaction.atomic

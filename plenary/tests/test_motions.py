@@ -82,9 +82,10 @@ def test_sess_1_no_vote_without_a_quorum(session, staff, deputies):
 
 
 def test_elec_19_a_recall_by_deputies_needs_a_tenth_of_them(sitting, staff, deputies):
-    """ELEC-19: 6 deputies → at least 1 signer; the recall names its target and is secret."""
+    """ELEC-19: 6 deputies → at least 1 signer; the recall names its target and is secret.
+    (Entered by staff from paper, so nobody has signed yet.)"""
     motion = services.create_motion(
-        by=deputies[0].user, session=sitting, kind=Motion.Kind.RECALL, title="罢免案",
+        by=staff, session=sitting, kind=Motion.Kind.RECALL, title="罢免案",
         filed_by=Motion.FiledBy.DEPUTIES, recall_of="某副市长",
     )
     assert motion.is_secret is True

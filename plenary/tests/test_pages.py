@@ -70,6 +70,15 @@ def test_sess_4_staff_take_the_roster_from_the_page(desk, session, deputies):
     assert "deputies in office" in page and "<dd>6</dd>" in page
 
 
+def test_the_roster_basis_is_one_sentence_with_its_punctuation_translated(desk, session, roster):
+    """The full stops are inside the translated text (Chinese takes 。), not after it."""
+    page = desk.get(detail(session)).content.decode()
+    assert "Basis: deputies in office. Taken " in page
+    desk.post(reverse("plenary:roster-refresh", args=[session.pk]))
+    page = desk.get(detail(session)).content.decode()
+    assert "; brought up to date " in page and ". Every vote records the number it had when it opened." in page
+
+
 def test_taking_the_roster_twice_is_refused_with_a_message(desk, session, roster):
     response = desk.post(reverse("plenary:roster-open", args=[session.pk]), follow=True)
     assert "already been taken" in response.content.decode()

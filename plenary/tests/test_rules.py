@@ -1,5 +1,7 @@
 """Quorum (SESS-1), adoption on a majority of all deputies (SESS-4, RES-1), joint filing."""
 
+import datetime
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,3 +41,28 @@ def test_elec_19_a_secret_recall_is_never_a_show_of_hands():
     assert rules.voting_method("recall", {"vote_method": "hands", "recall_secret": True}) == ("paper", True)
     assert rules.voting_method("recall", {"vote_method": "hands", "recall_secret": False}) == ("hands", False)
     assert rules.voting_method("resolution", {"vote_method": "electronic"}) == ("electronic", False)
+
+
+def test_elec_19_336_deputies_30_signed_4_more_needed():
+    assert rules.signatures_still_needed(rules.signatures_needed("recall", 336), 30) == 4
+    assert rules.signatures_still_needed(34, 40) == 0
+
+
+@given(st.integers(min_value=1, max_value=5000), st.integers(min_value=0, max_value=5000))
+def test_elec_19_enough_signers_exactly_when_none_still_needed(all_deputies, signed):
+    needed = rules.signatures_needed("recall", all_deputies)
+    still = rules.signatures_still_needed(needed, signed)
+    assert still >= 0
+    assert (still == 0) is (signed >= needed)
+    assert signed + still >= needed
+
+
+def test_elec_19_signatures_change_on_a_joint_draft_until_the_session_ends():
+    last_day = datetime.date(2026, 1, 22)
+    collects = rules.collects_signatures
+    assert collects(filed_by="deputies", status="draft", today=last_day, session_ends_on=last_day) is True
+    assert collects(
+        filed_by="deputies", status="draft", today=last_day + datetime.timedelta(days=1), session_ends_on=last_day
+    ) is False
+    assert collects(filed_by="deputies", status="submitted", today=last_day, session_ends_on=last_day) is False
+    assert collects(filed_by="presidium", status="draft", today=last_day, session_ends_on=last_day) is False

@@ -124,3 +124,16 @@ def test_administrator_opens_an_account_in_the_admin(client_for, users):
     page = client_for(Role.ADMINISTRATOR).get(f"/admin/accounts/user/{citizen.pk}/change/")
     assert page.status_code == 200
     assert "handling_unit" in page.content.decode()
+
+
+def test_the_deputy_list_shows_number_and_name_in_number_order(staff):
+    """As on the other forms: "number name", ordered by number (not by name or by entry)."""
+    later = DeputyFactory(code="D0300", name="王五")
+    first = DeputyFactory(term=later.term, delegation=later.delegation, code="D0012", name="张三")
+    DeputyFactory(term=later.term, delegation=later.delegation, code="D0100", name="李四", in_office=False,
+                  left_office_on="2025-01-01")
+    field = staff.get(CREATE).context["form"]["deputy"]
+    labels = [str(choice[1]) for choice in field.field.choices if choice[0]]
+    assert labels == ["D0012 张三", "D0300 王五"]
+    page = staff.get(CREATE).content.decode()
+    assert f'value="{first.pk}">D0012 张三</option>' in page
