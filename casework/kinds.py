@@ -34,6 +34,10 @@ def _no_url(case) -> str:
     return ""
 
 
+def _no_reference(case) -> str:
+    return ""
+
+
 @dataclass(frozen=True)
 class CaseKind:
     name: str
@@ -53,8 +57,12 @@ class CaseKind:
     #: SUGG-7: a dissatisfied rating must say what is unsatisfactory (`rules.rating_needs_comment`).
     #: False only where the rating is an outcome staff record from ratings kept elsewhere.
     dissatisfied_needs_comment: bool = True
-    #: The page of a case (for notifications); "" until the domain has pages.
+    #: The page of a case (for notifications); "" until the domain has pages. Filers are sent
+    #: to the page of the case they filed, also after it was merged into another (SUGG-11).
     url: Callable[[Any], str] = _no_url
+    #: The number people know a case by (a suggestion's number, a message's tracking
+    #: number): how a filer's notice names their case ("" when the kind has none).
+    reference: Callable[[Any], str] = _no_reference
     #: Predicates replacing casework's defaults for some verbs ({"withdraw": fn}).
     permissions: Mapping[str, Callable] = field(default_factory=dict)
     #: SUGG-6: a deputy's reply is a signed letter; a 12345 work order's reply may be the

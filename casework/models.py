@@ -115,6 +115,7 @@ class Assignment(models.Model):
         MONTHS = rules.MONTHS, _("months")
         DAYS = rules.DAYS, _("days")
         WORKING_DAYS = rules.WORKING_DAYS, _("working days")
+        SET_DATE = rules.SET_DATE, _("days to the date set")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(

@@ -105,7 +105,11 @@ def can(action: str, state: str) -> bool:
 MONTHS = "months"
 DAYS = "days"
 WORKING_DAYS = "working_days"
-UNITS = (MONTHS, DAYS, WORKING_DAYS)
+#: Calendar days to a date a competent body set by decision (RES-2: the presidium names the
+#: day of the written reply). A named day is no period counted under TIME-3: it never moves
+#: to the next working day, and it depends on no holiday schedule (never provisional).
+SET_DATE = "set_date"
+UNITS = (MONTHS, DAYS, WORKING_DAYS, SET_DATE)
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ def due_date(start: date, period: Period, calendar: time_rules.Calendar, *, week
         return time_rules.add_months(start, period.count, calendar, weekend_is_rest_day=weekend_is_rest_day)
     if period.unit == DAYS:
         return time_rules.add_days(start, period.count, calendar, weekend_is_rest_day=weekend_is_rest_day)
+    if period.unit == SET_DATE:
+        return time_rules.Deadline(start + timedelta(days=period.count), False)
     return time_rules.add_working_days(start, period.count, calendar)
 
 

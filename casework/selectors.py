@@ -305,10 +305,30 @@ class UnitStatistics:
     satisfaction: Counter = field(default_factory=Counter)
 
 
+def latest_replies(cases: QuerySet) -> QuerySet:
+    """SUGG-8: the replies to the filer that stand on `cases`: of each replying unit (lead
+    or separate) in each case, its reply of the latest round it replied in, whichever round
+    that was. A case sent back for re-handling keeps its first reply here until the new one
+    is in; a reply the re-handling replaced is not counted again. (A unit replies once a
+    round: one assignment per case, round and unit.)"""
+    later = Reply.objects.filter(
+        case=OuterRef("case"), unit=OuterRef("unit"), role__in=rules.REPLYING_ROLES, round__gt=OuterRef("round")
+    )
+    return Reply.objects.filter(case__in=cases.values("pk"), role__in=rules.REPLYING_ROLES).exclude(Exists(later))
+
+
 def unit_statistics(cases: QuerySet, *, now: datetime | None = None) -> list[UnitStatistics]:
-    """Per handling unit, over `cases`: assignments made by role (first round), replies and
-    replies on time, still overdue, reply classes (SUGG-6) of the latest round and ratings
-    (SUGG-7). Counts only: no names, no text (SEC-6)."""
+    """Per handling unit, over `cases` (SUGG-8), every figure a count of cases:
+
+    - lead / assisting / separate: the cases the unit was given in the first round;
+    - replied: the cases in which the unit has replied (or sent its view), in any round;
+      on time: of those, the cases whose latest reply from the unit came by its due date;
+    - overdue: the cases in which a reply of the unit is still owed past its due date;
+    - reply classes (SUGG-6) and ratings (SUGG-7): of the unit's latest reply to the filer
+      in each case (`latest_replies`), so that a report's classes, its units and its list
+      of items tell the same story after a re-handling.
+
+    Counts only: no names, no text (SEC-6)."""
     today = _today(now)
     stats: dict[int, UnitStatistics] = {}
 
@@ -327,26 +347,35 @@ def unit_statistics(cases: QuerySet, *, now: datetime | None = None) -> list[Uni
             lead=Count("pk", filter=Q(role=rules.LEAD, round=1)),
             assisting=Count("pk", filter=Q(role=rules.ASSISTING, round=1)),
             separate=Count("pk", filter=Q(role=rules.SEPARATE_UNIT, round=1)),
-            replied=Count("pk", filter=Q(status=rules.DONE)),
-            on_time=Count("pk", filter=Q(status=rules.DONE, replied_on__lte=F("due_on"))),
             overdue=Count("pk", filter=Q(is_open=True, due_on__lt=today)),
         )
     )
     for r in assignments:
         s = row(r["unit_id"], r["unit__name"])
-        s.lead, s.assisting, s.separate = r["lead"], r["assisting"], r["separate"]
-        s.replied, s.replied_on_time, s.overdue = r["replied"], r["on_time"], r["overdue"]
-    classes = (
-        Reply.objects.filter(case__in=case_ids, role__in=rules.REPLYING_ROLES, round=F("case__round"))
-        .values("unit_id", "unit__name", "reply_class")
-        .annotate(n=Count("pk"))
+        s.lead, s.assisting, s.separate, s.overdue = r["lead"], r["assisting"], r["separate"], r["overdue"]
+    # A unit that replied in both rounds replied in one case: its latest reply decides "on time".
+    later = Assignment.objects.filter(
+        case=OuterRef("case"), unit=OuterRef("unit"), status=rules.DONE, round__gt=OuterRef("round")
     )
+    answered = (
+        Assignment.objects.filter(case__in=case_ids, status=rules.DONE)
+        .exclude(Exists(later))
+        .values("unit_id", "unit__name")
+        .annotate(replied=Count("pk"), on_time=Count("pk", filter=Q(replied_on__lte=F("due_on"))))
+        .order_by()
+    )
+    for r in answered:
+        s = row(r["unit_id"], r["unit__name"])
+        s.replied, s.replied_on_time = r["replied"], r["on_time"]
+    standing = latest_replies(cases)
+    classes = standing.values("unit_id", "unit__name", "reply_class").annotate(n=Count("pk")).order_by()
     for r in classes:
         row(r["unit_id"], r["unit__name"]).reply_classes[r["reply_class"]] += r["n"]
     ratings = (
-        Feedback.objects.filter(case__in=case_ids)
+        Feedback.objects.filter(reply__in=standing.values("pk"))
         .values("reply__unit_id", "reply__unit__name", "satisfaction")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     for r in ratings:
         row(r["reply__unit_id"], r["reply__unit__name"]).satisfaction[r["satisfaction"]] += r["n"]

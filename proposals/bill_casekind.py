@@ -3,7 +3,10 @@
 When the presidium decides on a written reply, the interpellation opens a case of this
 kind, assigned to the organ interpellated; the organ's clerk submits the reply letter
 signed by its head through casework (due dates, reminders, overdue flags as for any case).
-The period is the reply date the presidium set, in calendar days (TIME-1).
+The due date is the reply date the presidium set (RES-2: "按照主席团的决定"), kept as the
+calendar days to it (`casework.rules.SET_DATE`): a day the presidium named is no period
+counted under TIME-3, so it never moves to the next working day. The interpellation's page,
+the organ's reply form and casework's reminders and overdue flags all read that one day.
 
 The signers' ratings and the RES-2 count stay with the interpellation; staff record the
 signers' outcome on the case (`further_reply`: casework sends it back to the organ, as a
@@ -19,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework import kinds
-from casework.rules import DAYS, Period
+from casework.rules import SET_DATE, Period
 from core.accounts.roles import Role
 
 from . import bill_permissions
@@ -35,9 +38,9 @@ def _latest_round(case):
 
 
 def reply_period(params, case=None) -> Period:
-    """RES-2: the reply date the presidium set for the round, in calendar days."""
+    """RES-2: the reply date the presidium set for the round, as the days to it (SET_DATE)."""
     found = _latest_round(case) if case is not None else None
-    return Period(DAYS, int(found.due_days) if found is not None else 0, "RES-2")
+    return Period(SET_DATE, int(found.due_days) if found is not None else 0, "RES-2")
 
 
 def case_url(case) -> str:

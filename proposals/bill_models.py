@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import bill_rules as rules
 
@@ -39,7 +40,8 @@ class Bill(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = rules.DRAFT, _("Collecting signatures")
-        FILED = rules.FILED, _("Filed")
+        # "Filed" alone labels when a suggestion was filed (提出时段); the state is its own text.
+        FILED = rules.FILED, pgettext_lazy("status", "Filed")
         REFERRED = rules.REFERRED, _("Referred to a special committee")
         ON_AGENDA = rules.ON_AGENDA, _("On the agenda")
         NOT_ON_AGENDA = rules.NOT_ON_AGENDA, _("Not on the agenda")
@@ -182,7 +184,7 @@ class Interpellation(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = rules.I_DRAFT, _("Collecting signatures")
-        FILED = rules.I_FILED, _("Filed")
+        FILED = rules.I_FILED, pgettext_lazy("status", "Filed")
         AWAITING_REPLY = rules.I_AWAITING_REPLY, _("Waiting for the reply")
         REPLIED = rules.I_REPLIED, _("Replied")
         FURTHER_DEMANDED = rules.I_FURTHER_DEMANDED, _("Further reply demanded")

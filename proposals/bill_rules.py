@@ -201,10 +201,37 @@ def bill_reference(*, session_number: int, serial: int | None) -> str:
 #: RES-2: the city government or its departments (government), the supervisory commission,
 #: the court or the procuratorate (state_organ), as `HandlingUnit.kind`.
 INTERPELLATION_TARGET_KINDS = ("government", "state_organ")
+#: `HandlingUnit.kind` of a district or county government (区县政府).
+LOCAL_GOVERNMENT_KIND = "district"
 
 
-def may_be_interpellated(unit_kind: str) -> bool:
-    return unit_kind in INTERPELLATION_TARGET_KINDS
+def may_be_interpellated(unit_kind: str, *, local: bool = False) -> bool:
+    """RES-2: the congress interpellates the government of its own area or its departments,
+    the supervisory commission, the court or the procuratorate of its own level (LOL-2022
+    art. 24): never an organ of a district or county (`local`), which answers to that
+    district's or county's congress, however it is kinded (云冈区教育局 is a government
+    department, of the district)."""
+    return unit_kind in INTERPELLATION_TARGET_KINDS and not local
+
+
+def interpellable_units(units: Iterable[tuple[int, int | None, str, int | None]]) -> set[int]:
+    """RES-2 over a congress's handling units, given as (id, parent id, kind, district id):
+    the ids of those that may be interpellated. A unit is of a district or county (`local`)
+    when it records one (所属区县) or sits under a district or county government."""
+    rows = {pk: (parent, kind, district) for pk, parent, kind, district in units}
+
+    def local(pk: int) -> bool:
+        seen: set[int] = set()
+        current: int | None = pk
+        while current is not None and current in rows and current not in seen:
+            seen.add(current)
+            parent, kind, district = rows[current]
+            if district is not None or (current != pk and kind == LOCAL_GOVERNMENT_KIND):
+                return True
+            current = parent
+        return False
+
+    return {pk for pk, (_parent, kind, _district) in rows.items() if may_be_interpellated(kind, local=local(pk))}
 
 
 # States of an interpellation.

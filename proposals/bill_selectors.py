@@ -12,6 +12,7 @@ machine; the services decide again. Nothing here writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -254,6 +255,16 @@ class RoundView:
     dissatisfied: int
     further_possible: bool
     letter_available: bool
+    #: RES-2: the reply's day as the presidium set it (`reply_due`).
+    due_on: date | None = None
+
+
+def reply_due(round_: InterpellationRound | None) -> date | None:
+    """RES-2: the day of a round's reply (or of its meeting) as the presidium set it: the one
+    date the interpellation's page and the organ's reply form show, and the one the case's
+    assignment is due on (it counts the days to it, `casework.rules.SET_DATE`: a day named by
+    the presidium never moves to the next working day)."""
+    return round_.due_on if round_ is not None else None
 
 
 def rounds_of(user, item: Interpellation) -> list[RoundView]:
@@ -272,6 +283,7 @@ def rounds_of(user, item: Interpellation) -> list[RoundView]:
             further_possible=rules.further_reply_possible(
                 round_number=round_.number, signers=signers, dissatisfied=dissatisfied),
             letter_available=bool(round_.reply_id and round_.reply.letter),
+            due_on=reply_due(round_),
         ))
     return views
 
@@ -333,14 +345,23 @@ def interpellation_actions(user, item: Interpellation) -> dict[str, bool]:
     }
 
 
+def interpellable_unit_ids(congress) -> set[int]:
+    """RES-2: the ids of the congress's active units that may be interpellated: the city
+    government and its departments, the supervisory commission, the court and the
+    procuratorate, never an organ of a district or county (`rules.interpellable_units`)."""
+    if congress is None:
+        return set()
+    rows = HandlingUnit.objects.filter(congress=congress).values_list("pk", "parent_id", "kind", "district_id")
+    active = set(HandlingUnit.objects.filter(congress=congress, is_active=True).values_list("pk", flat=True))
+    return rules.interpellable_units(rows) & active
+
+
 def target_choices(congress) -> QuerySet:
     """RES-2: the organs that may be interpellated (government and its departments, the
-    supervisory commission, the court, the procuratorate)."""
+    supervisory commission, the court, the procuratorate), of the congress's own level."""
     if congress is None:
         return HandlingUnit.objects.none()
-    return HandlingUnit.objects.filter(
-        congress=congress, is_active=True, kind__in=rules.INTERPELLATION_TARGET_KINDS
-    ).order_by("name")
+    return HandlingUnit.objects.filter(pk__in=interpellable_unit_ids(congress)).order_by("name")
 
 
 def round_for_letter(user, round_id: int) -> InterpellationRound:

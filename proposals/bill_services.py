@@ -657,18 +657,31 @@ def _interpellation_snapshot(item: Interpellation) -> dict[str, Any]:
     }
 
 
+def _target_error() -> str:
+    return _(
+        "An interpellation is addressed to the city government or one of its departments, the supervisory "
+        "commission, the court or the procuratorate of the city: not to an organ of a district or county."
+    )
+
+
+def _interpellable(unit: HandlingUnit) -> bool:
+    """RES-2 for one unit, by its kind and level (`rules.interpellable_units` over the units
+    of its congress: a district's department is kinded as a government department)."""
+    rows = HandlingUnit.objects.filter(congress_id=unit.congress_id).values_list("pk", "parent_id", "kind",
+                                                                                 "district_id")
+    return unit.pk in rules.interpellable_units(rows)
+
+
 def _check_target(target, session: Session) -> HandlingUnit:
     """RES-2: the city government or a department, the supervisory commission, the court or
-    the procuratorate of this congress (`HandlingUnit.kind` government or state_organ)."""
+    the procuratorate of this congress (`HandlingUnit.kind` government or state_organ), not
+    of a district or county."""
     pk = target.pk if isinstance(target, HandlingUnit) else target
     unit = HandlingUnit.objects.filter(pk=pk).first() if pk else None
     if unit is None or unit.congress_id != session.term.congress_id or not unit.is_active:
         raise ValidationFailed(details={"target": str(_INTERPELLATION_PART_ERRORS["target"])})
-    if not rules.may_be_interpellated(unit.kind):
-        raise ValidationFailed(details={"target": _(
-            "An interpellation is addressed to the government or one of its departments, the supervisory "
-            "commission, the court or the procuratorate."
-        )})
+    if not _interpellable(unit):
+        raise ValidationFailed(details={"target": _target_error()})
     return unit
 
 
@@ -802,6 +815,9 @@ def file_interpellation(*, by, interpellation: Interpellation, now=None) -> Inte
         missing = rules.missing_interpellation_parts(target=locked.target_id, question=locked.question,
                                                      content=locked.content)
         errors = {part: str(_INTERPELLATION_PART_ERRORS[part]) for part in missing}
+        # RES-2: a draft addressed to an organ that may not be interpellated is not filed.
+        if locked.target_id and "target" not in errors and not _interpellable(locked.target):
+            errors["target"] = _target_error()
         count, needed = _interpellation_counts(locked)
         if not rules.enough_signers(count, needed):
             errors["signatures"] = _(

@@ -179,9 +179,13 @@ def bill_edit(request: HttpRequest, bill_id: int) -> HttpResponse:
                 context={"title": _("Edit the draft bill"), "back": _bill_url(bill), "bill": bill})
 
 
-def _sign_page(request, item, *, code_service, deputies, title, intro, button, success, back):
+def _sign_page(request, item, *, code_service, deputies, title, intro, button, success, back, staff_texts=None):
+    """A deputy's own signature, or (staff, `staff_texts`: title, intro, button) a deputy's
+    paper signature recorded by staff, who sign nothing themselves."""
     staff = _is_staff(request)
     form = forms.SignForm(_posted(request), deputies=deputies) if staff else _Empty(_posted(request))
+    if staff and staff_texts is not None:
+        title, intro, button = staff_texts
 
     def action(data):
         return code_service(by=request.user, deputy=data.get("deputy"))
@@ -199,6 +203,9 @@ def bill_sign(request: HttpRequest, bill_id: int) -> HttpResponse:
         deputies=selectors.deputies_to_sign(bill), title=_("Sign the bill"),
         intro=_("Your signature joins this deputies' bill."), button=_("Sign"),
         success=_("The signature was recorded."), back=_bill_url(bill),
+        staff_texts=(_("Enter a paper signature"),
+                     _("Record the signature of a deputy who signed this deputies' bill on paper."),
+                     _("Record the signature")),
     )
 
 
@@ -418,6 +425,9 @@ def interpellation_sign(request: HttpRequest, interpellation_id: int) -> HttpRes
         deputies=selectors.deputies_to_sign(item), title=_("Sign the interpellation"),
         intro=_("Your signature joins this interpellation."), button=_("Sign"),
         success=_("The signature was recorded."), back=_interpellation_url(item),
+        staff_texts=(_("Enter a paper signature"),
+                     _("Record the signature of a deputy who signed this interpellation on paper."),
+                     _("Record the signature")),
     )
 
 
@@ -506,7 +516,8 @@ def interpellation_reply(request: HttpRequest, interpellation_id: int) -> HttpRe
             signed_by=data["signed_by"]),
         success=_("The reply was sent."), done=_interpellation_url(item),
         context={"title": _("Reply in writing"), "button": _("Send the reply"), "back": _interpellation_url(item),
-                 "item": item, "assignment": assignment},
+                 "item": item, "assignment": assignment,
+                 "due_on": selectors.reply_due(selectors.current_round(item))},
     )
 
 

@@ -27,6 +27,12 @@ def case_url(case) -> str:
         return ""
 
 
+def case_reference(case) -> str:
+    """The suggestion's number ("2026-0001"), "" before it has one."""
+    suggestion = getattr(case, "suggestion", None)
+    return (suggestion.number or "") if suggestion is not None else ""
+
+
 SUGGESTION = kinds.register(
     kinds.CaseKind(
         name=NAME,
@@ -42,6 +48,7 @@ SUGGESTION = kinds.register(
             params.get("satisfaction_scale") or ["satisfied", "basically_satisfied", "dissatisfied"]
         ),
         url=case_url,
+        reference=case_reference,
         permissions={"view": permissions.can_view, "withdraw": permissions.can_withdraw},
         recipient_roles=(Role.DEPUTY,),
     )

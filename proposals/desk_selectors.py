@@ -558,6 +558,13 @@ class Event:
     detail: str = ""
 
 
+def _due(assignment: Assignment) -> str:
+    """A due date as the timeline writes it, marked provisional as everywhere it is shown
+    (TIME-4: the official holiday schedule of a year it counts through is not entered)."""
+    day = assignment.due_on.isoformat()
+    return _("%(date)s (provisional)") % {"date": day} if assignment.due_provisional else day
+
+
 def timeline(user, suggestion: Suggestion, handling: Handling | None) -> list[Event]:
     """What happened to the suggestion, oldest first, from the stored dates of each step
     (the audit log holds the same steps with who did them, for staff)."""
@@ -589,7 +596,7 @@ def timeline(user, suggestion: Suggestion, handling: Handling | None) -> list[Ev
         case = handling.case
         roles = dict(Assignment.Role.choices)
         for a in handling.assignments:
-            detail = _("%(role)s, reply due %(due)s") % {"role": roles.get(a.role, a.role), "due": a.due_on.isoformat()}
+            detail = _("%(role)s, reply due %(due)s") % {"role": roles.get(a.role, a.role), "due": _due(a)}
             text = (
                 _("Assigned to %(unit)s") if a.round == 1
                 else _("Sent back to %(unit)s for re-handling")
@@ -597,7 +604,7 @@ def timeline(user, suggestion: Suggestion, handling: Handling | None) -> list[Ev
             add(a.assigned_at, text, detail)
             if a.extension_approved_at:
                 add(a.extension_approved_at, _("Longer period approved for %(unit)s") % {"unit": a.unit.name},
-                    _("reply due %(due)s") % {"due": a.due_on.isoformat()})
+                    _("reply due %(due)s") % {"due": _due(a)})
         for r in handling.replies:
             text = (
                 _("%(unit)s replied") if r.to_filer else _("%(unit)s sent its view to the lead unit")

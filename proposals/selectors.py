@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from casework import rules as case_rules
 from casework import selectors as case_selectors
-from casework.models import Assignment, Case, Recipient, Reply
+from casework.models import Assignment, Case, Recipient
 from core.accounts.roles import Role
 from core.errors import NotFound
 from core.organisation.rules import effective_parameters
@@ -247,6 +247,13 @@ def _names(suggestions: QuerySet) -> set[str]:
     return names
 
 
+def _classes_in_unit_order(classes: dict[int, str], units: dict[int, str]) -> str:
+    """The classes of a case's standing replies, in the order its units are listed (units
+    replying separately: one class each, "A、B")."""
+    ordered = [u for u in units if u in classes] + [u for u in classes if u not in units]
+    return "、".join(classes[u] for u in ordered if classes[u])
+
+
 def handling_report_data(
     *, term, session=None, since: date | None = None, until: date | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -257,6 +264,12 @@ def handling_report_data(
     subject, category, lead unit(s), state and reply class. No deputy's name, phone, ID
     number, no content and no rating of an individual item. Unscoped: callers check
     `suggestion.report` (the service does).
+
+    Reply classes and ratings are those of the replies that stand
+    (`casework.selectors.latest_replies`: each unit's latest reply to the filer, whichever
+    round it came from), alike in the classes section, the units' figures and the items: a
+    suggestion sent back for re-handling keeps its first reply's class until the new reply
+    is in.
     """
     now = now or timezone.now()
     suggestions = _report_suggestions(term=term, session=session, since=since, until=until)
@@ -270,26 +283,26 @@ def handling_report_data(
     )
     names = _names(suggestions)
     units = case_selectors.unit_statistics(cases, now=now)
-    replies = {
-        r.case_id: r for r in Reply.objects.filter(case__in=cases, role__in=case_rules.REPLYING_ROLES)
-        .order_by("case_id", "round", "submitted_at")
-    }
-    lead_units: dict[int, list[str]] = {}
+    # SUGG-8: the classes of the replies that stand (each replying unit's latest, whichever
+    # round), the same replies the classes section and the units' figures count.
+    standing: dict[int, dict[int, str]] = {}
+    for r in case_selectors.latest_replies(cases).order_by("case_id", "round", "submitted_at", "pk"):
+        standing.setdefault(r.case_id, {})[r.unit_id] = r.reply_class
+    lead_units: dict[int, dict[int, str]] = {}
     for a in (
         Assignment.objects.filter(case__in=cases, round=1, role__in=case_rules.REPLYING_ROLES)
         .select_related("unit").order_by("case_id", "pk")
     ):
-        lead_units.setdefault(a.case_id, []).append(a.unit.name)
+        lead_units.setdefault(a.case_id, {})[a.unit_id] = a.unit.name
     items = []
     for s in registered.select_related("category", "case").order_by("year", "serial"):
-        reply = replies.get(s.case_id)
         items.append({
             "number": s.number,
             "subject": rules.scrub(s.subject, names=names),
             "category": s.category.name if s.category_id else "",
-            "units": lead_units.get(s.case_id, []),
+            "units": list(lead_units.get(s.case_id, {}).values()),
             "status": s.case.status if s.status == Suggestion.Status.REGISTERED else s.status,
-            "reply_class": reply.reply_class if reply else "",
+            "reply_class": _classes_in_unit_order(standing.get(s.case_id, {}), lead_units.get(s.case_id, {})),
             "key_supervised": s.case.is_key_supervised,
         })
     satisfaction = Counter()

@@ -51,6 +51,16 @@ def rehandle_period(params, case=None):
     return rules.rehandle_period(params, **_facts(case))
 
 
+def case_reference(case) -> str:
+    """The message's tracking number: how the citizen's notices name it (never its subject,
+    which may be another citizen's words after a merge)."""
+    if case is None:
+        return ""
+    from .models import Message
+
+    return Message.objects.filter(case_id=case.pk).values_list("tracking_number", flat=True).first() or ""
+
+
 def case_url(case) -> str:
     message = _message(case)
     if message is None:
@@ -75,6 +85,7 @@ MESSAGE = kinds.register(
         reply_classes=lambda params: list(params.get("reply_classes") or ["A", "B", "C", "D"]),
         satisfaction_scale=lambda params: list(rules.SATISFACTION_SCALE),
         url=case_url,
+        reference=case_reference,
         permissions={"view": permissions.can_view_case},
         recipient_roles=(Role.CITIZEN, Role.DEPUTY),
         # MSG-3: a work order is answered in writing by the unit; no signed letter needed.

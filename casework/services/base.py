@@ -124,6 +124,44 @@ def recipient_users(case: Case, *, owed_only: bool = False, leads_only: bool = F
     return users
 
 
+def _filer_groups(case: Case, *, owed_only: bool = False, leads_only: bool = False) -> list[tuple[Case, list]]:
+    """The users behind the case's active recipients, grouped by the case each one filed or
+    co-signed (`Recipient.source_case`: the case itself, or one merged into it, SUGG-11),
+    each user once, those of the case itself first."""
+    rows = (
+        Recipient.objects.filter(case=case, withdrawn_at__isnull=True)
+        .select_related("user", "deputy__user", "source_case")
+        .order_by("pk")
+    )
+    if owed_only:
+        rows = rows.filter(owed_reply=True)
+    if leads_only:
+        rows = rows.filter(is_lead=True)
+    rows = sorted(rows, key=lambda r: (r.source_case_id != case.pk, r.pk))
+    groups: dict[int, tuple[Case, list]] = {}
+    seen: set[int] = set()
+    for row in rows:
+        user = row.user or (row.deputy.user if row.deputy_id else None)
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        groups.setdefault(row.source_case_id, (row.source_case, []))[1].append(user)
+    return list(groups.values())
+
+
+def _tell_filers(case: Case, *, action: str, title, params: Mapping[str, Any], owed_only: bool = False,
+                 leads_only: bool = False, body="") -> None:
+    """Tell the case's recipients, each through the case they filed: its page is the link
+    (a citizen whose message was merged into another's may open only their own message,
+    and a deputy their own suggestion), and its title is the one quoted as `%(title)s`
+    (never the subject someone else wrote, SEC-6)."""
+    for own, users in _filer_groups(case, owed_only=owed_only, leads_only=leads_only):
+        own_params = dict(params)
+        if own.pk != case.pk and "title" in own_params:
+            own_params["title"] = own.title
+        _tell(users, action=action, title=title, params=own_params, case=own, body=body)
+
+
 def _unit_names(unit_ids: Iterable[int]) -> str:
     names = dict(HandlingUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "name"))
     return "、".join(names[u] for u in unit_ids if u in names)

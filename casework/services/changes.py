@@ -19,6 +19,7 @@ from .base import (
     _act,
     _check_state,
     _clerks,
+    _filer_groups,
     _lock,
     _now,
     _refusal,
@@ -26,7 +27,6 @@ from .base import (
     _sync,
     _tell,
     kind_of,
-    recipient_users,
 )
 
 _L = gettext_lazy
@@ -110,13 +110,13 @@ def merge_cases(*, by, target: Case, sources: Iterable[Case], note: str = "", no
 
         def apply(current: Case):
             moved = 0
-            withdrawn_units: list[int] = []
-            source_users: list = []
+            withdrawn: list[tuple[Case, list[int]]] = []
+            told: list[tuple[Case, list]] = []
             for source in the_sources:
                 before = _snapshot(source)
-                source_users.extend(recipient_users(source))
+                told.extend(_filer_groups(source))
                 pending = Assignment.objects.filter(case=source, status=rules.PENDING)
-                withdrawn_units.extend(pending.values_list("unit_id", flat=True))
+                withdrawn.append((source, list(pending.values_list("unit_id", flat=True))))
                 pending.update(status=rules.CANCELLED)
                 moved += Recipient.objects.filter(case=source).update(case=current)
                 Case.objects.filter(merged_into=source).update(merged_into=current)
@@ -135,11 +135,18 @@ def merge_cases(*, by, target: Case, sources: Iterable[Case], note: str = "", no
                         "is_key_supervised", "supervised_by", "supervised_at", "supervision_note", "updated_at",
                     ])
             data["recipients_moved"] = moved
+            # Each filer of a source is sent to the case they filed (the page they may open)
+            # and told of it by its number: never the other case's subject, which someone
+            # else wrote (a citizen's message, SEC-6), nor a page they may not open.
+            for own, users in told:
+                _tell(users, action=code, case=own, **_merged_notice(kind, own))
+            # A unit whose part was withdrawn keeps the case it was given (its page is the
+            # one it may still open); the case merged into is not its to read.
+            for source, unit_ids in withdrawn:
+                _tell(_clerks(unit_ids), action=code, case=source,
+                      title=_L("“%(title)s” was merged into another case and no longer needs your reply"),
+                      params={"title": source.title})
             text = {"title": current.title}
-            _tell(source_users, action=code, case=current,
-                  title=_L("Your case is now handled together with “%(title)s”"), params=text)
-            _tell(_clerks(withdrawn_units), action=code, case=current,
-                  title=_L("A case merged into “%(title)s” no longer needs your reply"), params=text)
             pending = Assignment.objects.filter(case=current, status=rules.PENDING).values_list("unit_id", flat=True)
             _tell(_clerks(pending), action=code, case=current,
                   title=_L("More filers are now owed the reply to “%(title)s”"), params=text)
@@ -148,6 +155,18 @@ def merge_cases(*, by, target: Case, sources: Iterable[Case], note: str = "", no
         result = _act(by=by, verb="merge", case=the_target, apply=apply, data=data, also=source_ids)
     _sync(target, result)
     return result
+
+
+def _merged_notice(kind, own: Case) -> dict[str, Any]:
+    """What a filer of `own` is told when it is merged (SUGG-11): named by its number (a
+    suggestion's number, a message's tracking number: `CaseKind.reference`), or, for a kind
+    without one, by its own title."""
+    number = kind.reference(own)
+    if number:
+        return {"title": _L("Your case No. %(number)s is now handled together with another case of the same "
+                            "content. You will still receive a reply."), "params": {"number": number}}
+    return {"title": _L("Your case “%(title)s” is now handled together with another case of the same content. "
+                        "You will still receive a reply."), "params": {"title": own.title}}
 
 
 # --- withdrawal (SUGG-10) -----------------------------------------------------------------------

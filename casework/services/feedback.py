@@ -30,10 +30,10 @@ from .base import (
     _snapshot,
     _staff,
     _tell,
+    _tell_filers,
     _unit_names,
     kind_of,
     params_for,
-    recipient_users,
 )
 from .derived import keeping_copies
 from .handling import _round_rows
@@ -103,8 +103,7 @@ def _do_rehandle(case: Case, *, by, state: Mapping[str, Any], now, note: str = "
         _tell(_clerks([a.unit_id]), action=code, case=case,
               title=_L("The filer is dissatisfied: re-handle “%(title)s” by %(due)s"),
               params={"title": case.title, "due": a.due_on.isoformat()})
-    _tell(recipient_users(case), action=code, case=case,
-          title=_L("“%(title)s” is being handled again"), params={"title": case.title})
+    _tell_filers(case, action=code, title=_L("“%(title)s” is being handled again"), params={"title": case.title})
     _tell(_staff(), action=code, case=case,
           title=_L("Dissatisfied: “%(title)s” goes back to %(units)s"),
           params={"title": case.title, "units": _unit_names(units)})

@@ -25,10 +25,10 @@ from .base import (
     _new_assignment,
     _now,
     _tell,
+    _tell_filers,
     _unit_names,
     kind_of,
     params_for,
-    recipient_users,
 )
 
 _L = gettext_lazy
@@ -132,8 +132,8 @@ def assign_case(
                 title=_L("New case for your unit: “%(title)s”, reply due %(due)s"),
                 params={"title": current.title, "due": a.due_on.isoformat()},
             )
-        _tell(
-            recipient_users(current), action=code, case=current,
+        _tell_filers(
+            current, action=code,
             title=_L("“%(title)s” was assigned to %(units)s"),
             params={"title": current.title, "units": _unit_names(unit_ids)},
         )
@@ -186,8 +186,8 @@ def approve_extension(*, by, assignment: Assignment, note: str = "", now=None) -
         params_text = {"title": current.title, "due": row.due_on.isoformat()}
         _tell(_clerks([row.unit_id]), action=code, case=current,
               title=_L("“%(title)s”: the reply is now due %(due)s"), params=params_text)
-        _tell(recipient_users(current), action=code, case=current,
-              title=_L("“%(title)s” needs longer: the reply is now due %(due)s"), params=params_text)
+        _tell_filers(current, action=code,
+                     title=_L("“%(title)s” needs longer: the reply is now due %(due)s"), params=params_text)
         return row
 
     return _act(by=by, verb="approve_extension", case=case, permission_obj=assignment, apply=apply, data=data)
@@ -287,12 +287,12 @@ def submit_reply(
         code = kind.code("reply")
         text = {"title": current.title, "unit": row.unit.name}
         if row.role in rules.REPLYING_ROLES:
-            _tell(recipient_users(current), action=code, case=current,
-                  title=_L("%(unit)s replied to “%(title)s”"), params=text)
+            _tell_filers(current, action=code, title=_L("%(unit)s replied to “%(title)s”"), params=text)
             if complete:
                 asked = kind.replies_complete_title
-                _tell(recipient_users(current, leads_only=True), action=code, case=current,
-                      title=_L("Please rate the reply to “%(title)s”") if asked is None else asked, params=text)
+                _tell_filers(current, action=code, leads_only=True,
+                             title=_L("Please rate the reply to “%(title)s”") if asked is None else asked,
+                             params=text)
         else:
             lead = next((a for a in _round_rows(current) if a.role == rules.LEAD), None)
             _tell(_clerks([lead.unit_id] if lead else []), action=code, case=current,

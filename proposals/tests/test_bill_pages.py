@@ -307,3 +307,17 @@ def test_api_staff_record_an_organs_bill_and_the_vote(world):
                        content_type="application/json")
     assert voted.json()["status"] == "adopted"
     assert audit("bill.record_result", Bill.objects.get(pk=bill_id)).exists()
+
+
+def test_bill_1_staff_record_a_deputys_paper_signature_and_the_page_says_so(world):
+    """Staff sign nothing themselves: their page records a deputy's paper signature; a
+    deputy's page asks for their own."""
+    url = reverse("bills:bill-sign", args=[world["draft"].pk])
+    staff_page = client_as(world, "staff").get(url).content.decode()
+    assert "Record the signature of a deputy who signed this deputies&#x27; bill on paper." in staff_page
+    assert "Your signature joins" not in staff_page
+    deputy_page = client_as(world, "other_deputy").get(url).content.decode()
+    assert "Your signature joins this deputies&#x27; bill." in deputy_page
+    response = client_as(world, "staff").post(url, {"deputy": world["deputies"][5].pk})
+    assert response.status_code == 302
+    assert world["draft"].signatures.filter(deputy=world["deputies"][5]).exists()

@@ -117,6 +117,19 @@ def test_res_2_targets_and_parts():
     assert rules.missing_interpellation_parts(target=None, question="", content="内容") == ["target", "question"]
 
 
+def test_res_2_organs_of_a_district_or_county_are_not_interpellated():
+    """RES-2: (id, parent, kind, district). The city government (1) and its department (2),
+    the court (3) may be; the district government (4), its department (5) and a sub-unit of
+    it (6), and a court of the district (7) may not."""
+    units = [
+        (1, None, "government", None), (2, 1, "government", None), (3, None, "state_organ", None),
+        (4, 1, "district", 10), (5, 4, "government", 10), (6, 5, "government", None),
+        (7, None, "state_organ", 10), (8, None, "enterprise", None),
+    ]
+    assert rules.interpellable_units(units) == {1, 2, 3}
+    assert rules.may_be_interpellated("government", local=True) is False
+
+
 def test_res_2_oral_and_written_forms():
     assert [rules.is_oral(f) for f in rules.REPLY_FORMS] == [True, True, True, False]
 

@@ -13,10 +13,12 @@ from django.utils import timezone
 from proposals import bill_services as services
 from proposals.bill_models import Interpellation
 
-from .conftest import pdf
+from .conftest import at, pdf
 from .test_bill_fixtures import (
+    DURING,
     chamber_fixture,  # noqa: F401 - the `chamber` fixture
     draft_interpellation,
+    filed_interpellation,
     lead_of,
 )
 
@@ -256,3 +258,32 @@ def test_the_detail_page_shows_the_count_of_dissatisfied(world):
     page = client_as(world, "signer").get(reverse("bills:interpellation-detail", args=[item.pk])).content.decode()
     assert "1 of the 12 deputies who filed it rated the reply; 1 dissatisfied." in page
     assert "Rate the reply" in page
+
+
+def test_res_2_the_page_and_the_reply_form_show_the_day_the_presidium_set(chamber):
+    """RES-2: the organ replies as the presidium decided. A reply set for Sunday 2026-01-25
+    is due that Sunday on the interpellation's page, on the organ's reply form and for
+    casework (reminders, overdue): a day the presidium named does not move (TIME-3 moves
+    the end of a period, not a date set by decision)."""
+    from casework.models import Assignment
+
+    item = filed_interpellation(chamber, signers=12)
+    services.decide_interpellation_reply(by=chamber["staff"], interpellation=item, form="written",
+                                         due_on=datetime.date(2026, 1, 25), now=at(DURING))
+    assignment = Assignment.objects.get(case=item.rounds.get().case)
+    assert (assignment.due_on, assignment.due_provisional) == (datetime.date(2026, 1, 25), False)
+    staff, clerk = Client(), Client()
+    staff.force_login(chamber["staff"])
+    clerk.force_login(chamber["clerks"]["government"])
+    detail = staff.get(reverse("bills:interpellation-detail", args=[item.pk])).content.decode()
+    form = clerk.get(reverse("bills:interpellation-reply", args=[item.pk])).content.decode()
+    for page in (detail, form):
+        assert "2026-01-25" in page and "2026-01-26" not in page
+
+
+def test_res_2_staff_record_a_deputys_paper_signature_and_the_page_says_so(world):
+    url = reverse("bills:interpellation-sign", args=[world["draft"].pk])
+    staff_page = client_as(world, "staff").get(url).content.decode()
+    assert "Record the signature of a deputy who signed this interpellation on paper." in staff_page
+    assert "Your signature joins" not in staff_page
+    assert "Your signature joins this interpellation." in client_as(world, "other_deputy").get(url).content.decode()

@@ -10,6 +10,7 @@ import pytest
 from casework import services as casework
 from casework.models import Assignment, Case, Feedback
 from core.errors import InvalidTransition, NotAllowed, ValidationFailed
+from proposals import bill_selectors as selectors
 from proposals import bill_services as services
 from proposals.bill_models import Interpellation, InterpellationRating
 
@@ -63,6 +64,42 @@ def test_res_2_only_the_government_its_departments_and_the_state_organs_are_inte
         draft_interpellation(chamber, target=chamber["district"])
     assert "the supervisory commission, the court or the procuratorate" in refused.value.details["target"]
     assert draft_interpellation(chamber, signers=1, target=chamber["court"]).target == chamber["court"]
+
+
+def test_res_2_a_district_department_is_not_interpellated_by_the_city_congress(chamber):
+    """RES-2: 云冈区教育局 is a government department, of a district: the city's deputies may
+    not interpellate it (neither may they a district court); the city's own departments
+    under the city government stay open to them."""
+    from core.organisation.tests.factories import DistrictFactory, HandlingUnitFactory
+
+    district = DistrictFactory(congress=chamber["congress"])
+    city_government = HandlingUnitFactory(congress=chamber["congress"], kind="government", name="测试市人民政府")
+    department = HandlingUnitFactory(congress=chamber["congress"], kind="government", name="测试市教育局",
+                                     parent=city_government)
+    bureau = HandlingUnitFactory(congress=chamber["congress"], kind="government", name="测试区教育局",
+                                 parent=chamber["district"])
+    court = HandlingUnitFactory(congress=chamber["congress"], kind="state_organ", name="测试区人民法院",
+                                district=district)
+    for target in (bureau, court):
+        with pytest.raises(ValidationFailed) as refused:
+            draft_interpellation(chamber, target=target)
+        assert "not to an organ of a district or county" in refused.value.details["target"]
+    assert draft_interpellation(chamber, signers=1, target=department).target == department
+    assert draft_interpellation(chamber, signers=1, target=city_government).target == city_government
+    choices = set(selectors.target_choices(chamber["congress"]))
+    assert {department, city_government, chamber["government"], chamber["court"]} <= choices
+    assert not choices & {bureau, court, chamber["district"]}
+
+
+def test_res_2_a_draft_addressed_to_a_district_organ_is_not_filed(chamber):
+    from core.organisation.models import HandlingUnit
+
+    item = draft_interpellation(chamber, signers=10)
+    # Drafted before staff placed the organ under the district government.
+    HandlingUnit.objects.filter(pk=item.target_id).update(parent=chamber["district"])
+    with pytest.raises(ValidationFailed) as refused:
+        services.file_interpellation(by=lead_of(chamber).user, interpellation=item, now=at(DURING))
+    assert list(refused.value.details) == ["target"]
 
 
 def test_res_2_filed_during_the_session_only(chamber):

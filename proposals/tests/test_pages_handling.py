@@ -112,6 +112,17 @@ def test_time_4_a_due_date_in_a_year_without_its_schedule_is_marked_provisional(
     assert '<time datetime="2027-02-25">2027-02-25</time> <strong class="badge badge-provisional"' in html
 
 
+def test_time_4_the_timeline_marks_a_provisional_due_date_too(city):
+    """TIME-4: a provisional date is marked wherever it is shown: the timeline says so, as
+    the handling panel does."""
+    suggestion = flows.registered(city)
+    services.assign_suggestion(by=city["staff"], suggestion=suggestion, lead=city["units"][0],
+                               now=at("2026-11-25"))
+    html = signed_in(city["deputies"][0].user).get(detail(suggestion)).content.decode()
+    timeline = html[html.index('id="timeline-heading"'):]
+    assert "reply due 2027-02-25 (provisional)" in timeline
+
+
 def test_assign_is_refused_to_clerks_and_deputies(city):
     suggestion = flows.registered(city)
     url = reverse("proposals:suggestion-assign", args=[suggestion.pk])

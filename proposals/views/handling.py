@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from casework import desk_selectors as case_desk
@@ -51,7 +52,7 @@ def suggestion_register(request: HttpRequest, suggestion_id: int) -> HttpRespons
 
     done = attempt(request, form, register, _("The suggestion was registered."), detail_url(suggestion))
     return done or _page(
-        request, form, suggestion, _("Register the suggestion"), _("Register"),
+        request, form, suggestion, _("Register the suggestion"), pgettext("register a suggestion", "Register"),
         intro=_("Registering numbers the suggestion and opens its handling; then assign it to handling units."),
         show_content=True,
     )
