@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from core.apikit import AUTH
+from core.apikit import AUTH, DatongAPI, http_error_message, validation_details
 from core.errors import DatongError
 
-api = NinjaAPI(
+api = DatongAPI(
     title="Datong API",
     version="1",
     description="The JSON API of Datong. Every operation names its permission in `x-permission`.",
@@ -35,11 +34,8 @@ def on_domain_error(request, exc: DatongError):
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
-    details = {}
-    for err in exc.errors:
-        where = ".".join(str(part) for part in err.get("loc", ()))
-        details[where] = err.get("msg", "")
-    return _error(request, 422, "invalid", _("The input is not valid."), details)
+    """422 with `details` {field as sent: reason in the caller's language} (core.apikit)."""
+    return _error(request, 422, "invalid", _("The input is not valid."), validation_details(exc.errors))
 
 
 @api.exception_handler(AuthenticationError)
@@ -59,7 +55,7 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", exc.message)
+    return _error(request, exc.status_code, "error", http_error_message(exc.status_code, exc.message))
 
 
 def _add_routers() -> None:

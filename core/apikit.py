@@ -17,9 +17,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.constants import NOT_SET
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -260,6 +262,151 @@ class DatongRouter(Router):
 
     def delete(self, path, **kwargs):
         return self.api_operation(["DELETE"], path, **kwargs)
+
+
+# --- the input's errors, in the caller's language ---------------------------------------------------
+
+
+class DatongAPI(NinjaAPI):
+    """A NinjaAPI whose validation errors also name each field as the caller sent it.
+
+    ninja locates an error by where it was read from and the view's parameter name
+    (`body.payload.notice_version`): neither is anything the caller sent. Each error gets
+    `field`, the path inside what was sent (`notice_version`, `messages.2.subject`; a query
+    or path parameter by its name), computed here where the parameter models are known.
+    """
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        errors = []
+        for context in error_contexts:
+            for error in super().validation_error_from_error_contexts([context]).errors:
+                error["field"] = sent_field(context.model, tuple(error.get("loc", ())))
+                errors.append(error)
+        return NinjaValidationError(errors)
+
+
+#: What `details` names when the whole input is missing or not an object.
+WHOLE_INPUT = "__all__"
+
+
+def sent_field(model, loc: tuple) -> str:
+    """`loc` of a ninja error without its source and, for a body read into one schema, the
+    view's parameter name: the dotted path of the field in what the caller sent."""
+    parts = list(loc[1:]) if loc else []
+    single = getattr(model, "__read_from_single_attr__", None)
+    if getattr(model, "__ninja_param_source__", None) == "body" and single and parts and parts[0] == single:
+        annotation = getattr(model, "__annotations__", {}).get(single)
+        if isinstance(annotation, type) and issubclass(annotation, Schema):
+            parts = parts[1:]
+    return ".".join(str(part) for part in parts) or WHOLE_INPUT
+
+
+def _limit(ctx: dict, *keys: str):
+    for key in keys:
+        if key in ctx:
+            return ctx[key]
+    return ""
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" as "a, b, c" (no English "or")."""
+    values = re.findall(r"'([^']*)'", expected or "")
+    return ", ".join(values) if values else str(expected or "")
+
+
+def validation_message(error: dict) -> str:
+    """One pydantic error as a sentence in the request's language. A `value_error` keeps the
+    text the schema's own validator gave (already translated); an error type not listed
+    here gets a general sentence, never pydantic's English."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return gettext("This field is required.")
+    if kind == "string_too_long":
+        limit = _limit(ctx, "max_length")
+        return ngettext("This is too long: at most %(limit)s character.",
+                        "This is too long: at most %(limit)s characters.", int(limit or 0)) % {"limit": limit}
+    if kind == "string_too_short":
+        limit = _limit(ctx, "min_length")
+        if limit in (1, "1"):
+            return gettext("This field is required.")
+        return ngettext("This is too short: at least %(limit)s character.",
+                        "This is too short: at least %(limit)s characters.", int(limit or 0)) % {"limit": limit}
+    if kind == "too_long":
+        limit = _limit(ctx, "max_length")
+        return ngettext("At most %(limit)s item.", "At most %(limit)s items.", int(limit or 0)) % {"limit": limit}
+    if kind == "too_short":
+        limit = _limit(ctx, "min_length")
+        return ngettext("At least %(limit)s item.", "At least %(limit)s items.", int(limit or 0)) % {"limit": limit}
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        texts = {
+            "greater_than_equal": gettext("This must be at least %(limit)s."),
+            "greater_than": gettext("This must be more than %(limit)s."),
+            "less_than_equal": gettext("This must be at most %(limit)s."),
+            "less_than": gettext("This must be less than %(limit)s."),
+        }
+        return texts[kind] % {"limit": _limit(ctx, "ge", "gt", "le", "lt")}
+    if kind in ("enum", "literal_error"):
+        return gettext("Choose one of: %(values)s.") % {"values": _choices(str(ctx.get("expected", "")))}
+    if kind in ("value_error", "assertion_error"):
+        own = ctx.get("error")
+        if own:
+            return str(own)
+        return re.sub(r"^(Value|Assertion) error, ", "", str(error.get("msg", ""))) or gettext("Enter a valid value.")
+    if kind == "json_invalid":
+        return gettext("This is not valid JSON.")
+    if kind == "extra_forbidden":
+        return gettext("This field is not expected here.")
+    if kind.endswith(("_parsing", "_type")) or kind in ("int_from_float", "finite_number"):
+        return _type_message(kind)
+    return gettext("Enter a valid value.")
+
+
+def _type_message(kind: str) -> str:
+    """The value is not of the field's type: say which type is wanted."""
+    if kind.startswith("int"):
+        return gettext("Enter a whole number.")
+    if kind.startswith(("float", "decimal", "finite")):
+        return gettext("Enter a number.")
+    if kind.startswith("bool"):
+        return gettext("Enter true or false.")
+    if kind.startswith("datetime"):
+        return gettext("Enter a date and time (ISO 8601, like 2026-11-25T09:12:00+08:00).")
+    if kind.startswith("date"):
+        return gettext("Enter a date (ISO 8601, like 2026-11-25).")
+    if kind.startswith("time"):
+        return gettext("Enter a time (like 09:12).")
+    if kind.startswith("string"):
+        return gettext("Enter text.")
+    if kind.startswith(("list", "tuple", "set", "frozenset")):
+        return gettext("Enter a list.")
+    if kind.startswith(("dict", "model")):
+        return gettext("Enter an object.")
+    return gettext("This value is not of the expected type.")
+
+
+def validation_details(errors: list[dict]) -> dict[str, str]:
+    """ninja's validation errors as the error format's `details`: {field: message}, the field
+    as the caller sent it (`notice_version`, `messages.2.subject`, `limit`), the message
+    translated; a field with several errors shows the first."""
+    details: dict[str, str] = {}
+    for error in errors:
+        field = error.get("field")
+        if field is None:  # an error not built by DatongAPI
+            field = ".".join(str(part) for part in tuple(error.get("loc", ()))[1:]) or WHOLE_INPUT
+        details.setdefault(str(field), validation_message(error))
+    return details
+
+
+def http_error_message(status: int, message: str) -> str:
+    """ninja's own English refusals in the request's language; any other message as given."""
+    text = str(message)
+    if status == 400 and text.startswith("Cannot parse request body"):
+        # ninja adds the parser's English reason in DEBUG; it names no field anyway.
+        return gettext("The request body is not valid JSON.")
+    if status == 403 and text.startswith("CSRF check"):
+        return gettext("The CSRF token is missing or wrong: reload the page and try again.")
+    return text
 
 
 class ErrorOut(Schema):

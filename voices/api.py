@@ -5,7 +5,9 @@ the caller's own data.
 Reads are scoped to the caller (voices.selectors): staff see every message, deputies their
 district's, a unit clerk what was assigned to the unit, a citizen their own; a message out
 of scope answers 404. Contact data come masked, or not at all where withheld (SEC-8,
-SEC-15, MSG-7); in full only through POST .../personal-data (staff, logged). Errors are
+SEC-15, MSG-7), and so do the ID, bank-card and phone numbers inside a message's subject and
+text, for every role but the message's own sender; in full only through POST
+.../personal-data (staff, logged). Errors are
 `{"code", "message", "details"}`: 403 not allowed, 404 not found, 409 not possible in the
 current state, 422 invalid input (`details` names the fields). Lists take the filters of
 the triage page and `?cursor=&limit=`: each answer carries `next_cursor` (null on the last
@@ -16,6 +18,7 @@ on filters the daily counts do not hold, a floor ("more than `count`").
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from casework.models import Assignment
@@ -24,9 +27,10 @@ from core.errors import NotFound, ValidationFailed
 from core.organisation.models import HandlingUnit
 from core.permissions import PUBLIC
 
-from . import selectors, services
+from . import rules, selectors, services
 from .api_models import router as models_router
 from .models import Channel, Message, MessageCategory
+from .permissions import deputy_of
 from .schemas import (
     BatchIn,
     BatchOut,
@@ -46,6 +50,7 @@ from .schemas import (
     TakenUpOut,
     TrackOut,
 )
+from .scrub import mask_numbers
 from .views import common
 from .views import permissions_used as codes
 from .views.data import own_data
@@ -64,9 +69,21 @@ def _anyone(request):
 # --- building the answers ---------------------------------------------------------------------
 
 
-def _row(m: Message) -> dict:
+def _sent_by(user, message: Message) -> bool:
+    """True when `user` is the signed-in sender of `message` (their own words, unmasked)."""
+    return bool(getattr(user, "is_authenticated", False)) and message.submitter_id == user.pk
+
+
+def _text(user, message: Message, text: str) -> str:
+    """SEC-8: a message's own subject or text as `user` may read it: the numbers a citizen
+    typed into it (ID, bank card, phone) masked as the sender panel masks them, for every role
+    but the sender; in full only through reveal_personal_data (staff, logged)."""
+    return text if _sent_by(user, message) else mask_numbers(text)
+
+
+def _row(user, m: Message) -> dict:
     return {
-        "id": m.pk, "tracking_number": m.tracking_number, "subject": m.subject, "status": m.status,
+        "id": m.pk, "tracking_number": m.tracking_number, "subject": _text(user, m, m.subject), "status": m.status,
         "status_label": m.get_status_display(), "regime": m.regime, "channel": m.channel, "nature": m.nature,
         "category_id": m.category_id, "category_name": m.category.name if m.category_id else "",
         "district_id": m.district_id, "district_name": m.district.name if m.district_id else "",
@@ -78,17 +95,18 @@ def _row(m: Message) -> dict:
 def _detail(user, message: Message) -> dict:
     from core.permissions import has_perm
 
-    data = _row(message)
+    data = _row(user, message)
     contact = common.masked_contact(user, message)
     triage = has_perm(user, codes.TRIAGE, message)
     duplicates = []
     if triage and message.status == Message.Status.RECEIVED and not message.case.merged_into_id:
         duplicates = [
-            {"id": m.pk, "tracking_number": m.tracking_number, "subject": m.subject, "score": float(score)}
+            {"id": m.pk, "tracking_number": m.tracking_number, "subject": _text(user, m, m.subject),
+             "score": float(score)}
             for m, score in selectors.likely_duplicates(message)
         ]
     data.update(
-        body=message.body, location=message.location, is_anonymous=message.is_anonymous,
+        body=_text(user, message, message.body), location=message.location, is_anonymous=message.is_anonymous,
         consent_to_publish_name=message.consent_to_publish_name, age_band=message.age_band,
         notice_version=message.notice_version, accused_unit_id=message.accused_unit_id,
         not_accepted_reason=message.not_accepted_reason, not_accepted_note=message.not_accepted_note,
@@ -137,6 +155,22 @@ def _pick(model, pk, field: str, **scope):
 _ID_FIELDS = {"category": "category_id", "district": "district_id", "accused_unit": "accused_unit_id"}
 
 
+def _voice_refused() -> str:
+    return _("Only a deputy or a liaison station may send a voice they gathered (deputy_voice).")
+
+
+def _gatherer(user, regime: str):
+    """The Deputy behind a deputy's voice (regime deputy_voice) sent by that deputy's account;
+    ValidationFailed on `regime` when anyone else sends one: the API has no field naming a
+    deputy or station, so only the deputy's own account can say who gathered it."""
+    if regime != rules.DEPUTY_VOICE:
+        return None
+    deputy = deputy_of(user)
+    if deputy is None:
+        raise ValidationFailed(details={"regime": _voice_refused()})
+    return deputy
+
+
 # Open to everyone: a citizen may write without an account (SEC-5); a token or session is
 # read when there is one (the signed-in citizen is the submitter). The service checks
 # voices.submit.
@@ -146,6 +180,7 @@ def submit_message(request, payload: MessageIn):
     """Send a message (channel api); answers the tracking number."""
     user = acting_user(request)
     data = payload.dict()
+    gatherer = _gatherer(user, data["regime"])
     try:
         # The referenced rows go by id: the service reads them once for every message it
         # receives at the same moment (voices.services.intake).
@@ -158,7 +193,7 @@ def submit_message(request, payload: MessageIn):
             is_confidential=data["is_confidential"], age_band=data["age_band"],
             guardian_consent=data["guardian_consent"], consent_to_publish_name=data["consent_to_publish_name"],
             notice_version=data["notice_version"], accused_unit=data["accused_unit_id"],
-            submitter=user if getattr(user, "is_authenticated", False) else None,
+            gathered_by_deputy=gatherer, submitter=user if getattr(user, "is_authenticated", False) else None,
         )
     except ValidationFailed as exc:
         # The API names a referenced row by its id field.
@@ -183,6 +218,11 @@ def submit_batch(request, payload: BatchIn):
     message; staff are told once per batch."""
     user = acting_user(request)
     congress = common.congress()
+    # A deputy's voice names who gathered it, which a batch cannot (nor may a deputy batch).
+    voices = {f"row {number}": "regime: " + _voice_refused()
+              for number, item in enumerate(payload.messages, start=1) if item.regime == rules.DEPUTY_VOICE}
+    if voices:
+        raise ValidationFailed(details=voices)
     items = []
     for number, item in enumerate(payload.messages, start=1):
         data = item.dict()
@@ -251,7 +291,7 @@ def list_messages(
         "overdue": overdue, "q": q or None,
     }
     page, count = common.page_and_count(user, cursor, size=limit, order=order, **filters)
-    return {"items": [_row(m) for m in page.rows], "next_cursor": page.cursor, "count": count.value,
+    return {"items": [_row(user, m) for m in page.rows], "next_cursor": page.cursor, "count": count.value,
             "count_exact": count.exact}
 
 
@@ -262,7 +302,7 @@ def caller_messages(request, payload: CallerSearchIn):
     of URLs and logs; every search is logged with its purpose and what it found."""
     user = acting_user(request)
     found = services.find_caller_messages(by=user, phone=payload.phone, purpose=payload.purpose)
-    return {"items": [_row(m) for m in found], "limit": selectors.CALLER_MAX}
+    return {"items": [_row(user, m) for m in found], "limit": selectors.CALLER_MAX}
 
 
 @router.post("/messages/{message_id}/same-phone", permission=codes.PERSONAL_DATA,
@@ -273,13 +313,14 @@ def same_phone_messages(request, message_id: int, payload: RevealIn):
     user = acting_user(request)
     message = selectors.message_for(user, message_id)
     found = services.find_caller_messages(by=user, message=message, purpose=payload.purpose)
-    return {"items": [_row(m) for m in found], "limit": selectors.CALLER_MAX}
+    return {"items": [_row(user, m) for m in found], "limit": selectors.CALLER_MAX}
 
 
 @router.get("/messages/{message_id}", permission=codes.VIEW, response={200: MessageOut, 404: ErrorOut})
 def get_message(request, message_id: int):
-    """A message as the caller may see it: contact data masked or withheld; for staff the
-    models' suggestions with their reasons (SEC-10) and likely duplicates."""
+    """A message as the caller may see it: contact data masked or withheld, and the numbers in
+    its subject and text masked unless the caller sent it (SEC-8); for staff the models'
+    suggestions with their reasons (SEC-10) and likely duplicates."""
     return _fresh(acting_user(request), message_id)
 
 
@@ -347,8 +388,10 @@ def record_callback(request, message_id: int, payload: CallBackIn):
 @router.post("/messages/{message_id}/personal-data", permission=codes.PERSONAL_DATA,
              response={200: PersonalDataOut, 403: ErrorOut, 404: ErrorOut})
 def reveal_personal_data(request, message_id: int, payload: RevealIn):
-    """SEC-8: the sender's data in full (a POST: every view is logged with its purpose)."""
+    """SEC-8: the sender's data in full, and the message's subject and text with the numbers
+    in them unmasked (a POST: every view is logged with its purpose)."""
     user = acting_user(request)
     message = selectors.message_for(user, message_id)
     data = services.reveal_personal_data(by=user, message=message, purpose=payload.purpose)
-    return {key: data.get(key) or "" for key in ("name", "phone", "id_number")}
+    shown = {key: data.get(key) or "" for key in ("name", "phone", "id_number")}
+    return {**shown, "subject": data.get("subject", message.subject), "body": data.get("body", message.body)}

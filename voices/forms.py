@@ -23,21 +23,21 @@ NOTICE_VERSION = "2026-11"
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
-#: The regimes a citizen may choose on the web (a deputy's voice comes from a deputy or station).
+#: The regimes a citizen may choose on the web, and staff for a call to the office: a deputy's
+#: or station's voice names the deputy or station that gathered it, which only the import,
+#: the API and the station's own entry carry (rules.check_intake refuses it without one).
 CITIZEN_REGIMES = [(Regime.HOTLINE, Regime.HOTLINE.label), (Regime.PETITION, Regime.PETITION.label)]
 
-#: MSG-5: labels of the grounds in `msg_nonacceptance_grounds` (a configured ground without
-#: a label here is shown by its code).
-NONACCEPTANCE_LABELS = {
-    "litigation_or_arbitration": _("Belongs to litigation or arbitration"),
-    "discipline_inspection": _("Belongs to discipline inspection"),
-    "administrative_review": _("Belongs to administrative reconsideration"),
-    "information_disclosure": _("Belongs to an information-disclosure request"),
-    "already_in_petition": _("Already in the letters-and-visits procedure"),
-    "secrets_or_privacy": _("Involves state secrets, trade secrets or privacy"),
-    "lawfully_concluded": _("Already lawfully concluded"),
-    "no_content": _("No real content"),
-}
+#: A text over its limit, the limit said (the field's and the intake rules' own error alike).
+TOO_LONG = _("At most %(limit_value)s characters (this has %(show_value)s).")
+#: The longest text of each message field: the intake rules' limits (voices.rules), so that the
+#: form's maxlength, its error and the service agree on every channel.
+LIMITS = {"subject": rules.SUBJECT_MAX, "body": rules.BODY_MAX, "name": rules.NAME_MAX,
+          "location": rules.LOCATION_MAX, "phone": rules.PHONE_MAX}
+_LENGTH = {"max_length": TOO_LONG}
+
+#: MSG-5: labels of the grounds (kept with the reads: the tracking page tells the citizen too).
+NONACCEPTANCE_LABELS = selectors.NONACCEPTANCE_LABELS
 
 SORTS = {
     "-received_at": _("Newest first"),
@@ -89,24 +89,26 @@ class MessageForm(forms.Form):
                     "people's congress standing committee."),
     )
     nature = forms.ChoiceField(label=_("What kind of message"), choices=Nature.choices, initial=Nature.HELP)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=LIMITS["subject"], error_messages=_LENGTH)
     body = forms.CharField(
-        label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
+        label=_("Your message"), max_length=LIMITS["body"], error_messages=_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Say what happened, where and when, and what you ask for."),
     )
     category = forms.ModelChoiceField(
         label=_("Category (optional)"), queryset=None, required=False, empty_label=_("I do not know")
     )
     district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False)
-    location = forms.CharField(label=_("Location"), max_length=300, required=False,
+    location = forms.CharField(label=_("Location"), max_length=LIMITS["location"], error_messages=_LENGTH,
+                               required=False,
                                help_text=_("A street, a building or a landmark."))
     accused_unit = UnitChoiceField(
         label=_("Unit the report is about"), queryset=None, required=False,
         help_text=_("Only for a report of wrongdoing. Your report is never sent to the unit it is about."),
     )
     is_anonymous = forms.BooleanField(label=_("Send it anonymously (without name or phone)"), required=False)
-    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
+    name = forms.CharField(label=_("Your name"), max_length=LIMITS["name"], error_messages=_LENGTH, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=LIMITS["phone"], error_messages=_LENGTH, required=False,
                             help_text=_("Only to reach you about this message."))
     age_band = forms.ChoiceField(label=_("Your age"), choices=AgeBand.choices, required=False)
     guardian_consent = forms.BooleanField(
@@ -124,6 +126,9 @@ class MessageForm(forms.Form):
 
     #: The channel the view receives it on (checked with the rest by `rules.check_intake`).
     channel = Channel.WEB
+    #: The headings of the form's two groups (`_message_fields.html`), addressed to who fills it in.
+    message_legend = _("Your message")
+    person_legend = _("About you")
 
     def __init__(self, *args, congress=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,8 +151,15 @@ class MessageForm(forms.Form):
         cleaned = super().clean()
         for field, code in rules.check_intake({**cleaned, "channel": self.channel}).items():
             if field not in self.errors:
-                self.add_error(field if field in self.fields else None, error(code))
+                self.add_error(field if field in self.fields else None, self._intake_error(field, code, error))
         return self.cleaned_data
+
+    def _intake_error(self, field: str, code: str, error) -> str:
+        """The text of an intake rule's refusal; a text over its limit says the limit."""
+        if code == "too_long" and field in LIMITS:
+            value = (self.cleaned_data.get(field) or "").strip()
+            return TOO_LONG % {"limit_value": LIMITS[field], "show_value": len(value)}
+        return error(code)
 
     def service_kwargs(self) -> dict:
         """The cleaned data as `voices.services.receive_message` takes it."""
@@ -157,14 +169,25 @@ class MessageForm(forms.Form):
 
 
 class PhoneEntryForm(MessageForm):
-    """A call to the hotline, entered by staff while on the phone (channel phone)."""
+    """A call to the office, entered by staff while on the phone (channel phone). Its texts
+    speak to staff about the caller, never to the caller as "you". A call is the caller's
+    own message: a 12345 work order or a letter to the congress, never a deputy's voice."""
 
-    regime = forms.ChoiceField(label=_("Regime"), choices=Regime.choices, initial=Regime.HOTLINE)
+    regime = forms.ChoiceField(label=_("Regime"), choices=CITIZEN_REGIMES, initial=Regime.HOTLINE)
     channel = Channel.PHONE
+    message_legend = _("The caller's message")
+    person_legend = _("About the caller")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].label = _("What the caller said")
+        self.fields["body"].help_text = _("What happened, where and when, and what the caller asks for.")
+        self.fields["accused_unit"].help_text = _(
+            "Only for a report of wrongdoing. The report is never sent to the unit it is about.")
+        self.fields["phone"].help_text = _("Only to reach the caller about this message.")
+        self.fields["guardian_consent"].help_text = _("Needed if the caller is under 14 and gives a name or phone.")
+        self.fields["is_confidential"].help_text = _(
+            "Only the congress office can see who the caller is; the unit handling it cannot.")
         self.fields["name"].label = _("Caller's name")
         self.fields["phone"].label = _("Caller's phone")
         self.fields["age_band"].label = _("Caller's age")

@@ -200,6 +200,9 @@ class Message(models.Model):
     # --- MSG-5: non-acceptance.
     not_accepted_reason = models.CharField(_("reason not accepted"), max_length=40, blank=True)
     not_accepted_note = models.TextField(_("directions given"), blank=True)
+    #: MSG-6(a), TIME-6: when staff were told that this letter to the congress still awaited the
+    #: decision to accept it after its acceptance deadline (once; voices.services.acceptance).
+    acceptance_overdue_flagged_at = models.DateTimeField(_("acceptance overdue flagged at"), null=True, blank=True)
 
     # --- SEC-10: what the models suggested and who confirmed.
     suggested_category = models.ForeignKey(
@@ -260,6 +263,10 @@ class Message(models.Model):
             models.Index(fields=["congress", "category", "received_at"], name="voices_msg_category"),
             models.Index(fields=["congress", "district", "received_at"], name="voices_msg_district"),
             models.Index(fields=["congress", "status", "received_at"], name="voices_msg_status"),
+            # MSG-6(a): the letters to the congress awaiting the decision to accept them, by
+            # receipt (the overdue filter and job read a receipt range); a few rows among millions.
+            models.Index(fields=["congress", "received_at"], condition=Q(regime="petition", status="received"),
+                         name="voices_msg_awaiting_acceptance"),
             # A caller's earlier messages (staff, SEC-8); most messages carry no phone.
             models.Index(fields=["congress", "phone_index"], condition=~Q(phone_index=""), name="voices_msg_phone"),
         ]
@@ -285,7 +292,10 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tracking_number} {self.subject}"
+        # The audit log labels its entries with this: never a number the citizen typed (SEC-8).
+        from .scrub import mask_numbers
+
+        return f"{self.tracking_number} {mask_numbers(self.subject)}"
 
 
 class CallBack(models.Model):

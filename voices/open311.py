@@ -11,8 +11,12 @@ What this city exposes, and why:
   (core.accounts.ApiToken); without one the request is received anonymously only when the
   city allows it (setting `VOICES_OPEN311_ALLOW_ANONYMOUS`, default yes).
 - `GET requests.{json,xml}` and `GET requests/{id}.{json,xml}` are the public feed: status
-  open/closed from the casework case, dates, the category, and a description and address
-  scrubbed of personal data (SEC-6: `voices.scrub.scrub`). Never the name, phone, e-mail or
+  open/closed from the casework case (the surviving one once merged), `status_notes` (the
+  state as the tracking page says it; for a request not accepted, the MSG-5 ground and the
+  directions given), `agency_responsible` (the unit or units owing the reply once routed),
+  `expected_datetime` (the end of their due day), dates (ISO 8601 with the offset), the
+  category, and a description and address scrubbed of personal data (SEC-6:
+  `voices.scrub.scrub`). Never the name, phone, e-mail or
   ID number; confidential (SEC-15) and sensitive (SEC-7) messages, a child's under 14
   (SEC-7), reports of wrongdoing (举报: MSG-7, never disclosed) and letters to the congress
   (信访, not a public service request) are not in the feed at all; coordinates are
@@ -28,13 +32,14 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from xml.etree import ElementTree as ET  # noqa: S405 - building only; nothing is parsed
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -43,13 +48,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import rules as case_rules
+from casework.models import Assignment
 from core.errors import DatongError, NotAllowed, ValidationFailed
 from core.organisation import selectors as organisation
 from core.permissions import public
 
 from . import rules
+from .forms import NONACCEPTANCE_LABELS
 from .models import AgeBand, Channel, Message, MessageCategory, Nature, Regime
-from .scrub import scrub
+from .scrub import mask_numbers, scrub
+from .selectors import PUBLIC_STATES, public_state
 
 #: The spec's limits: at most 1000 requests per answer, and a window of 90 days.
 MAX_REQUESTS = 1000
@@ -58,6 +66,10 @@ WINDOW = datetime.timedelta(days=90)
 MAX_DESCRIPTION = 4000
 #: Coordinates in the public feed: three decimals (about 100 m).
 PUBLIC_COORDINATE = Decimal("0.001")
+#: The longest media_url taken (it is kept in the message's text).
+MEDIA_URL_MAX = 500
+#: The subject derived from a description (Open311 has none): its first line, this long.
+SUBJECT_LENGTH = 60
 
 JSON = "json"
 XML = "xml"
@@ -197,13 +209,73 @@ def public_requests() -> QuerySet[Message]:
         # child under 14 wrote is sensitive data.
         .exclude(nature=Nature.REPORT)
         .exclude(age_band=AgeBand.UNDER_14)
-        .select_related("category", "case")
+        .select_related("category", "case__merged_into")
+        .prefetch_related(Prefetch("case__assignments", queryset=_replying()),
+                          Prefetch("case__merged_into__assignments", queryset=_replying()))
         .order_by("-received_at", "-id")
     )
 
 
+def _replying() -> QuerySet[Assignment]:
+    """The assignments that owe the citizen a reply (lead or separate units; an assisting
+    unit answers the lead unit), with their units."""
+    return (Assignment.objects.filter(role__in=case_rules.REPLYING_ROLES)
+            .exclude(status=case_rules.CANCELLED).select_related("unit").order_by("pk"))
+
+
+def _case(message: Message):
+    """The case the matter is handled in: the surviving one once merged (one reply answers all)."""
+    return message.case.merged_into or message.case
+
+
 def _status(message: Message) -> str:
-    return "open" if message.case.status in case_rules.OPEN_STATES else "closed"
+    return "open" if _case(message).status in case_rules.OPEN_STATES else "closed"
+
+
+def _status_notes(message: Message) -> str:
+    """The state as the tracking page says it; for a request not accepted, the MSG-5 ground
+    and the directions the citizen was given (scrubbed, as on the tracking page)."""
+    state = public_state(message.status, _case(message).status)
+    if state != "not_accepted":
+        return str(PUBLIC_STATES[state])
+    reason = message.not_accepted_reason
+    ground = _("Not accepted: %(ground)s.") % {"ground": NONACCEPTANCE_LABELS.get(reason, reason)}
+    note = scrub_text(message.not_accepted_note).strip()
+    return f"{ground} {note}" if note else ground
+
+
+def _replying_now(message: Message) -> list[Assignment]:
+    case = _case(message)
+    return [a for a in case.assignments.all() if a.round == case.round]
+
+
+def _names_unit(message: Message) -> bool:
+    """Whether the public may read which unit handles it. Not for a report (MSG-7: which unit
+    looks into an accusation tells the accused it was made) nor a confidential message
+    (SEC-15: the unit and the matter together may point to the sender); neither is in the
+    feed, and this holds should that change."""
+    return message.nature != Nature.REPORT and not message.is_confidential
+
+
+def _agency(message: Message) -> str:
+    """The unit owing the reply (several when each handles its part: 分办), once routed."""
+    if not _names_unit(message):
+        return ""
+    names = []
+    for assignment in _replying_now(message):
+        if assignment.unit.name not in names:
+            names.append(assignment.unit.name)
+    return "、".join(names)
+
+
+def _expected(message: Message) -> str | None:
+    """The handling deadline once routed: the end of the last due day of the units owing the
+    reply (their due date is a day; it may be met until that day ends)."""
+    days = [a.due_on for a in _replying_now(message) if a.due_on]
+    if not days:
+        return None
+    end = datetime.datetime.combine(max(days), datetime.time(23, 59, 59))
+    return _datetime(timezone.make_aware(end))
 
 
 def _coordinate(value) -> float | None:
@@ -218,15 +290,15 @@ def request_row(message: Message) -> dict:
     return {
         "service_request_id": message.tracking_number,
         "status": _status(message),
-        "status_notes": "",
+        "status_notes": _status_notes(message),
         "service_name": category.name if category else "",
         "service_code": category.code if category else message.open311_service_code,
         "description": scrub_text(message.body)[:MAX_DESCRIPTION],
-        "agency_responsible": "",
+        "agency_responsible": _agency(message),
         "service_notice": "",
         "requested_datetime": _datetime(message.received_at),
-        "updated_datetime": _datetime(message.case.updated_at),
-        "expected_datetime": None,
+        "updated_datetime": _datetime(max(message.case.updated_at, _case(message).updated_at)),
+        "expected_datetime": _expected(message),
         "address": scrub_text(message.location),
         "address_id": "",
         "zipcode": "",
@@ -278,10 +350,13 @@ def filter_requests(params) -> QuerySet[Message]:
     statuses = set(_codes(params.get("status", "").lower()))
     if statuses - {"open", "closed"}:
         raise Open311Error(400, _("status must be open or closed."))
+    # The surviving case's status once merged, as each request shows it (`_status`).
+    open_now = (Q(case__merged_into__isnull=True, case__status__in=case_rules.OPEN_STATES)
+                | Q(case__merged_into__status__in=case_rules.OPEN_STATES))
     if statuses == {"open"}:
-        requests = requests.filter(case__status__in=case_rules.OPEN_STATES)
+        requests = requests.filter(open_now)
     elif statuses == {"closed"}:
-        requests = requests.exclude(case__status__in=case_rules.OPEN_STATES)
+        requests = requests.exclude(open_now)
     return requests
 
 
@@ -339,9 +414,42 @@ def _coordinate_in(params, name: str, limit: int) -> Decimal | None:
 
 
 def _subject(description: str, fallback: str) -> str:
+    """The description's first line, cut to SUBJECT_LENGTH. Its ID, card and phone numbers are
+    masked first (SEC-8: the subject is what staff lists show; masked whole, a number cut in
+    two would not be recognised)."""
     first_line = description.strip().splitlines()[0] if description.strip() else ""
-    subject = first_line or fallback
-    return subject[:60] + ("…" if len(subject) > 60 else "")
+    subject = mask_numbers(first_line.strip()) or fallback
+    return subject[:SUBJECT_LENGTH] + ("…" if len(subject) > SUBJECT_LENGTH else "")
+
+
+def _name(params) -> str:
+    """first_name and last_name as one name, within the intake rules' limit; Open311Error(400)
+    naming the parameter sent when too long."""
+    first, last = params.get("first_name", "").strip(), params.get("last_name", "").strip()
+    for parameter, value in (("first_name", first), ("last_name", last)):
+        if len(value) > rules.NAME_MAX:
+            raise Open311Error(400, _("%(name)s may be at most %(limit)s characters.")
+                               % {"name": parameter, "limit": rules.NAME_MAX})
+    name = " ".join(p for p in (first, last) if p)
+    if len(name) > rules.NAME_MAX:
+        raise Open311Error(400, _("first_name and last_name together may be at most %(limit)s characters.")
+                           % {"limit": rules.NAME_MAX})
+    return name
+
+
+def _media_url(params) -> str:
+    """An http(s) address of at most MEDIA_URL_MAX characters, or ""; Open311Error(400) else."""
+    url = params.get("media_url", "").strip()
+    if not url:
+        return ""
+    try:
+        if len(url) > MEDIA_URL_MAX:
+            raise DjangoValidationError("too long")
+        URLValidator(schemes=["http", "https"])(url)
+    except DjangoValidationError:
+        raise Open311Error(400, _("media_url must be an http:// or https:// address of at most %(limit)s "
+                                  "characters.") % {"limit": MEDIA_URL_MAX}) from None
+    return url
 
 
 def message_kwargs(params, *, congress) -> dict:
@@ -367,31 +475,40 @@ def message_kwargs(params, *, congress) -> dict:
         raise Open311Error(400, _("description is required."))
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, _("description may be at most 4000 characters."))
-    media_url = params.get("media_url", "").strip()
-    if media_url and re.match(r"^https?://", media_url) and len(media_url) <= 500:
+    media_url = _media_url(params)
+    name = _name(params)
+    subject = _subject(description, category.name)
+    if media_url:
         description = description + "\n\n" + _("Photo: %(url)s") % {"url": media_url}
-    name = " ".join(p for p in (params.get("first_name", "").strip(), params.get("last_name", "").strip()) if p)
     phone = params.get("phone", "").strip()
     return {
         "congress": congress,
         "channel": Channel.OPEN311,
         "regime": Regime.HOTLINE,
-        "subject": _subject(description, category.name),
+        "subject": subject,
         "body": description,
         "category": category,
-        "location": address[:300],
+        "location": address[:rules.LOCATION_MAX],
         "latitude": latitude,
         "longitude": longitude,
-        "name": name[:100],
+        "name": name,
         "phone": phone,  # whole: the service refuses what is no phone (cut short, it might pass)
         "is_anonymous": not (name or phone),
         "open311_service_code": category.code,
     }
 
 
+#: The service's field → the Open311 parameter it came from (a caller knows only those).
+PARAMETERS = {
+    "subject": "description", "body": "description", "location": "address_string", "latitude": "lat",
+    "longitude": "long", "category": "service_code", "name": "first_name, last_name",
+}
+
+
 def _validation_descriptions(exc: ValidationFailed) -> list[str]:
     details = getattr(exc, "details", None) or {}
-    return [f"{field}: {reason}" for field, reason in details.items()] or [str(exc.message)]
+    return ([f"{PARAMETERS.get(field, field)}: {reason}" for field, reason in details.items()]
+            or [str(exc.message)])
 
 
 def _receive(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -1,7 +1,8 @@
 """The law of citizens' messages: pure functions, no ORM, no request (MSG-*, SEC-*, TIME-*).
 
 - deadlines by regime and nature: 12345 limits in working days (MSG-3), 信访 in calendar
-  days (MSG-6), a deputy's or station's voice by a configurable period (practice);
+  days (MSG-6), a deputy's or station's voice by a configurable period (practice); and a
+  信访's decision whether it is accepted, due `xf_ack_days` after receipt (MSG-6(a));
 - non-acceptance grounds (MSG-5), reports never routed to the unit they accuse and the
   reporter hidden from it (MSG-7, SEC-15);
 - intake checks: minors (SEC-7), sensitive content (SEC-7), anonymous and confidential
@@ -18,10 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from casework.rules import DAYS, WORKING_DAYS, Period, due_date
+from core.workcalendar.rules import Deadline
 
 from . import crypto
 
@@ -121,15 +123,59 @@ def rehandle_period(params: Mapping[str, Any], *, regime: str, nature: str = HEL
     return reply_period(params, regime=regime, nature=nature, is_urgent=is_urgent)
 
 
+#: voices.models.Message.Status.RECEIVED: received, the decision to accept it not yet taken.
+RECEIVED = "received"
+
+
+def awaits_acceptance(*, regime: str, status: str, merged: bool = False) -> bool:
+    """MSG-6(a): whether a message owes its author, within `xf_ack_days` of receipt, the
+    decision whether it is accepted. Only a letter or visit to the congress (信访) has such a
+    period, and only while it is received and not merged into another message (that
+    message's decision answers its sender too). A 12345 work order (MSG-3) and a deputy's
+    or station's voice have no acceptance period: their limits run from routing."""
+    return regime == PETITION and status == RECEIVED and not merged
+
+
 def acceptance_period(params: Mapping[str, Any]) -> Period:
-    """MSG-6(a): a petition's author is told within 15 days of receipt whether it is accepted."""
+    """MSG-6(a): a petition's author is told within 15 days of receipt whether it is accepted
+    (`xf_ack_days`: a city may be quicker, never slower). Calendar days (TIME-1: "日")."""
     return Period(DAYS, int(params.get("xf_ack_days", 15)), "MSG-6")
+
+
+def acceptance_deadline(received_on: date, params: Mapping[str, Any], calendar) -> Deadline:
+    """MSG-6(a) with TIME-2/3/4: the last day to tell a petitioner whether it is accepted, as a
+    `Deadline` (provisional while the year's official schedule is missing). The receipt day
+    is not counted; a last day that is a rest day moves past the rest period:
+    received 2026-10-24 → day 15 is Sunday 2026-11-08 → 2026-11-09."""
+    return due_date(received_on, acceptance_period(params), calendar,
+                    weekend_is_rest_day=bool(params.get("weekend_is_rest_day", True)))
 
 
 def acceptance_due(received_on: date, params: Mapping[str, Any], calendar) -> date:
     """MSG-6(a) with TIME-2/3: the last day to tell a petitioner whether it is accepted."""
-    return due_date(received_on, acceptance_period(params), calendar,
-                    weekend_is_rest_day=bool(params.get("weekend_is_rest_day", True))).date
+    return acceptance_deadline(received_on, params, calendar).date
+
+
+#: How far back `acceptance_overdue_through` looks past the nominal last day (the longest rest
+#: period is about ten days; a year of rest days would be a broken calendar).
+_LONGEST_ROLL = 366
+
+
+def acceptance_overdue_through(today: date, params: Mapping[str, Any], calendar) -> date:
+    """MSG-6(a), TIME-6: the last receipt day whose acceptance decision is overdue on `today`.
+
+    A petition still awaiting the decision is overdue from 00:00 the day after its due date
+    exactly when it was received on or before this day. That holds because the due date
+    never moves back as the receipt day moves forward (N days later, then past any rest
+    days), so a list can find the overdue ones by the receipt time alone, an index range,
+    instead of working out each message's due date."""
+    period = acceptance_period(params)
+    day = today - timedelta(days=period.count + 1)
+    for _step in range(_LONGEST_ROLL):
+        if acceptance_due(day, params, calendar) < today:
+            return day
+        day -= timedelta(days=1)
+    return day
 
 
 def handling_due(start: date, period: Period, params: Mapping[str, Any], calendar) -> date:

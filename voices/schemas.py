@@ -5,35 +5,62 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
+
+from . import forms, rules
+
+#: SEC-4: the privacy notice versions a message may say its sender was shown: the notice the
+#: forms show now (voices/_privacy_notice.html, `forms.NOTICE_VERSION`). A client system shows
+#: the same notice; a version that never existed is refused, so no message records one.
+NOTICE_VERSIONS = (forms.NOTICE_VERSION,)
+
+
+def check_notice_version(value: str) -> str:
+    """SEC-4: `value` when it is a notice version in NOTICE_VERSIONS; ValueError naming those else."""
+    if value not in NOTICE_VERSIONS:
+        raise ValueError(_("This privacy notice version is unknown. Versions accepted: %(versions)s.")
+                         % {"versions": ", ".join(NOTICE_VERSIONS)})
+    return value
 
 # --- inputs -------------------------------------------------------------------------------------
 
 
 class MessageIn(Schema):
     """A citizen's message. SEC-4: the client shows the privacy notice and sends the version
-    it showed; SEC-7: under-14s need `guardian_consent` unless anonymous with no contact data;
-    SEC-6: `consent_to_publish_name` is the separate consent; SEC-15: `is_confidential`."""
+    it showed (one of NOTICE_VERSIONS); SEC-7: under-14s need `guardian_consent` unless
+    anonymous with no contact data; SEC-6: `consent_to_publish_name` is the separate consent;
+    SEC-15: `is_confidential`. The lengths are the intake rules' (voices.rules), as on every
+    channel."""
 
-    regime: str = Field("hotline", description="hotline (12345) or petition (信访 to the congress)")
+    regime: str = Field("hotline", description=(
+        "hotline (12345) or petition (信访 to the congress); deputy_voice only from a deputy's account "
+        "(the voice they gathered)"))
     nature: str = Field("help", description="consultation, help, suggestion, complaint or report")
-    subject: str = Field(..., max_length=200)
-    body: str
+    subject: str = Field(..., max_length=rules.SUBJECT_MAX)
+    body: str = Field(..., max_length=rules.BODY_MAX)
     category_id: int | None = None
     district_id: int | None = None
-    location: str = Field("", max_length=300)
+    location: str = Field("", max_length=rules.LOCATION_MAX)
     latitude: Decimal | None = None
     longitude: Decimal | None = None
-    name: str = Field("", max_length=100)
-    phone: str = Field("", max_length=30)
+    name: str = Field("", max_length=rules.NAME_MAX)
+    phone: str = Field("", max_length=rules.PHONE_MAX)
     is_anonymous: bool = False
     is_confidential: bool = False
     age_band: str = Field("", description="under_14, 14_17, adult or empty")
     guardian_consent: bool = False
     consent_to_publish_name: bool = False
-    notice_version: str = Field(..., max_length=20, description="the privacy notice version the sender was shown")
+    notice_version: str = Field(..., description=(
+        "the privacy notice version the sender was shown; accepted: " + ", ".join(NOTICE_VERSIONS)))
     #: MSG-7: a report names the unit it accuses (never routed there).
     accused_unit_id: int | None = None
+
+    @field_validator("notice_version")
+    @classmethod
+    def _known_notice_version(cls, value: str) -> str:
+        return check_notice_version(value)
 
 
 class BatchItemIn(MessageIn):
@@ -86,7 +113,7 @@ class RevealIn(Schema):
 class CallerSearchIn(Schema):
     """SEC-8: a phone number, in any usual form (+86, spaces, dashes), and why."""
 
-    phone: str = Field(..., max_length=30)
+    phone: str = Field(..., max_length=rules.PHONE_MAX)
     purpose: str = Field("", max_length=100)
 
 
@@ -127,10 +154,15 @@ class TrackOut(Schema):
     replies: list[TrackedReplyOut] = []
 
 
+#: SEC-8: how a message's own text is shown to anyone but its sender.
+MASKED_TEXT = ("ID, bank-card and phone numbers in it masked (138****5678) for everyone but the message's "
+               "sender; in full only through POST /messages/{id}/personal-data (staff, logged)")
+
+
 class MessageRowOut(Schema):
     id: int
     tracking_number: str
-    subject: str
+    subject: str = Field(..., description=MASKED_TEXT)
     status: str
     status_label: str
     regime: str
@@ -211,12 +243,12 @@ class CallBackOut(Schema):
 class DuplicateOut(Schema):
     id: int
     tracking_number: str
-    subject: str
+    subject: str = Field(..., description=MASKED_TEXT)
     score: float
 
 
 class MessageOut(MessageRowOut):
-    body: str
+    body: str = Field(..., description=MASKED_TEXT)
     location: str
     is_anonymous: bool
     consent_to_publish_name: bool
@@ -242,11 +274,14 @@ class TakenUpOut(Schema):
 
 
 class PersonalDataOut(Schema):
-    """SEC-8: in full; the view is logged."""
+    """SEC-8: in full, the message's subject and text too (elsewhere their ID, card and phone
+    numbers are masked); the view is logged."""
 
     name: str = ""
     phone: str = ""
     id_number: str = ""
+    subject: str = ""
+    body: str = ""
 
 
 class OwnMessageOut(Schema):

@@ -22,8 +22,11 @@ from casework import selectors as case_selectors
 from core import takeup
 from core.accounts.roles import Role
 from core.errors import NotFound
+from core.organisation.rules import effective_parameters
 from core.organisation.selectors import current_congress
 from core.permissions import has_perm, role_of
+from core.workcalendar import rules as time_rules
+from core.workcalendar import selectors as work_calendar
 from core.workcalendar.rules import LEGAL_ZONE
 
 from . import crypto, duplicates, permissions, rules
@@ -84,7 +87,8 @@ def messages_for(user, *, status=None, category=None, district=None, regime=None
 
     `status`: a message status (received, accepted, not_accepted) or a case status
     (assigned, replied, rehandling, closed, merged); `since`/`until`: dates (Asia/Shanghai,
-    `until` inclusive) or datetimes; `overdue`: an owed reply past its due date (TIME-6); `q`:
+    `until` inclusive) or datetimes; `overdue`: an owed reply past its due date, or a letter to
+    the congress past its deadline to decide whether it is accepted (TIME-6, MSG-6(a)); `q`:
     words in the subject or text, or a tracking number, or (staff) a work order number.
 
     Ordered newest first by default (`-received_at, -id`, read off the index
@@ -117,8 +121,8 @@ def messages_for(user, *, status=None, category=None, district=None, regime=None
         else:
             queryset = queryset.filter(received_at__lte=until)
     if overdue is not None:
-        late = case_selectors.cases_for(user, kind=KIND, overdue=True).order_by().values("pk")
-        queryset = queryset.filter(case__in=late) if overdue else queryset.exclude(case__in=late)
+        late = _overdue_ids(user)
+        queryset = queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)
     q = (q or "").strip()
     if q:
         number = rules.normalise_tracking_number(q)
@@ -130,6 +134,74 @@ def messages_for(user, *, status=None, category=None, district=None, regime=None
         else:
             queryset = queryset.filter(Q(subject__icontains=q) | Q(body__icontains=q))
     return queryset.order_by(*ORDERS.get(order, ORDERS["-received_at"]))
+
+
+def _overdue_ids(user) -> QuerySet:
+    """The ids of the overdue messages (TIME-6): an owed reply past its due date (casework),
+    or a letter to the congress still awaiting the decision to accept it after its
+    acceptance deadline (MSG-6(a)). One UNION of two index reads (the pending assignments
+    past their date; the petitions awaiting acceptance received up to a day worked out once),
+    so the list joins a few ids, never works out a due date per row."""
+    from casework.models import Assignment
+
+    if role_of(user) == Role.STAFF:
+        # Staff see every case: the pending assignments past their date, read off the index
+        # on (status, due_on) with the case's kind copied on the row, never the cases table.
+        late_cases = Assignment.objects.filter(kind=KIND, status=case_rules.PENDING,
+                                               due_on__lt=time_rules.local_date(timezone.now())).values("case_id")
+    else:
+        late_cases = case_selectors.cases_for(user, kind=KIND, overdue=True).order_by().values("pk")
+    replies_late = Message.objects.filter(case__in=late_cases).order_by().values("pk")
+    congress = current_congress()
+    if congress is None:
+        return replies_late
+    return replies_late.union(awaiting_acceptance_overdue(congress).order_by().values("pk"))
+
+
+def awaiting_acceptance_overdue(congress, *, now: datetime | None = None) -> QuerySet:
+    """MSG-6(a), TIME-6: the congress's letters and visits (信访) still awaiting the decision
+    to accept them after their acceptance deadline (`xf_ack_days` calendar days from
+    receipt, rolled past rest days), oldest first. Not scoped to a user: the staff list
+    (`messages_for(overdue=True)`) narrows it, and the periodic job flags them. Read through
+    the partial index voices_msg_awaiting_acceptance by the receipt time alone
+    (`rules.acceptance_overdue_through`)."""
+    today = time_rules.local_date(now or timezone.now())
+    through = rules.acceptance_overdue_through(today, effective_parameters(congress),
+                                               work_calendar.current_calendar())
+    return (
+        Message.objects.filter(congress_id=congress.pk, regime=rules.PETITION, status=Message.Status.RECEIVED,
+                               received_at__lt=_start(through + timedelta(days=1)))
+        # A message merged into another awaits that one's decision (rules.awaits_acceptance).
+        .filter(case__merged_into__isnull=True)
+        .order_by("received_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """MSG-6(a): by when a letter to the congress must be decided (accepted or not) and its
+    author told; `overdue` from 00:00 the day after (TIME-6)."""
+
+    deadline: time_rules.Deadline
+    overdue: bool
+
+    @property
+    def due_on(self) -> date:
+        return self.deadline.date
+
+
+def acceptance_of(message: Message, *, params=None, calendar=None, now: datetime | None = None,
+                  merged: bool | None = None) -> Acceptance | None:
+    """The acceptance deadline of `message` while it awaits the decision to accept it
+    (`rules.awaits_acceptance`: a petition received, not merged), else None."""
+    if merged is None:
+        merged = message.case.merged_into_id is not None
+    if not rules.awaits_acceptance(regime=message.regime, status=message.status, merged=merged):
+        return None
+    params = effective_parameters(message.congress) if params is None else params
+    deadline = rules.acceptance_deadline(time_rules.local_date(message.received_at), params,
+                                         calendar or work_calendar.current_calendar())
+    return Acceptance(deadline, time_rules.is_overdue(deadline.date, now or timezone.now()))
 
 
 #: The longest work order number a message keeps (Message.external_id).
@@ -338,6 +410,25 @@ PUBLIC_STATES = {
 }
 
 
+#: MSG-5: labels of the grounds in `msg_nonacceptance_grounds` (a configured ground without
+#: a label here is shown by its code). Staff choose from them; the citizen is told the one chosen.
+NONACCEPTANCE_LABELS = {
+    "litigation_or_arbitration": _("Belongs to litigation or arbitration"),
+    "discipline_inspection": _("Belongs to discipline inspection"),
+    "administrative_review": _("Belongs to administrative reconsideration"),
+    "information_disclosure": _("Belongs to an information-disclosure request"),
+    "already_in_petition": _("Already in the letters-and-visits procedure"),
+    "secrets_or_privacy": _("Involves state secrets, trade secrets or privacy"),
+    "lawfully_concluded": _("Already lawfully concluded"),
+    "no_content": _("No real content"),
+}
+
+
+def nonacceptance_label(reason: str) -> str:
+    """MSG-5: the ground a message was not accepted on, as people read it."""
+    return str(NONACCEPTANCE_LABELS.get(reason, reason)) if reason else ""
+
+
 def _scrub(text: str) -> str:
     """SEC-6: text fit for anyone holding the tracking number."""
     return scrub(text).text
@@ -392,8 +483,10 @@ def with_states(user, rows: list[Message]) -> list[Message]:
     """Marks each listed message with `state` and `state_label` (handling, replied, closed…:
     its case's, where the message's own status says only "accepted"), `duplicate_hint` (the
     open message it looks like, while it waits for triage; issue 5, item 4) and, for a unit's
-    clerk, `unit_part`: the unit's assignment in the case's current round (or None). Two reads
-    by primary key for the page's rows, not a join over the table."""
+    clerk, `unit_part`: the unit's assignment in the case's current round (or None); and
+    `acceptance` (MSG-6(a)): a letter to the congress awaiting the decision to accept it gets
+    its acceptance deadline (`Acceptance`), any other row None. Reads by primary key for the
+    page's rows, not a join over the table."""
     from casework.models import Assignment, Case
 
     if not rows:
@@ -404,6 +497,7 @@ def with_states(user, rows: list[Message]) -> list[Message]:
     if merged_into:
         cases.update({pk: (status, None, current_round) for pk, status, current_round in
                       Case.objects.filter(pk__in=merged_into).values_list("pk", "status", "round")})
+    acceptance = _acceptances(rows, {pk: merged for pk, (_status, merged, _round) in cases.items()})
     unit_id = getattr(user, "handling_unit_id", None) if role_of(user) == Role.UNIT_CLERK else None
     parts: dict[tuple[int, int], UnitPart] = {}
     if unit_id:
@@ -421,7 +515,24 @@ def with_states(user, rows: list[Message]) -> list[Message]:
         message.state, message.state_label = state, PUBLIC_STATES[state]
         message.duplicate_hint = message.likely_duplicate_of_id if state == "received" else None
         message.unit_part = parts.get((handled, current_round)) if unit_id else None
+        message.acceptance = acceptance.get(message.pk)
     return rows
+
+
+def _acceptances(rows: list[Message], merged_into: dict[int, int | None]) -> dict[int, Acceptance]:
+    """MSG-6(a): the acceptance deadline of each row awaiting the decision to accept it (the
+    congresses' parameters read once, the calendar from its cache)."""
+    awaiting = [m for m in rows if rules.awaits_acceptance(regime=m.regime, status=m.status,
+                                                          merged=merged_into.get(m.case_id) is not None)]
+    if not awaiting:
+        return {}
+    from core.organisation.models import Congress
+
+    congresses = Congress.objects.in_bulk({m.congress_id for m in awaiting})
+    params = {pk: effective_parameters(congress) for pk, congress in congresses.items()}
+    calendar, now = work_calendar.current_calendar(), timezone.now()
+    return {m.pk: acceptance_of(m, params=params[m.congress_id], calendar=calendar, now=now, merged=False)
+            for m in awaiting if m.congress_id in params}
 
 
 def track(tracking_number) -> dict | None:
@@ -431,11 +542,13 @@ def track(tracking_number) -> dict | None:
     number = rules.normalise_tracking_number(tracking_number)
     if number is None:
         return None
-    message = Message.objects.select_related("case__merged_into", "category").filter(tracking_number=number).first()
+    message = (Message.objects.select_related("case__merged_into", "category", "congress")
+               .filter(tracking_number=number).first())
     if message is None:
         return None
     case = message.case.merged_into or message.case
     state = _public_state(message, case)
+    acceptance = acceptance_of(message, merged=message.case.merged_into_id is not None)
     replies = [
         {"replied_at": r.submitted_at, "text": _scrub(r.body)}
         for r in case.replies.filter(role__in=case_rules.REPLYING_ROLES).order_by("submitted_at", "pk")
@@ -451,7 +564,11 @@ def track(tracking_number) -> dict | None:
         "accepted_at": case.assigned_at,
         "replied_at": case.replied_at,
         "closed_at": case.closed_at,
+        # MSG-5: the citizen is told the reasons: the ground, and the directions given.
+        "not_accepted_ground": nonacceptance_label(message.not_accepted_reason) if state == "not_accepted" else "",
         "not_accepted_note": _scrub(message.not_accepted_note) if state == "not_accepted" else "",
+        # MSG-6(a): a letter to the congress is decided (accepted or not) by this day.
+        "acceptance_due": acceptance.deadline if acceptance else None,
         "taken_up_by_deputy": bool(message.taken_up_as_suggestion),
         # Merged with other messages about the same matter: the one reply answers them all.
         "merged": message.case.merged_into_id is not None,

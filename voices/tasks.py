@@ -7,8 +7,10 @@ purpose is written in one transaction).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.jobs import GiveUp, retrying_task
 
@@ -18,15 +20,13 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
                         progress_key: str = "") -> list[int]:
     """Train the category and unit models of a congress; returns the new TextModel ids."""
     from core.accounts.models import User
-    from core.errors import NotAllowed, ValidationFailed
+    from core.errors import NotAllowed
     from core.jobs import progress
     from core.organisation.models import Congress
     from core.permissions import has_perm
 
     from . import permissions
-    from .classify import TrainingProcessDied
-    from .models import TextModel
-    from .services.training import PURPOSES, train, training_label
+    from .services.training import PURPOSES
 
     def failed(text: str) -> GiveUp:
         if progress_key:
@@ -42,6 +42,25 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
         if by is None or not has_perm(by, permissions.TRAIN):
             raise failed(str(NotAllowed.default_message))
     wanted = tuple(purposes or PURPOSES)
+    # The bar's texts are stored as written: in the language of whoever pressed "Train" (the
+    # worker has no request, so it would otherwise write them in the site's default).
+    with translation.override(getattr(by, "language", "") or settings.LANGUAGE_CODE):
+        return _train(congress, by, wanted, progress_key)
+
+
+def _train(congress, by, wanted: tuple[str, ...], progress_key: str) -> list[int]:
+    from core.errors import ValidationFailed
+    from core.jobs import progress
+
+    from .classify import TrainingProcessDied
+    from .models import TextModel
+    from .services.training import train, training_label
+
+    def failed(text: str) -> GiveUp:
+        if progress_key:
+            progress.fail(progress_key, message=text)
+        return GiveUp(text)
+
     if progress_key:
         record = progress.get(progress_key)
         if record is None or record.status != record.Status.RUNNING:  # queued by hand or by a retry
@@ -75,8 +94,9 @@ def train_voices_models(*, congress_id: int, user_id: int | None = None, purpose
         message = ngettext("%(count)s model trained", "%(count)s models trained", len(made)) % {"count": len(made)}
         kept = [m for m in made if not m.is_active]
         if kept:
-            message += "; " + _("not put in use, as it measures worse than the version in use: %(models)s") % {
-                "models": ", ".join(f"{TextModel.Purpose(m.purpose).label} v{m.version}" for m in kept)}
+            kept_text = _("not put in use, as it measures worse than the version in use: %(models)s") % {
+                "models": pgettext("list separator", ", ").join(f"{TextModel.Purpose(m.purpose).label} v{m.version}" for m in kept)}
+            message = _("%(done)s; %(more)s") % {"done": message, "more": kept_text}
         progress.finish(progress_key, result_url=reverse("voices:model-list"), message=message)
     return [m.pk for m in made]
 

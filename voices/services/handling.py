@@ -24,6 +24,7 @@ from core.permissions import require
 
 from .. import crypto, duplicates, permissions, rules, selectors
 from ..models import CallBack, Message, MessageCategory, PersonalDataView
+from ..scrub import mask_numbers
 from . import counts
 from .base import error, errors_from, lock, now_or, sync
 
@@ -214,10 +215,30 @@ def record_callback(*, by, message, outcome, comment="", now=None) -> CallBack:
     return callback
 
 
+class _AuditedMessage:
+    """The message as an audit entry's target: its type and id, labelled by its tracking
+    number and its subject with the numbers masked. `str(message)` holds the subject as
+    typed, which may carry the very ID or phone number the entry records a reveal of (SEC-8:
+    the log says whose data was read, and holds none of it)."""
+
+    _meta = Message._meta
+
+    def __init__(self, message: Message) -> None:
+        self.pk = message.pk
+        self.label = f"{message.tracking_number} {mask_numbers(message.subject)}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
 def reveal_personal_data(*, by, message, purpose="") -> dict:
-    """SEC-8: the citizen's name, phone and ID number in clear, for staff only; every reveal
-    is logged (PersonalDataView: who, which message, which fields, why). A confidential,
-    sensitive or report message needs the purpose stated (SEC-15, SEC-7)."""
+    """SEC-8: the citizen's name, phone and ID number in clear, for staff only; the message's
+    own subject and text are then shown with their numbers unmasked too. Every reveal is
+    logged twice, in one transaction: a PersonalDataView row (who, which message, which
+    fields, why) and an audit entry "voices.reveal" on the message (who, when, which fields,
+    whether the text held numbers, why), which the audit log's readers see. Neither holds
+    the data revealed. A confidential, sensitive or report message needs the purpose stated
+    (SEC-15, SEC-7). Raises NotAllowed, ValidationFailed (purpose)."""
     require(by, permissions.PERSONAL_DATA, message)
     purpose = (purpose or "").strip()
     if not purpose and (message.is_confidential or message.is_sensitive or message.nature == rules.REPORT):
@@ -228,7 +249,13 @@ def reveal_personal_data(*, by, message, purpose="") -> dict:
         "id_number": crypto.decrypt(message.id_number_encrypted),
     }
     shown = [k for k, v in values.items() if v]
-    PersonalDataView.objects.create(message=message, viewer=by, fields=",".join(shown) or "-", purpose=purpose[:100])
+    text_numbers = any(mask_numbers(t) != t for t in (message.subject, message.body))
+    # A purpose is typed by staff: a number typed into it stays out of the log as well.
+    purpose = purpose[:100]
+    with transaction.atomic():
+        PersonalDataView.objects.create(message=message, viewer=by, fields=",".join(shown) or "-", purpose=purpose)
+        record(actor=by, action="voices.reveal", target=_AuditedMessage(message),
+               data={"fields": shown, "text_numbers": text_numbers, "purpose": mask_numbers(purpose)})
     return values
 
 

@@ -255,7 +255,7 @@ def test_staff_reveal_personal_data_and_the_view_is_logged(make_message, people,
     """SEC-8."""
     message = make_message()
     response = post(as_(Role.STAFF), f"/messages/{message.pk}/personal-data", {"purpose": "回访"})
-    assert response.json() == {"name": NAME, "phone": PHONE, "id_number": ""}
+    assert response.json() == {"name": NAME, "phone": PHONE, "id_number": "", "subject": SUBJECT, "body": BODY}
     view = PersonalDataView.objects.get()
     assert (view.message, view.viewer, view.purpose) == (message, people[Role.STAFF], "回访")
 
@@ -351,3 +351,145 @@ def test_every_operation_is_in_the_openapi_schema_with_its_permission():
         ("post", f"{API}/models/train"): "voices.train",
         ("post", f"{API}/models/{{model_id}}/activate"): "voices.train",
     }
+
+
+# --- numbers typed into a message's own text (SEC-8) ---------------------------------------------
+
+TEXT_SUBJECT = "路灯坏了请回电13512345678"
+TEXT_BODY = "测试路三号门前的路灯坏了。身份证号是140202199001011234，电话13512345678。"
+MASKED_SUBJECT = "路灯坏了请回电135****5678"
+MASKED_BODY = "测试路三号门前的路灯坏了。身份证号是140202********1234，电话135****5678。"
+
+
+@pytest.mark.parametrize("who", [Role.STAFF, Role.UNIT_CLERK, Role.DEPUTY])
+def test_the_numbers_in_a_messages_text_are_masked_for_staff_units_and_deputies(make_message, people, city, as_,
+                                                                                 who):
+    """SEC-8: the ID and phone numbers a citizen typed into the subject and text are masked as
+    the sender panel masks them, in the message and in the list, until staff reveal them."""
+    message = make_message(subject=TEXT_SUBJECT, body=TEXT_BODY)
+    route(message, people, city)
+    client = as_(who)
+    detail = client.get(f"{API}/messages/{message.pk}").json()
+    assert (detail["subject"], detail["body"]) == (MASKED_SUBJECT, MASKED_BODY)
+    listed = client.get(f"{API}/messages").json()["items"]
+    assert [row["subject"] for row in listed] == [MASKED_SUBJECT]
+    assert "13512345678" not in str(detail) + str(listed)
+    assert "140202199001011234" not in str(detail)
+
+
+def test_a_phone_search_lists_the_subjects_masked(make_message, as_):
+    """SEC-8: the caller's messages found by their number are listed as every list shows them."""
+    make_message(subject=TEXT_SUBJECT, body=TEXT_BODY)
+    response = post(as_(Role.STAFF), "/messages/by-phone", {"phone": PHONE, "purpose": "来电"})
+    assert [row["subject"] for row in response.json()["items"]] == [MASKED_SUBJECT]
+
+
+def test_the_citizen_reads_their_own_text_as_written(make_message, people, as_):
+    """SEC-13: the sender's own words are theirs to read whole."""
+    message = make_message(subject=TEXT_SUBJECT, body=TEXT_BODY, submitter=people[Role.CITIZEN])
+    client = as_(Role.CITIZEN)
+    detail = client.get(f"{API}/messages/{message.pk}").json()
+    assert (detail["subject"], detail["body"]) == (TEXT_SUBJECT, TEXT_BODY)
+    assert [row["subject"] for row in client.get(f"{API}/messages").json()["items"]] == [TEXT_SUBJECT]
+
+
+def test_staff_read_the_text_whole_only_through_the_logged_reveal(make_message, people, as_):
+    """SEC-8: the reveal answers the subject and text as written, and is logged."""
+    message = make_message(subject=TEXT_SUBJECT, body=TEXT_BODY)
+    client = as_(Role.STAFF)
+    assert client.get(f"{API}/messages/{message.pk}").json()["body"] == MASKED_BODY
+    assert not PersonalDataView.objects.exists()
+    revealed = post(client, f"/messages/{message.pk}/personal-data", {"purpose": "核实身份"}).json()
+    assert (revealed["subject"], revealed["body"]) == (TEXT_SUBJECT, TEXT_BODY)
+    assert PersonalDataView.objects.get().viewer == people[Role.STAFF]
+
+
+# --- what a message may carry ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["bogus", "", "2020-01"])
+def test_an_unknown_privacy_notice_version_is_refused_naming_the_versions_accepted(city, as_, version):
+    """SEC-4: a message records only a notice its sender can have been shown."""
+    response = post(as_(None), "/messages", payload(notice_version=version))
+    assert response.status_code == 422
+    assert NOTICE_VERSION in response.json()["details"]["notice_version"]
+    assert not Message.objects.exists()
+
+
+def test_a_batch_with_an_unknown_privacy_notice_version_is_refused(city, people, as_):
+    """SEC-4, all or nothing."""
+    items = [payload(), payload(notice_version="bogus")]
+    response = post(as_(Role.STAFF), "/messages/batch", {"messages": items})
+    assert response.status_code == 422
+    assert NOTICE_VERSION in response.json()["details"]["messages.1.notice_version"]
+    assert not Message.objects.exists()
+
+
+def test_the_limits_are_the_intake_rules_and_the_error_says_the_limit(city, as_):
+    """Every channel takes the same lengths (voices.rules)."""
+    from voices import rules
+
+    client = as_(None)
+    assert post(client, "/messages", payload(body="路" * 9_000)).status_code == 201
+    response = post(client, "/messages", payload(body="路" * (rules.BODY_MAX + 1), name="王" * (rules.NAME_MAX + 1),
+                                                 subject="灯" * (rules.SUBJECT_MAX + 1)))
+    assert response.status_code == 422
+    details = response.json()["details"]
+    assert details == {
+        "body": f"This is too long: at most {rules.BODY_MAX} characters.",
+        "name": f"This is too long: at most {rules.NAME_MAX} characters.",
+        "subject": f"This is too long: at most {rules.SUBJECT_MAX} characters.",
+    }
+    assert Message.objects.count() == 1
+
+
+def test_errors_name_the_fields_as_sent_in_the_callers_language(city, as_):
+    """Keys without ninja's "body.payload."; pydantic's English never reaches a zh-hans caller."""
+    response = as_(None).post(f"{API}/messages", {"subject": SUBJECT, "body": BODY, "latitude": "north",
+                                                  "longitude": "116.4"},
+                              content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 422
+    body = response.json()
+    assert set(body) == {"code", "message", "details"}
+    assert set(body["details"]) == {"notice_version", "latitude"}
+    assert body["details"]["notice_version"] == "此项为必填。"
+    assert body["message"] == "输入的内容无效。"
+    assert "Input should" not in str(body) and "Field required" not in str(body)
+
+
+def test_a_number_that_is_not_one_says_so(city, as_):
+    response = post(as_(None), "/messages", payload(latitude="north", longitude="116.4", category_id="roads"))
+    assert response.json()["details"] == {"latitude": "Enter a number.", "category_id": "Enter a whole number."}
+
+
+def test_a_body_that_is_not_json_is_a_400_saying_so(city, as_):
+    response = as_(None).post(f"{API}/messages", "{subject: 1", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"code": "error", "message": "The request body is not valid JSON.", "details": {}}
+
+
+def test_a_deputys_voice_from_anyone_but_a_deputy_is_refused_on_regime(city, as_):
+    """A deputy's or station's voice names who gathered it: the API cannot say it for a visitor."""
+    response = post(as_(None), "/messages", payload(regime="deputy_voice"))
+    assert response.status_code == 422
+    assert response.json()["details"] == {
+        "regime": "Only a deputy or a liaison station may send a voice they gathered (deputy_voice)."}
+    assert not Message.objects.exists()
+
+
+def test_a_deputy_sends_the_voice_they_gathered(city, people, as_):
+    from core.organisation.models import Deputy
+
+    response = post(as_(Role.DEPUTY), "/messages", payload(regime="deputy_voice", district_id=city["district"].pk))
+    assert response.status_code == 201, response.json()
+    message = Message.objects.get()
+    assert message.regime == "deputy_voice"
+    assert message.gathered_by_deputy == Deputy.objects.get(user=people[Role.DEPUTY])
+
+
+def test_a_batch_cannot_carry_a_deputys_voice(city, as_):
+    response = post(as_(Role.STAFF), "/messages/batch", {"messages": [payload(), payload(regime="deputy_voice")]})
+    assert response.status_code == 422
+    assert set(response.json()["details"]) == {"row 2"}
+    assert response.json()["details"]["row 2"].startswith("regime: Only a deputy")
+    assert not Message.objects.exists()

@@ -305,3 +305,14 @@ def test_the_versions_say_when_they_were_trained_as_every_voices_page_writes_a_t
     text = as_(Role.STAFF).get(reverse("voices:model-list")).content.decode()
     assert "<td>2026-11-27 09:14</td>" in text
     assert "a.m." not in text and "11/27/2026" not in text
+
+
+def test_the_bar_speaks_the_language_of_whoever_pressed_train(
+        history, city, people, django_capture_on_commit_callbacks):
+    """The worker has no request: its texts were in the site's default whatever the reader's."""
+    staff = people[Role.STAFF]
+    for language, expected in (("zh-hans", "已训练 2 个模型"), ("en", "2 models trained")):
+        staff.language = language
+        staff.save(update_fields=["language"])
+        key = start(people, city, django_capture_on_commit_callbacks)
+        assert progress.get(key).message == expected

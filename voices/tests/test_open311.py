@@ -355,3 +355,98 @@ def test_anonymous_post_is_403_when_the_city_requires_a_key(receiving):
     response = _post("xml")
     assert response.status_code == 403
     assert _xml(response).findtext("error/code") == "403"
+
+
+def test_a_first_name_too_long_is_refused_naming_first_name(receiving):
+    from voices import rules
+
+    response = _post(first_name="三" * (rules.NAME_MAX + 1), last_name="张", address_string="测试路口")
+    assert response.status_code == 400
+    [error] = response.json()
+    assert error["description"] == f"first_name may be at most {rules.NAME_MAX} characters."
+    together = _post(first_name="三" * 30, last_name="张" * 30, address_string="测试路口")
+    assert together.status_code == 400
+    assert together.json()[0]["description"].startswith("first_name and last_name together")
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/a.jpg", "photo.jpg",
+                                 "https://example.org/" + "a" * 500])
+def test_a_media_url_that_is_no_web_address_is_refused(receiving, url):
+    response = _post(media_url=url)
+    assert response.status_code == 400
+    assert "media_url" in response.json()[0]["description"]
+    assert not Message.objects.exists()
+
+
+def test_a_web_media_url_is_kept_with_the_message(receiving):
+    response = _post(media_url="https://example.org/well.jpg")
+    assert response.status_code == 201
+    assert "https://example.org/well.jpg" in Message.objects.get().body
+
+
+def test_the_subject_made_from_the_description_carries_no_phone_number(receiving):
+    """SEC-8: the subject is what staff lists show; Open311 has none, so it is the description's
+    first line, its numbers masked before it is cut."""
+    _post(description="井盖丢失了，请联系我13812345678或者我的邻居，地址在测试路口往北一百米左右的位置附近啊")
+    message = Message.objects.get()
+    assert "13812345678" not in message.subject
+    assert message.subject.startswith("井盖丢失了，请联系我138****5678")
+
+
+def _staff_and_unit(city):
+    from core.organisation.tests.factories import HandlingUnitFactory
+
+    staff = UserFactory(username="open311-staff", role=Role.STAFF)
+    return staff, HandlingUnitFactory(congress=city["congress"], name="测试市市政局")
+
+
+def test_a_routed_request_names_the_unit_and_the_deadline(receiving):
+    """GeoReport v2: agency_responsible and expected_datetime (ISO 8601), once routed."""
+    from casework.models import Assignment
+    from voices import services
+
+    staff, unit = _staff_and_unit(receiving)
+    number = _post().json()[0]["service_request_id"]
+    waiting = Client().get(f"{BASE}/requests/{number}.json").json()[0]
+    assert (waiting["status"], waiting["status_notes"]) == ("open", "Received")
+    assert (waiting["agency_responsible"], waiting["expected_datetime"]) == ("", None)
+    message = Message.objects.get()
+    services.route_message(by=staff, message=message, category=receiving["roads"], unit=unit)
+    [row] = Client().get(f"{BASE}/requests/{number}.json").json()
+    due = Assignment.objects.get(case=message.case).due_on
+    assert row["agency_responsible"] == "测试市市政局"
+    assert row["expected_datetime"] == f"{due.isoformat()}T23:59:59+08:00"
+    assert datetime.datetime.fromisoformat(row["expected_datetime"]).date() == due
+    assert (row["status"], row["status_notes"]) == ("open", "Being handled")
+
+
+def test_a_request_not_accepted_says_why(receiving):
+    """MSG-5: the ground and the directions reach the caller in status_notes."""
+    from voices import services
+
+    staff, _unit = _staff_and_unit(receiving)
+    number = _post().json()[0]["service_request_id"]
+    services.not_accept(by=staff, message=Message.objects.get(), reason="lawfully_concluded",
+                        note="已依法处理完毕，请联系张三13812345678。")
+    [row] = Client().get(f"{BASE}/requests/{number}.json").json()
+    assert row["status"] == "closed"
+    assert row["status_notes"].startswith("Not accepted: Already lawfully concluded. 已依法处理完毕")
+    assert "13812345678" not in row["status_notes"]  # SEC-6: scrubbed as on the tracking page
+    assert row["agency_responsible"] == ""
+
+
+def test_a_merged_request_follows_the_request_it_joined(receiving):
+    """One reply answers all: a merged request is open while the surviving one is."""
+    from voices import services
+
+    staff, unit = _staff_and_unit(receiving)
+    first = _post().json()[0]["service_request_id"]
+    second = _post(description="测试路口的井盖也丢了。").json()[0]["service_request_id"]
+    target, source = (Message.objects.get(tracking_number=n) for n in (first, second))
+    services.route_message(by=staff, message=target, category=receiving["roads"], unit=unit)
+    services.merge_messages(by=staff, target=target, sources=[source])
+    [row] = Client().get(f"{BASE}/requests/{second}.json").json()
+    assert (row["status"], row["agency_responsible"]) == ("open", "测试市市政局")
+    opened = {r["service_request_id"] for r in Client().get(f"{BASE}/requests.json?status=open").json()}
+    assert opened == {first, second}

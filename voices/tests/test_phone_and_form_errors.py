@@ -226,11 +226,12 @@ def test_a_field_with_its_own_error_shows_it_alone(city, as_):
     assert response.context["form"].errors["subject"] == ["This field is required."]
 
 
-def test_a_rule_about_a_field_the_form_lacks_is_shown_on_the_form(city, as_):
-    """A deputy's voice names its deputy or station: not on the phone entry, so the form's own error."""
+def test_a_call_is_never_entered_as_a_deputys_voice(city, as_):
+    """A deputy's voice names its deputy or station, which a call to the office has not: the
+    phone entry does not offer that kind (it was offered, then refused for a field not there)."""
     response = as_(Role.STAFF).post(reverse("voices:phone-entry"), form_data(regime="deputy_voice"))
     assert response.status_code == 422
-    assert response.context["form"].non_field_errors()
+    assert set(response.context["form"].errors) == {"regime"}
     assert not Message.objects.exists()
 
 

@@ -61,6 +61,60 @@ def test_msg_6_petition_acceptance_within_fifteen_days():
     assert rules.acceptance_due(date(2026, 3, 2), PARAMS, CAL) == date(2026, 3, 17)
 
 
+def test_msg_6_a_acceptance_due_rolls_past_a_sunday():
+    """MSG-6(a), TIME-2/3: received Sat 2026-10-24 → day 15 is Sunday 2026-11-08 → 2026-11-09."""
+    deadline = rules.acceptance_deadline(date(2026, 10, 24), PARAMS, CAL)
+    assert (deadline.date, deadline.provisional) == (date(2026, 11, 9), False)
+    assert rules.acceptance_due(date(2026, 10, 24), PARAMS, CAL) == date(2026, 11, 9)
+
+
+def test_msg_6_a_acceptance_due_rolls_past_the_national_day_holiday():
+    """Received 2026-09-16 → day 15 is 2026-10-01, inside the 10-01…07 holiday → 2026-10-08."""
+    assert rules.acceptance_due(date(2026, 9, 16), PARAMS, CAL) == date(2026, 10, 8)
+
+
+def test_msg_6_a_acceptance_period_is_the_configured_xf_ack_days():
+    params = PARAMS | {"xf_ack_days": 10}
+    assert rules.acceptance_period(params) == Period(DAYS, 10, "MSG-6")
+    assert rules.acceptance_due(date(2026, 3, 2), params, CAL) == date(2026, 3, 12)
+
+
+def test_msg_6_a_acceptance_due_in_a_year_without_a_schedule_is_provisional():
+    """TIME-4: chinese-calendar 1.11.0 stops at 2026; a 2027 date is only provisional."""
+    assert rules.acceptance_deadline(date(2027, 3, 1), PARAMS, CAL).provisional is True
+
+
+@pytest.mark.parametrize(("regime", "status", "merged", "awaits"), [
+    ("petition", "received", False, True),
+    ("petition", "accepted", False, False),  # decided: routed
+    ("petition", "not_accepted", False, False),  # decided: not accepted (MSG-5)
+    ("petition", "received", True, False),  # merged: the other message's decision answers it
+    ("hotline", "received", False, False),  # MSG-3: 12345 limits run from routing
+    ("deputy_voice", "received", False, False),  # no legal category, no acceptance period
+])
+def test_msg_6_a_only_a_received_petition_awaits_the_decision_to_accept(regime, status, merged, awaits):
+    assert rules.awaits_acceptance(regime=regime, status=status, merged=merged) is awaits
+
+
+def test_msg_6_a_the_tester_s_petition_is_overdue_34_days_after_receipt():
+    """Received 2026-10-24, still received 34 days later (2026-11-27): overdue since 11-10."""
+    through = rules.acceptance_overdue_through(date(2026, 11, 27), PARAMS, CAL)
+    assert date(2026, 10, 24) <= through
+    assert rules.acceptance_overdue_through(date(2026, 11, 9), PARAMS, CAL) < date(2026, 10, 24)
+    assert rules.acceptance_overdue_through(date(2026, 11, 10), PARAMS, CAL) >= date(2026, 10, 24)
+
+
+@given(st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31)),
+       st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 1, 31)),
+       st.integers(1, 15), st.booleans())
+def test_msg_6_a_time_6_overdue_exactly_when_received_on_or_before_the_cut_off(received, today, days, weekends):
+    """The list filters by receipt alone: a petition is overdue on `today` (its due date has
+    passed, TIME-6) exactly when it was received on or before `acceptance_overdue_through`."""
+    params = PARAMS | {"xf_ack_days": days, "weekend_is_rest_day": weekends}
+    overdue = rules.acceptance_due(received, params, CAL) < today
+    assert overdue is (received <= rules.acceptance_overdue_through(today, params, CAL))
+
+
 def test_msg_6_extension_at_most_thirty_more_days_and_review_thirty_days():
     assert rules.extended_period(PARAMS, regime="petition") == Period(DAYS, 90, "MSG-6")
     assert rules.rehandle_period(PARAMS, regime="petition") == Period(DAYS, 30, "MSG-6")

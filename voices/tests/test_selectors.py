@@ -175,3 +175,101 @@ def test_a_work_order_number_is_looked_up_by_the_index_not_by_scanning_the_texts
         # PostgreSQL's choice for the rows read by key depends on the table's statistics, which
         # a few rows do not give; SQLite's does not.
         assert not any("SCAN voices_message" in plan or "voices_msg_newest" in plan for plan in plans), plans
+
+
+# --- MSG-6(a): the decision to accept a letter to the congress --------------------------------------
+
+
+def _received_days_ago(staff, congress, days, **kwargs):
+    """A call entered by staff, received `days` days ago (the phone entry may be back-dated)."""
+    return receive(staff, congress, received_at=timezone.now() - timedelta(days=days), **kwargs)
+
+
+def test_msg_6_a_overdue_filter_finds_a_petition_awaiting_acceptance_past_its_deadline(
+        congress, staff, units, category):
+    late = _received_days_ago(staff, congress, 34, regime="petition", subject="信访逾期未受理")
+    _received_days_ago(staff, congress, 3, regime="petition")  # still within its 15 days
+    _received_days_ago(staff, congress, 34, regime="hotline")  # MSG-3: no acceptance period
+    routed = _received_days_ago(staff, congress, 34, regime="petition")
+    services.route_message(by=staff, message=routed, category=category, unit=units[0])  # decided
+    assert list(selectors.messages_for(staff, overdue=True)) == [late]
+    assert list(selectors.messages_for(staff, regime="petition", overdue=True)) == [late]
+    assert late not in selectors.messages_for(staff, overdue=False)
+    assert selectors.messages_for(staff, overdue=False).count() == 3
+
+
+def test_msg_6_a_overdue_filter_keeps_finding_late_replies(congress, citizen, staff, units, category):
+    """The late replies (casework) and the late acceptance decisions, in one list."""
+    reply_late = receive(citizen, congress)
+    services.route_message(by=staff, message=reply_late, category=category, unit=units[0],
+                           now=timezone.now() - timedelta(days=60))
+    acceptance_late = _received_days_ago(staff, congress, 20, regime="petition")
+    assert set(selectors.messages_for(staff, overdue=True)) == {reply_late, acceptance_late}
+
+
+def test_msg_6_a_a_petition_merged_into_another_awaits_that_ones_decision(congress, staff):
+    target = _received_days_ago(staff, congress, 1, regime="petition")
+    source = _received_days_ago(staff, congress, 30, regime="petition")
+    services.merge_messages(by=staff, target=target, sources=[source])
+    assert list(selectors.messages_for(staff, overdue=True)) == []
+
+
+def test_msg_6_a_a_unit_clerk_is_not_shown_the_petitions_awaiting_acceptance(congress, staff, units, clerk_of):
+    _received_days_ago(staff, congress, 34, regime="petition")
+    assert list(selectors.messages_for(clerk_of(units[0]), overdue=True)) == []
+
+
+def test_msg_6_a_with_states_gives_a_received_petition_its_acceptance_deadline(congress, staff, citizen):
+    late = _received_days_ago(staff, congress, 34, regime="petition")
+    fresh = _received_days_ago(staff, congress, 0, regime="petition")
+    hotline = receive(citizen, congress)
+    selectors.with_states(staff, [late, fresh, hotline])
+    assert late.acceptance.overdue is True and fresh.acceptance.overdue is False
+    assert fresh.acceptance.due_on >= timezone.localdate() + timedelta(days=15)
+    assert hotline.acceptance is None
+
+
+def test_msg_6_a_track_tells_the_citizen_when_the_acceptance_decision_is_due(congress, staff, units, category):
+    message = _received_days_ago(staff, congress, 2, regime="petition")
+    assert selectors.track(message.tracking_number)["acceptance_due"].date >= timezone.localdate()
+    services.route_message(by=staff, message=message, category=category, unit=units[0])
+    assert selectors.track(message.tracking_number)["acceptance_due"] is None
+
+
+def test_msg_5_track_tells_the_citizen_the_ground_and_the_directions(congress, citizen, staff):
+    message = receive(citizen, congress)
+    services.not_accept(by=staff, message=message, reason="litigation_or_arbitration", note="请向测试市人民法院起诉。")
+    found = selectors.track(message.tracking_number)
+    assert found["not_accepted_ground"] == "Belongs to litigation or arbitration"
+    assert found["not_accepted_note"] == "请向测试市人民法院起诉。"
+
+
+def test_msg_6_a_the_overdue_list_reads_the_petitions_awaiting_acceptance_by_index(congress, staff):
+    """At 10 million messages the overdue filter must stay index reads: the petitions awaiting
+    acceptance by their receipt (PostgreSQL: the partial index voices_msg_awaiting_acceptance),
+    the late replies by the pending assignments' due dates; never a scan of the messages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    late = _received_days_ago(staff, congress, 30, regime="petition")
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.message_page(staff, overdue=True)
+    assert [m.pk for m in page.rows] == [late.pk]
+    sqlite = connection.vendor == "sqlite"
+    plans = []
+    with connection.cursor() as cursor:
+        if not sqlite:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # as for the work order look-up above
+        for query in queries.captured_queries:
+            if '"voices_message"' in query["sql"] and " UNION " in query["sql"]:
+                cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + query["sql"])
+                plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    assert plans
+    if sqlite:
+        # SQLite matches a partial index only to literal values, not to bound parameters: it
+        # reads the (congress, status, received_at) index instead, a range all the same.
+        assert not any("SCAN" in plan for plan in plans), plans
+    else:
+        assert all("voices_msg_awaiting_acceptance" in plan and "casework_asg_status_due" in plan
+                   for plan in plans), plans
+        assert not any("Seq Scan" in plan for plan in plans), plans

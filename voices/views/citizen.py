@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.accounts.roles import Role
 from core.documents import write_xlsx, xlsx_response
@@ -98,7 +99,7 @@ def my_messages(request: HttpRequest) -> HttpResponse:
 def _export_headers() -> list[str]:
     return [
         _("Tracking number"), _("Received"), _("Channel"), _("Regime"), _("Kind"), _("Subject"), _("Message"),
-        _("Category"), _("District"), _("Location"), _("Status"), _("Name"), _("Phone"), _("ID number"),
+        _("Category"), _("District"), _("Location"), _("Status"), pgettext("person", "Name"), _("Phone"), _("ID number"),
         _("Anonymous"), _("Identity confidential"), _("Consents to be named"), _("Age band"),
         _("Guardian consent"), _("Privacy notice version"),
     ]

@@ -25,6 +25,7 @@ from core.organisation.selectors import current_congress_cached
 from core.permissions import role_of
 
 from .. import rules, selectors
+from ..scrub import mask_numbers
 
 PAGE_SIZE = 25
 #: The status of a page re-shown with the service's refusal on its form.
@@ -182,10 +183,42 @@ def masked_contact(user, message) -> dict[str, str]:
     return selectors.personal_data_for(user, message)
 
 
+def message_text(user, message, *, revealed: bool = False) -> dict[str, str]:
+    """The message's own subject and text as this user may read them on its page (SEC-7,
+    SEC-8): the ID, bank-card and phone numbers a citizen typed into them masked as the sender
+    panel masks them (voices.scrub.mask_numbers), unless the user sees the sender's phone in
+    full: the citizen, their own message; staff, after the reveal that logs it. Names and
+    places stay: the unit needs them to act."""
+    levels = rules.mask_for(
+        _viewer(user, message), nature=message.nature, is_anonymous=message.is_anonymous,
+        is_confidential=message.is_confidential, accused_unit_id=message.accused_unit_id, revealed=revealed,
+    )
+    if levels["phone"] == rules.FULL:
+        return {"subject": message.subject, "body": message.body}
+    return {"subject": mask_numbers(message.subject), "body": mask_numbers(message.body)}
+
+
+def _model_versions(message) -> dict[str, int]:
+    """{purpose: version} of the text models that made the message's suggestions."""
+    return {model.purpose: model.version for model in message.suggested_with.all()}
+
+
+def _made_by(key: str, versions: dict[str, int], *, from_category: bool, assessed: bool) -> str:
+    """SEC-10: what made a suggestion: "model v3" (the version recorded on the message), or
+    the word rules that assess urgency until an urgency model exists (voices.classify)."""
+    source = "category" if from_category else key
+    if source in versions:
+        return _("model v%(version)s") % {"version": versions[source]}
+    if key == "urgency" and assessed:
+        return _("word rules")
+    return ""
+
+
 def suggestions_of(message) -> list[dict]:
     """SEC-10: each suggestion with the words that weighed most, for the person deciding
     (worked out when the message is first opened, then kept on it: selectors.suggestion_reasons)."""
     reasons = selectors.suggestion_reasons(message)
+    versions = _model_versions(message)
     shown = []
     for key, title, value in (
         ("category", _("Suggested category"), message.suggested_category.name if message.suggested_category_id else ""),
@@ -199,11 +232,16 @@ def suggestions_of(message) -> list[dict]:
             {"word": str(r[0]), "weight": r[1] if len(r) > 1 else None}
             for r in (entry.get("reasons") or []) if r
         ]
+        from_category = bool(key == "unit" and message.suggested_unit_id
+                             and (not entry or entry.get("overridden_by_category")))
         item = {
             "key": key, "title": title, "value": value or entry.get("label", ""),
             "confidence": entry.get("confidence"), "reasons": words[:8], "basis": "",
+            # SEC-10: which model version made it (a unit taken from the suggested category
+            # was made by the category model).
+            "made_by": _made_by(key, versions, from_category=from_category, assessed=bool(entry)),
         }
-        if key == "unit" and message.suggested_unit_id and (not entry or entry.get("overridden_by_category")):
+        if from_category:
             item.update({"confidence": None, "reasons": [], "basis": selectors.unit_basis(message, entry)})
         shown.append(item)
     return shown

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from core.permissions import has_perm, requires
 
 from .. import forms, selectors, services
 from ..models import Channel, Message
+from ..scrub import mask_numbers
 from . import common
 from . import permissions_used as codes
 
@@ -115,7 +117,8 @@ def export_headers() -> list[str]:
 
 
 def export_rows(rows):
-    """The list's rows as shown: never a name or a phone (SEC-8)."""
+    """The list's rows as shown: never a name or a phone (SEC-8), not even one typed into the
+    subject (masked as the list masks it: SEC-7, SEC-8)."""
     yes, no = _("Yes"), _("No")
     for m in rows:
         yield [
@@ -124,7 +127,7 @@ def export_rows(rows):
             m.get_channel_display(),
             m.get_regime_display(),
             m.get_nature_display(),
-            m.subject,
+            mask_numbers(m.subject),
             m.category.name if m.category_id else "",
             m.district.name if m.district_id else "",
             m.get_status_display(),
@@ -197,6 +200,8 @@ def _context(request: HttpRequest, message: Message, **forms_given) -> dict:
         "contact": common.masked_contact(user, message),
         "withheld": common.identity_withheld(user, message),
         "revealed": forms_given.get("revealed"),
+        # SEC-7, SEC-8: the numbers typed into the subject and text, masked until a logged reveal.
+        "message_text": common.message_text(user, message, revealed=forms_given.get("revealed") is not None),
         "suggestions": common.suggestions_of(message) if can_triage else [],
         "can_triage": can_triage and received,
         # The 12345 platform's work order number (imported or sent by its API): staff's
@@ -319,14 +324,19 @@ def message_callback(request: HttpRequest, message_id: int) -> HttpResponse:
 @requires(codes.PERSONAL_DATA)
 @require_POST
 def message_reveal(request: HttpRequest, message_id: int) -> HttpResponse:
-    """SEC-8: the personal data in clear, through the service that logs the view. Shown on
-    this response only (htmx swaps the contact panel), never kept in the page's URL."""
+    """SEC-8: the personal data in clear, through the service that logs the view (and writes
+    it to the audit log), with the message's subject and text unmasked. Shown on this
+    response only (htmx swaps the contact panel, and the subject and text out of band), never
+    kept in the page's URL."""
     message = selectors.message_for(request.user, message_id)
     form = forms.RevealForm(request.POST)
     purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
     revealed = services.reveal_personal_data(by=request.user, message=message, purpose=purpose)
     context = _context(request, message, revealed=revealed)
     template = "voices/message_detail.html"
-    if getattr(request, "htmx", False):
-        template += "#contact"
-    return render(request, template, context)
+    if not getattr(request, "htmx", False):
+        return render(request, template, context)
+    parts = [render_to_string(f"{template}#contact", context, request)]
+    parts += [render_to_string(f"{template}#{name}", {**context, "oob": True}, request)
+              for name in ("message-subject", "message-text")]
+    return HttpResponse("\n".join(parts))
