@@ -171,3 +171,39 @@ def test_account_forms_are_thumb_sized_on_a_phone(open_page, path):
         assert box["width"] >= 0.9 * form_box["width"]
         assert label_box["y"] + label_box["height"] <= box["y"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_forms_general_error_is_shown_once_and_readable(open_page, sign_in, users):
+    """A form's general error (one no field owns) is shown in the alert above the form. A
+    style meant to hide Django's second copy among the fields also hid the alert's own list,
+    leaving an empty red box on every such form."""
+    user = users[Role.STAFF]
+    user.language = "en"
+    user.save(update_fields=["language"])
+    page = open_page(language="en")
+    sign_in(page, user)
+    page.goto("/calendar/deadline/?from=2026-11-02&months=1&days=3")
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_count(1)
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Give only one of months, days or working days.")
+    shown = page.get_by_text("Give only one of months, days or working days.")
+    assert sum(1 for i in range(shown.count()) if shown.nth(i).is_visible()) == 1
+
+
+def test_the_alert_inside_a_form_shows_its_errors_and_the_copy_among_the_fields_is_hidden(
+    open_page, live_server
+):
+    """The markup every desk form uses: the alert's own list must be visible (it was hidden
+    with the copy Django prints above the fields, leaving an empty red box)."""
+    page = open_page()
+    page.goto("/")
+    page.set_content(
+        f'<link rel="stylesheet" href="{live_server.url}/static/css/datong.css">'
+        '<form class="stacked-form">'
+        '<div class="message message-error" role="alert"><ul class="errorlist nonfield"><li>In the alert</li></ul></div>'
+        '<div><ul class="errorlist nonfield"><li>Django\'s copy</li></ul><label>Field</label><input></div>'
+        "</form>"
+    )
+    expect(page.get_by_text("In the alert")).to_be_visible()
+    expect(page.get_by_text("Django's copy")).to_be_hidden()
