@@ -5,9 +5,13 @@ SEC-1 by construction:
     was marked) are separate tables: no foreign key between them, no shared sequence (a
     ballot's key is a random UUID), and neither carries a timestamp finer than the round
     (the round has opened/closed/counted times; ballots and eligibility rows have none);
-(b) the stored order of ballots is random: rows are ordered by their random key, and
-    `services.close_round` rewrites a round's ballots in shuffled order so that insertion
-    order (SQLite rowid, PostgreSQL xmin/ctid) no longer reflects the order of voting;
+(b) the stored order of ballots is random: rows are ordered by their random key; each vote
+    goes into the box together with up to `services.MIX` ballots already there, rewritten
+    with fresh keys in random order in the vote's own transaction, so the vote's
+    transaction (PostgreSQL xmin), position (ctid, SQLite rowid) and keys are shared by
+    several ballots while the round is open; and `services.close_round` (or `void_round`)
+    rewrites all of a round's ballots in shuffled order, so that afterwards nothing in the
+    stored rows reflects the order of voting;
 (c) a ballot stores no IP address, device or user: only its round, marks and write-ins;
 (d) the audit log says "a ballot was cast in round R" (core.audit.secrecy enforces it).
 
@@ -168,7 +172,8 @@ class Ballot(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=_random_key, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
+    # Indexed with the key below: a vote finds the ballots it rewrites from a random key.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots", db_index=False)
     marks = models.JSONField(_("marks"), default=dict)
     write_ins = models.JSONField(_("write-ins"), default=list)
 
@@ -176,6 +181,7 @@ class Ballot(models.Model):
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         ordering = ["id"]
+        indexes = [models.Index(fields=["round", "id"], name="balloting_ballot_round_key")]
 
     def __str__(self) -> str:
         return str(_("ballot"))

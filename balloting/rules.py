@@ -38,6 +38,22 @@ def at_least_fraction(count: int, total: int, numerator: int, denominator: int) 
     return count * denominator >= numerator * total
 
 
+def issued_within_present(ballots_issued: int, present: int) -> bool:
+    """ELEC-11: ballots are issued to the voters in the room, one each, so the ballots issued
+    are never more than the deputies checked in (500 deputies, 480 present: at most 480)."""
+    return 0 <= ballots_issued <= present
+
+
+def issued_may_be_recorded(*, status: str, ballots_issued: int, sheets_entered: int) -> bool:
+    """ELEC-11: the ballots issued decide validity (returned ≤ issued), so they are fixed
+    once the ballots have come back. They may be recorded and corrected while the vote is
+    prepared ("draft") or open; after the close ("closed") only recorded, if they were not,
+    and only before the first returned sheet is read; never once the round is counted."""
+    if status in ("draft", "open"):
+        return True
+    return status == "closed" and ballots_issued == 0 and sheets_entered == 0
+
+
 def round_is_valid(*, ballots_issued: int, ballots_returned: int) -> bool:
     """ELEC-11: a round is valid when the ballots returned are equal to or fewer than those
     issued; more returned than issued voids the round (turnout does not matter)."""

@@ -283,13 +283,19 @@ def discrepancies(user, round_: Round) -> list[SheetState]:
 
 def paper_readings(round_: Round) -> tuple[list[rules.Reading], dict[str, str]]:
     """The agreed reading of every sheet, and the problems that stop the count
-    ({"sheet 12": reason}): a sheet entered only once, or read differently and unresolved."""
+    ({"sheet 12": reason}): no sheet entered at all, a sheet entered only once, or read
+    differently and unresolved.
+
+    ELEC-11: the ballots returned are the sheets entered, so a round with none entered has
+    not been read yet; it is never counted as a valid round with nothing returned."""
     keys = [o.key for o in ballot_options(round_)]
     by_sheet: dict[int, dict[int, PaperEntry]] = defaultdict(dict)
     for entry in PaperEntry.objects.filter(round=round_):
         by_sheet[entry.sheet_number][entry.slot] = entry
     resolved = {r.sheet_number: r for r in SheetResolution.objects.filter(round=round_)}
     readings, problems = [], {}
+    if not by_sheet:
+        problems["sheets"] = _("no returned sheet has been entered yet")
     for number in sorted(by_sheet):
         entries = by_sheet[number]
         if len(entries) < 2:
@@ -309,7 +315,8 @@ def paper_readings(round_: Round) -> tuple[list[rules.Reading], dict[str, str]]:
 
 def ready_to_count(round_: Round) -> bool:
     """A closed round can be counted: electronic always; paper once ballots issued are
-    recorded and every sheet has two readings that agree or are resolved."""
+    recorded, at least one returned sheet is entered (ELEC-11) and every sheet has two
+    readings that agree or are resolved."""
     if round_.status != Round.Status.CLOSED:
         return False
     if round_.method == Round.Method.ELECTRONIC:
@@ -318,6 +325,19 @@ def ready_to_count(round_: Round) -> bool:
         return False
     _readings, problems = paper_readings(round_)
     return not problems
+
+
+def may_record_issued(round_: Round) -> bool:
+    """Whether the ballots issued of a paper round may be recorded now (ELEC-11,
+    rules.issued_may_be_recorded): before the close, or after it while none were recorded
+    and no returned sheet is entered."""
+    if round_.method != Round.Method.PAPER:
+        return False
+    return rules.issued_may_be_recorded(
+        status=round_.status,
+        ballots_issued=round_.ballots_issued,
+        sheets_entered=PaperEntry.objects.filter(round=round_).count(),
+    )
 
 
 def my_entries(user, round_: Round) -> QuerySet[PaperEntry]:

@@ -12,11 +12,13 @@ plenary): they call `count_round` and apply their own rules to its counts.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import permissions, rawrows
 from core.audit.services import record
@@ -105,6 +107,15 @@ def _stored_shuffled(round_: Round, readings: Iterable[tuple[dict, list]]) -> in
     random.SystemRandom().shuffle(rows)
     Ballot.objects.bulk_create([Ballot(round=round_, marks=marks, write_ins=names) for marks, names in rows])
     return len(rows)
+
+
+def _reshuffled(round_: Round) -> int:
+    """SEC-1 (b): rewrite every ballot of the round in one transaction, shuffled, with fresh
+    random keys: afterwards no ballot row carries the transaction, the position or the key
+    it was cast with. Returns how many there are."""
+    stored = list(Ballot.objects.filter(round=round_).values_list("marks", "write_ins"))
+    Ballot.objects.filter(round=round_).delete()
+    return _stored_shuffled(round_, stored)
 
 
 def _record_ballots_cast(round_: Round, count: int) -> None:
@@ -245,13 +256,44 @@ def admit_to_open_rounds(*, session, deputy) -> int:
 
 
 def issue_ballots(*, by, round: Round, count: int) -> Round:
-    """ELEC-11: record how many paper ballots were issued (发出选票), before the count."""
+    """ELEC-11: record how many paper ballots were issued (发出选票), at most one for each
+    deputy checked in (the session roll).
+
+    The figure decides the round's validity (returned ≤ issued), so it may not move once
+    the ballots have come back: it may be recorded and corrected while the vote is prepared
+    or open; after the close it may only be recorded if it was not, and only before the
+    first returned sheet is entered. Raises InvalidTransition (code "issued_fixed")
+    otherwise, ValidationFailed for a figure that is not a whole number or exceeds the
+    deputies checked in.
+    """
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise _failed({"count": _("The number of ballots issued must be a whole number, zero or more.")})
+    session_roll = roll.current()
 
     def apply(current: Round):
         _require_method(current, Round.Method.PAPER)
-        _require_status(current, Round.Status.DRAFT, Round.Status.OPEN, Round.Status.CLOSED)
+        if not rules.issued_may_be_recorded(
+            status=current.status,
+            ballots_issued=current.ballots_issued,
+            sheets_entered=PaperEntry.objects.filter(round=current).count(),
+        ):
+            raise InvalidTransition(
+                _("The ballots issued were fixed when the vote closed and can no longer be changed (ELEC-11)."),
+                code="issued_fixed",
+                details={"state": current.status},
+            )
+        present = len(session_roll.present_deputy_ids(current.session))
+        if not rules.issued_within_present(count, present):
+            raise _failed(
+                {
+                    "count": ngettext(
+                        "At most %(present)s ballot can be issued: %(present)s deputy is checked in (ELEC-11).",
+                        "At most %(present)s ballots can be issued: %(present)s deputies are checked in (ELEC-11).",
+                        present,
+                    )
+                    % {"present": present}
+                }
+            )
         current.ballots_issued = count
         current.save(update_fields=["ballots_issued"])
         return current
@@ -274,10 +316,7 @@ def close_round(*, by, round: Round) -> Round:
         _require_status(current, Round.Status.OPEN)
         if current.method == Round.Method.ELECTRONIC:
             current.ballots_issued = current.eligibilities.count()
-            stored = list(Ballot.objects.filter(round=current).values_list("marks", "write_ins"))
-            Ballot.objects.filter(round=current).delete()
-            _stored_shuffled(current, stored)
-            _record_ballots_cast(current, len(stored))
+            _record_ballots_cast(current, _reshuffled(current))
         current.status = Round.Status.CLOSED
         current.closed_at = timezone.now()
         current.save(update_fields=["ballots_issued", "status", "closed_at"])
@@ -313,8 +352,9 @@ def void_round(*, by, round: Round, reason: str) -> Round:
     def apply(current: Round):
         _require_status(current, Round.Status.DRAFT, Round.Status.OPEN, Round.Status.CLOSED)
         if current.status == Round.Status.OPEN and current.method == Round.Method.ELECTRONIC:
-            # Voided while voting: the ballots cast so far are recorded as a close would.
-            _record_ballots_cast(current, Ballot.objects.filter(round=current).count())
+            # Voided while voting: the ballots cast so far are rewritten and recorded as a
+            # close would (SEC-1 (b), (d)).
+            _record_ballots_cast(current, _reshuffled(current))
         current.status = Round.Status.VOID
         current.round_valid = False
         current.closed_at = current.closed_at or timezone.now()
@@ -331,7 +371,8 @@ def cast_vote(*, by, round: Round, marks: Mapping[str, str], write_ins: Iterable
     """Cast the signed-in deputy's vote in an open electronic round.
 
     In one transaction: the deputy's eligibility is marked as voted and an anonymous ballot
-    is stored; nothing links the two (SEC-1). Nothing is returned: there is no receipt.
+    is stored among ballots rewritten with it (`_store_vote`, SEC-1 (b)); no key, column or
+    stored order links the two (SEC-1). Nothing is returned: there is no receipt.
     Raises, with nothing written, in this order: InvalidTransition when the round is not an
     open electronic round; NotAllowed for a user who is not a deputy admitted to the round
     (not checked in, not in office); InvalidTransition (code "already_voted") when the
@@ -378,23 +419,42 @@ def _checked_ballot(round_: Round, marks: Mapping[str, str], write_ins: Iterable
     return cleaned, names
 
 
+#: SEC-1 (b): how many ballots already in the box each vote rewrites beside its own, so
+#: that the vote's transaction (PostgreSQL xmin), the rows' physical order and their keys
+#: are shared by up to MIX + 1 ballots rather than pointing at one.
+MIX = 7
+
+
 def _store_vote(round_id: int, deputy_id: int, marks: dict, names: list) -> bool:
     """Mark the deputy as having voted and store the ballot, in one transaction, if the
     round is an open electronic round and the deputy is admitted and has not voted yet.
     Returns whether the vote was stored; when it was not, nothing was written.
 
+    The mark and the ballot are written together or not at all: that is what makes a vote
+    count once and never be lost once acknowledged. So both carry the same transaction, and
+    the ballot goes into the box with up to `MIX` ballots already there (those whose random
+    keys follow a random key, wrapping round), deleted and written again with fresh random
+    keys, all in random order (SEC-1 (b)): the vote's transaction id, the rows' physical
+    order and the keys say only "one of these", and later votes move this ballot on in
+    turn. The close rewrites them all once more. What this does not hide: someone who
+    watches the tables while the round is open, or reads dead row versions or the WAL,
+    can compare the contents before and after one vote; only several voters' ballots
+    written in one transaction (group commit) would hide that.
+
     PostgreSQL does it in one statement (its own transaction, or the caller's): the round
     row is share-locked (a concurrent close, FOR UPDATE, waits for it; a vote after the
     close reads the closed status), the eligibility row is marked only if it is unmarked
-    (a second submission waits for the first and then finds it marked), and the ballot is
-    inserted only from the row that was marked. Other databases run the same steps in a
-    transaction; SQLite takes its write lock first (BEGIN IMMEDIATE), so they run one at
-    a time.
+    (a second submission waits for the first and then finds it marked), and only then are
+    ballots moved (rows another vote is moving are skipped, never waited for) and the new
+    ballot inserted. Other databases run the same steps in a transaction; SQLite takes its
+    write lock first (BEGIN IMMEDIATE), so they run one at a time.
     """
     ballot = Ballot(round_id=round_id, marks=marks, write_ins=names)
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
         fields = {f.name: f for f in Ballot._meta.concrete_fields}
+        ballots = quote(Ballot._meta.db_table)
+        pivot = fields["id"].get_db_prep_value(uuid.uuid4(), connection)  # where the ballots to move begin
         # Table names come from the models, every value is a parameter.
         sql = (
             "WITH open_round AS ("  # noqa: S608
@@ -404,21 +464,40 @@ def _store_vote(round_id: int, deputy_id: int, marks: dict, names: list) -> bool
             f" UPDATE {quote(Eligibility._meta.db_table)} SET has_voted = true"
             " WHERE round_id IN (SELECT id FROM open_round) AND deputy_id = %s AND NOT has_voted"
             " RETURNING round_id"
+            # The ballots to move: those whose keys follow a random key, wrapping round
+            # (index balloting_ballot_round_key); rows another vote is moving are skipped.
+            "), above AS ("
+            f" SELECT id FROM {ballots} WHERE round_id = (SELECT round_id FROM marked) AND id >= %s"
+            " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+            "), below AS ("
+            f" SELECT id FROM {ballots} WHERE round_id = (SELECT round_id FROM marked) AND id < %s"
+            " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+            "), moved AS ("
+            f" DELETE FROM {ballots} WHERE id IN ("
+            "  SELECT id FROM (SELECT id FROM above UNION ALL SELECT id FROM below) AS picked LIMIT %s"
+            " ) RETURNING round_id, marks, write_ins"
             ")"
-            f" INSERT INTO {quote(Ballot._meta.db_table)} (id, round_id, marks, write_ins)"
-            " SELECT %s, round_id, %s, %s FROM marked"
+            f" INSERT INTO {ballots} (id, round_id, marks, write_ins)"
+            " SELECT gen_random_uuid(), box.round_id, box.marks, box.write_ins FROM ("
+            "  SELECT round_id, %s::jsonb AS marks, %s::jsonb AS write_ins FROM marked"
+            "  UNION ALL SELECT round_id, marks, write_ins FROM moved"
+            " ) AS box ORDER BY random()"
         )
         params = [
             round_id,
             Round.Status.OPEN.value,
             Round.Method.ELECTRONIC.value,
             deputy_id,
-            fields["id"].get_db_prep_value(ballot.id, connection),
+            pivot,
+            MIX,
+            pivot,
+            MIX,
+            MIX,
             fields["marks"].get_db_prep_value(ballot.marks, connection),
             fields["write_ins"].get_db_prep_value(ballot.write_ins, connection),
         ]
         _rows, count = rawrows.execute(sql, params)
-        return count == 1
+        return count >= 1
     with transaction.atomic():
         status, method = _round_state(round_id)
         if (status, method) != (Round.Status.OPEN, Round.Method.ELECTRONIC):
@@ -428,7 +507,35 @@ def _store_vote(round_id: int, deputy_id: int, marks: dict, names: list) -> bool
         )
         if marked != 1:
             return False
-        ballot.save(force_insert=True)
+        # The same steps as one statement each (SQLite ≥ 3.35: DELETE … RETURNING); the
+        # moved ballots' stored JSON is written back as it was read.
+        quote = connection.ops.quote_name
+        fields = {f.name: f for f in Ballot._meta.concrete_fields}
+        table = quote(Ballot._meta.db_table)
+        pivot = fields["id"].get_db_prep_value(uuid.uuid4(), connection)
+        move = (
+            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE round_id = %s AND id {{}} %s"  # noqa: S608
+            " ORDER BY id LIMIT %s) RETURNING marks, write_ins"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(move.format(">="), [round_id, pivot, MIX])
+            box = [tuple(row) for row in cursor.fetchall()]
+            if len(box) < MIX:
+                cursor.execute(move.format("<"), [round_id, pivot, MIX - len(box)])
+                box += [tuple(row) for row in cursor.fetchall()]
+            box.append(
+                (
+                    fields["marks"].get_db_prep_value(ballot.marks, connection),
+                    fields["write_ins"].get_db_prep_value(ballot.write_ins, connection),
+                )
+            )
+            random.SystemRandom().shuffle(box)
+            rows = [(fields["id"].get_db_prep_value(uuid.uuid4(), connection), round_id, m, n) for m, n in box]
+            cursor.execute(
+                f"INSERT INTO {table} (id, round_id, marks, write_ins) VALUES "  # noqa: S608
+                + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+                [value for row in rows for value in row],
+            )
         return True
 
 
@@ -477,7 +584,8 @@ def enter_paper_ballot(
     Each sheet is entered by two different scrutineers; entering the same sheet again
     replaces one's own reading until the sheet is resolved. Marks may be "unclear" (ELEC-12,
     the round's policy applies at the count). Raises InvalidTransition when the round is
-    not closed or the sheet already has two readings by others or is resolved.
+    not closed, its ballots issued are not recorded (ELEC-11), or the sheet already has two
+    readings by others or is resolved.
     """
     if isinstance(sheet_number, bool) or not isinstance(sheet_number, int) or sheet_number < 1:
         raise _failed({"sheet_number": _("Sheet numbers start at 1.")})
@@ -485,6 +593,12 @@ def enter_paper_ballot(
     def apply(current: Round):
         _require_method(current, Round.Method.PAPER)
         _require_status(current, Round.Status.CLOSED)
+        if current.ballots_issued == 0:
+            # ELEC-11: the ballots issued are fixed before the returned ones are read.
+            raise InvalidTransition(
+                _("Record the ballots issued before the returned sheets are entered (ELEC-11)."),
+                code="issued_missing",
+            )
         cleaned = _clean_marks(current, marks, allowed=rules.MARKS)
         names = _clean_write_ins(current, write_ins)
         if SheetResolution.objects.filter(round=current, sheet_number=sheet_number).exists():

@@ -28,6 +28,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from .rules import MAJORITY
+
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENT_LANGUAGE = "zh-hans"
 
@@ -227,7 +229,7 @@ def ballot_docx(
             _heading(document, _("Write-in (another person)"))
             _table(
                 document,
-                [_("Line"), _("Name written in")],
+                [pgettext("ballot: number of a write-in line", "No."), _("Name written in")],
                 [[str(n), ""] for n in range(1, write_in_lines + 1)],
                 widths=[Mm(20), Mm(136)],
                 row_height=Mm(12),
@@ -275,7 +277,7 @@ def result_report_docx(
             [_("Item"), pgettext("how many", "Number")],
             [
                 [_("All deputies (%(basis)s)") % {"basis": _basis(result.all_deputies_basis)}, result.all_deputies],
-                [_("Majority of all deputies needed to be elected"), result.threshold],
+                _threshold_row(report),
                 [_("Seats to fill"), result.seats],
                 [_("Ballots issued"), result.ballots_issued],
                 [_("Ballots returned"), result.ballots_returned],
@@ -320,7 +322,12 @@ def result_report_docx(
         )
         _table(
             document,
-            [pgettext("person", "Name"), _("Role"), _("Signature"), _("Confirmed in Datong")],
+            [
+                pgettext("person", "Name"),
+                _("Role"),
+                _("Signature"),
+                pgettext("result report: scrutineers table", "Time confirmed in the system"),
+            ],
             [
                 [name, role, "", timezone.localtime(signed).strftime("%Y-%m-%d %H:%M") if signed else ""]
                 for name, role, signed in scrutineers
@@ -331,6 +338,16 @@ def result_report_docx(
         _line(document)
         _line(document, _("Date: ____________"), align=WD_ALIGN_PARAGRAPH.RIGHT)
         return _bytes(document)
+
+
+def _threshold_row(report) -> list:
+    """The report's threshold line: the majority of all deputies (ELEC-13), or, where the
+    most votes decide, that none is needed (a primary, ELEC-9; a tie-break, ELEC-14)."""
+    if report.basis != MAJORITY:
+        if report.stage == "primary":
+            return [_("Majority of all deputies needed to be elected"), _("none: the most votes make the list (ELEC-9)")]
+        return [_("Majority of all deputies needed to be elected"), _("none: the most votes are elected (ELEC-14)")]
+    return [_("Majority of all deputies needed to be elected"), report.result.threshold]
 
 
 def outcome_lines(report) -> list[str]:
@@ -344,13 +361,25 @@ def outcome_lines(report) -> list[str]:
             lines.append(_("Chosen for the official list: %(names)s (ELEC-9).") % {"names": "、".join(report.official_list)})
     elif report.elected:
         lines.append(_("Elected: %(names)s.") % {"names": "、".join(report.elected)})
-    else:
+    elif not report.tie_break and report.basis == MAJORITY:
         lines.append(_("Nobody reached a majority of all deputies."))
     if report.tie_break:
-        lines.append(
-            _("%(names)s are tied for %(seats)s place(s): a new vote among them only decides (ELEC-14, ELEC-9).")
-            % {"names": "、".join(report.tie_break), "seats": report.tie_break_seats}
-        )
+        names = {"names": "、".join(report.tie_break), "counter": report.tie_break_seats}
+        if report.stage == "primary":
+            text = ngettext(
+                "%(names)s are tied at the cut-off for %(counter)s place on the list: the session's rule on primary "
+                "ties decides (ELEC-9).",
+                "%(names)s are tied at the cut-off for %(counter)s places on the list: the session's rule on "
+                "primary ties decides (ELEC-9).",
+                report.tie_break_seats,
+            )
+        else:
+            text = ngettext(
+                "%(names)s are tied for %(counter)s seat: a new vote among them only decides (ELEC-14).",
+                "%(names)s are tied for %(counter)s seats: a new vote among them only decides (ELEC-14).",
+                report.tie_break_seats,
+            )
+        lines.append(text % names)
     if report.seats_unfilled:
         lines.append(
             _("%(seats)s seat(s) left unfilled go to a run-off (ELEC-15).") % {"seats": report.seats_unfilled}

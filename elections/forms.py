@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from balloting import rules as ballot_rules
 from balloting.models import Round
@@ -320,9 +320,18 @@ class RunoffForm(forms.Form):
         label=_("Fresh nominations"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, candidates=(), nominations=(), **kwargs):
+    def __init__(self, *args, ranking=(), nominations=(), **kwargs):
+        """`ranking`: the candidates still standing with their votes, most first
+        (selectors.runoff_ranking), listed in that order with their votes."""
         super().__init__(*args, **kwargs)
-        self.fields["candidates"].choices = [(str(c.pk), c.name) for c in candidates]
+        self.fields["candidates"].choices = [
+            (
+                str(r.candidate.pk),
+                ngettext("%(name)s: %(votes)s vote", "%(name)s: %(votes)s votes", r.votes)
+                % {"name": r.candidate.name, "votes": r.votes},
+            )
+            for r in ranking
+        ]
         self.fields["nominations"].choices = [(str(n.pk), n.name) for n in nominations]
 
 

@@ -22,6 +22,7 @@ from balloting.models import Option
 from core.accounts.roles import Role
 from core.permissions import has_perm, role_of
 
+from . import rules
 from .models import ElectionRound, Office
 from .permissions import SCRUTINISE, VIEW
 
@@ -76,6 +77,7 @@ class Announcement:
     elected: tuple[str, ...]
     official_list: tuple[str, ...]  # a primary's chosen names (ELEC-9)
     announced_at: datetime.datetime
+    basis: str = rules.MAJORITY  # or rules.MOST_VOTES: no majority of all needed (ELEC-9, ELEC-14)
 
 
 def announced_rounds() -> QuerySet[ElectionRound]:
@@ -131,5 +133,6 @@ def announcement(election_round: ElectionRound) -> Announcement | None:
         elected=tuple(labels.get(key, key) for key in outcome.get("elected") or ()),
         official_list=tuple(labels.get(key, key) for key in outcome.get("list") or ()),
         announced_at=election_round.announced_at,
+        basis=rules.result_basis(election_round.stage, requires_majority=bool(outcome.get("requires_majority"))),
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from balloting.rules import RoundCount, majority_of_all
+from core.organisation.rules import sc_size_bounds
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,30 @@ def write_ins_rule(kind: str) -> str:
     return "deputies" if kind in STANDING_COMMITTEE else "anyone"
 
 
-def sc_seats_fit(total_sc_seats: int, sc_size: int | None) -> bool:
-    """ELEC-2: the standing-committee seats elected in a session (chair, vice-chairs,
-    secretary-general and members together) do not exceed the size fixed for the term."""
-    return sc_size is None or total_sc_seats <= sc_size
+def signatures_missing(signed: int, needed: int) -> int:
+    """ELEC-4: how many more deputies must sign a joint nomination ("二十人以上" includes 20,
+    TIME-7): 19 signed of 20 → 1 more; 20 or more → none."""
+    return max(needed - signed, 0)
+
+
+def sc_seat_limit(*, sc_size: int | None, level: str, population: int | None) -> tuple[int, bool]:
+    """ELEC-2: the most standing-committee seats (chair, vice-chairs, secretary-general and
+    members together) that may be elected, and whether that is the size fixed for the term.
+
+    The provincial standing committee fixes the size per term (`sc_size`). Until it is
+    configured the law's own maximum applies: 51 for a city, 61 only where more than 8
+    million people live; a population not recorded is not taken to be over 8 million, as
+    when `sc_size` itself is validated, since 51 is lawful in either band.
+    Example: Datong, about 3.1 million people, size not configured: at most 51."""
+    if sc_size is not None:
+        return sc_size, True
+    return sc_size_bounds(level, population)[1], False
+
+
+def sc_seats_fit(total_sc_seats: int, limit: int) -> bool:
+    """ELEC-2: the standing-committee seats elected in a session do not exceed the limit
+    (`sc_seat_limit`)."""
+    return total_sc_seats <= limit
 
 
 # --- margins (ELEC-6, ELEC-7, ELEC-17) -----------------------------------------------------
@@ -197,6 +218,20 @@ def runoff_list_ok(kind: str, seats: int, candidates: int, *, by_election: bool 
     return margin_range(kind, seats, by_election=by_election).allows(candidates - seats)
 
 
+def runoff_passed_over(votes: Mapping[object, int], taken: Iterable[object]) -> tuple[object, ...]:
+    """ELEC-15: candidates of the earlier vote go to the run-off in order of their votes, so
+    none may be left out who had more votes than one who is taken. Returns those passed over
+    that way, most votes first (empty: the choice is lawful). A tie at the cut may go either
+    way; taking nobody from the earlier vote (fresh nominations only) passes nobody over.
+    Example: 王 168, 赵 20: taking 赵 alone passes over 王; 王 alone, or both, is lawful."""
+    taken = set(taken)
+    if not taken:
+        return ()
+    lowest = min(votes.get(name, 0) for name in taken)
+    ranked = sorted(votes.items(), key=lambda item: -item[1])
+    return tuple(name for name, count in ranked if name not in taken and count > lowest)
+
+
 # --- deliberation (ELEC-8) -----------------------------------------------------------------
 
 
@@ -268,6 +303,23 @@ def primary_cut(for_votes: Mapping[str, int], list_size: int) -> PrimaryCut:
 
 
 # --- tie-break (ELEC-14) -------------------------------------------------------------------
+
+#: What decides a counted round: a majority of all deputies, or the most votes.
+MAJORITY = "majority"
+MOST_VOTES = "most_votes"
+
+
+def result_basis(stage: str, *, requires_majority: bool = False) -> str:
+    """What decides a round of the given stage: the first round and a run-off need a
+    majority of all deputies (ELEC-13, ELEC-15); a primary ranks by votes (ELEC-9); a
+    tie-break among the tied goes to the most votes (ELEC-14, "以得票多的当选"), unless the
+    session's `tiebreak_requires_majority` asks for a majority too."""
+    if stage == "primary":
+        return MOST_VOTES
+    if stage == "tie_break" and not requires_majority:
+        return MOST_VOTES
+    return MAJORITY
+
 
 
 def decide_tie_break(

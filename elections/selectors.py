@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from balloting import selectors as balloting_selectors
 from balloting.models import Round
-from core.organisation.models import Deputy
+from core.organisation.models import Deputy, StandingCommittee
 from core.organisation.rules import effective_parameters
 from core.permissions import has_perm
 
@@ -44,18 +44,20 @@ def nominations(user, election: Election) -> QuerySet[Nomination]:
 
 @dataclass(frozen=True)
 class NominationProgress:
-    """ELEC-4: signatures so far against the number needed."""
+    """ELEC-4: signatures so far against the number needed, and how many more must sign."""
 
     signed: int
     needed: int
     enough: bool
+    missing: int
 
 
 def nomination_progress(nomination: Nomination) -> NominationProgress:
     session = nomination.election.session
     needed = int(effective_parameters(session.term.congress, session)["nomination_min_deputies"])
     signed = nomination.signatures.filter(deputy__in_office=True).count()
-    return NominationProgress(signed, needed, signed >= needed)
+    missing = rules.signatures_missing(signed, needed)
+    return NominationProgress(signed, needed, missing == 0, missing)
 
 
 def signatures_left(deputy, election: Election) -> int:
@@ -104,12 +106,56 @@ def list_preview(user, election: Election) -> ListPreview | None:
     )
 
 
+def standing_committee_size(session) -> int | None:
+    """ELEC-2: the number of standing-committee members fixed for the session's term, if
+    configured: on the term's standing committee, else the congress's `sc_size`."""
+    size = StandingCommittee.objects.filter(term_id=session.term_id).values_list("size", flat=True).first()
+    if size is not None:
+        return size
+    return effective_parameters(session.term.congress, session).get("sc_size")
+
+
 def open_seats(election: Election) -> int:
     """Seats still to be nominated for: all of them, or those left for a run-off."""
     if election.status == Election.Status.RUNOFF_PENDING:
         elected = election.candidates.filter(status=Candidate.Status.ELECTED).count()
         return max(election.seats - elected, 0)
     return election.seats
+
+
+def candidate_key(candidate: Candidate) -> str:
+    """A candidate's line on a ballot (balloting option key)."""
+    return f"c{candidate.pk}"
+
+
+def _round_leaving_seats(election: Election) -> ElectionRound | None:
+    """The announced vote whose seats were left unfilled (ELEC-15): the latest valid one."""
+    announced = election.rounds.exclude(announced_at__isnull=True).exclude(stage=ElectionRound.Stage.PRIMARY)
+    for election_round in announced.select_related("round").order_by("-number"):
+        outcome = election_round.outcome or {}
+        if outcome.get("valid") and outcome.get("seats_unfilled"):
+            return election_round
+    return None
+
+
+@dataclass(frozen=True)
+class RunoffStanding:
+    """A candidate still standing and their FOR votes in the vote that left seats unfilled."""
+
+    candidate: Candidate
+    votes: int
+
+
+def runoff_ranking(election: Election) -> list[RunoffStanding]:
+    """ELEC-15: the candidates still standing, most votes first in the vote that left seats
+    unfilled (ballot order among equals); one not on that vote's ballot counts no votes."""
+    standing = list(election.candidates.filter(status=Candidate.Status.LISTED).order_by("position", "pk"))
+    source = _round_leaving_seats(election)
+    votes: dict[str, int] = {}
+    if source is not None:
+        votes = {key: count or 0 for key, count in source.round.options.values_list("key", "for_votes")}
+    ranked = [RunoffStanding(c, votes.get(candidate_key(c), 0)) for c in standing]
+    return sorted(ranked, key=lambda r: -r.votes)
 
 
 def fresh_nominations(election: Election):
@@ -234,6 +280,8 @@ class RoundReport:
     seats_unfilled: int
     official_list: tuple[str, ...]  # a primary's chosen names (ELEC-9)
     announced: bool
+    # rules.MAJORITY (ELEC-13) or rules.MOST_VOTES (a primary, ELEC-9; a tie-break, ELEC-14)
+    basis: str = rules.MAJORITY
 
 
 def round_report(user, election_round: ElectionRound) -> RoundReport | None:
@@ -260,4 +308,5 @@ def round_report(user, election_round: ElectionRound) -> RoundReport | None:
         seats_unfilled=outcome.get("seats_unfilled", 0),
         official_list=names(outcome.get("list")),
         announced=election_round.announced_at is not None,
+        basis=rules.result_basis(election_round.stage, requires_majority=bool(outcome.get("requires_majority"))),
     )

@@ -38,7 +38,15 @@ from .models import (
     Office,
     Scrutineer,
 )
-from .selectors import fresh_nominations, open_seats, relative_conflicts, scrutineer_conflicts
+from .selectors import (
+    candidate_key,
+    fresh_nominations,
+    open_seats,
+    relative_conflicts,
+    runoff_ranking,
+    scrutineer_conflicts,
+    standing_committee_size,
+)
 
 # --- shared machinery ----------------------------------------------------------------------
 
@@ -62,10 +70,6 @@ def _require_election_status(election: Election, *allowed: str) -> None:
             _("This is not possible while the election is “%(state)s”.") % {"state": election.get_status_display()},
             details={"state": election.status, "allowed_from": list(allowed)},
         )
-
-
-def candidate_key(candidate: Candidate) -> str:
-    return f"c{candidate.pk}"
 
 
 def nomination_key(nomination: Nomination) -> str:
@@ -126,7 +130,8 @@ def create_election(
 
     Checks: one seat for a single-holder office (ELEC-6); the margin within the law
     (ELEC-6, ELEC-7; ELEC-17 for a by-election), defaulting to the session's parameter;
-    the standing-committee seats of the session within `sc_size` (ELEC-2); the deliberation
+    the standing-committee seats of the session within the size fixed for the term, or
+    the legal maximum while it is not configured (ELEC-2, `rules.sc_seat_limit`); the deliberation
     time when the ballot is already scheduled (ELEC-8). A procurator-general's election is
     marked as needing upper-level approval (ELEC-1).
     """
@@ -152,13 +157,19 @@ def create_election(
                 session=session, office__kind__in=rules.STANDING_COMMITTEE, is_by_election=False
             ).values_list("seats", flat=True)
         )
-        if not rules.sc_seats_fit(taken + seats, parameters.get("sc_size")):
-            raise _failed(
-                {
-                    "seats": _("The standing committee has %(size)s members for this term (ELEC-2).")
-                    % {"size": parameters.get("sc_size")}
-                }
-            )
+        congress = session.term.congress
+        limit, fixed = rules.sc_seat_limit(
+            sc_size=standing_committee_size(session), level=congress.level, population=congress.population
+        )
+        if not rules.sc_seats_fit(taken + seats, limit):
+            if fixed:
+                message = _("The standing committee has %(size)s members for this term (ELEC-2).")
+            else:
+                message = _(
+                    "A standing committee of this congress has at most %(size)s members (ELEC-2). Its size for "
+                    "this term is not configured: enter the number the provincial standing committee fixed."
+                )
+            raise _failed({"seats": message % {"size": limit}})
     if vote_method not in Election.Method.values:
         raise _failed({"vote_method": _("Unknown voting method.")})
     election = Election(
@@ -642,13 +653,15 @@ def count_election_round(*, by, election_round: ElectionRound) -> dict:
                 }
             )
         elif current.stage == ElectionRound.Stage.TIE_BREAK:
+            requires_majority = bool(parameters["tiebreak_requires_majority"])
             decided = rules.decide_tie_break(
                 votes,
                 seats=current.seats,
                 all_deputies=round_.all_deputies,
-                requires_majority=bool(parameters["tiebreak_requires_majority"]),
+                requires_majority=requires_majority,
             )
-            outcome.update(_outcome_data(decided))
+            # ELEC-14: the basis the result was decided on, as the session's rule stood.
+            outcome.update(_outcome_data(decided), requires_majority=requires_majority)
         else:
             decided = rules.decide(votes, seats=current.seats, all_deputies=round_.all_deputies)
             outcome.update(_outcome_data(decided))
@@ -858,10 +871,11 @@ def start_runoff(
     *, by, election: Election, candidate_ids: Sequence[int] = (), nomination_ids: Sequence[int] = ()
 ) -> ElectionRound:
     """Prepare a run-off (另行选举) for the seats nobody won (ELEC-15): candidates taken from
-    the earlier rounds (e.g. in order of votes) and/or fresh nominations submitted since.
-    For vice-chairs, vice-mayors and members the list must again be contested with the
-    ELEC-7 margin (1 vice-mayor seat → 2 to 4 names); the threshold stays a majority of all
-    deputies."""
+    the earlier vote in order of their votes there (none passed over for one with fewer,
+    `selectors.runoff_ranking`) and/or fresh nominations submitted since. For vice-chairs,
+    vice-mayors and members the list must again be contested with the ELEC-7 margin (1
+    vice-mayor seat → 2 to 4 names); the threshold stays a majority of all deputies.
+    Raises ValidationFailed (on "candidates") for a list the law does not allow."""
     permissions.require(by, codes.RUNOFF, election)
     _require_election_status(election, Election.Status.RUNOFF_PENDING)
     seats = open_seats(election)
@@ -871,6 +885,20 @@ def start_runoff(
     fresh = list(fresh_nominations(election).filter(pk__in=nomination_ids, status=Nomination.Status.SUBMITTED))
     if len(candidates) != len(set(candidate_ids)) or len(fresh) != len(set(nomination_ids)):
         raise _failed({"candidates": _("A name is not a candidate still standing or a submitted nomination.")})
+    ranking = runoff_ranking(election)
+    passed_over = rules.runoff_passed_over({r.candidate.pk: r.votes for r in ranking}, [c.pk for c in candidates])
+    if passed_over:
+        by_pk = {r.candidate.pk: r for r in ranking}
+        lowest = min((by_pk[c.pk] for c in candidates), key=lambda r: r.votes)
+        raise _failed(
+            {
+                "candidates": _(
+                    "Candidates from the earlier vote are taken in order of their votes (ELEC-15): %(names)s "
+                    "received more votes than %(taken)s and must be taken first."
+                )
+                % {"names": "、".join(by_pk[pk].candidate.name for pk in passed_over), "taken": lowest.candidate.name}
+            }
+        )
     total = len(candidates) + len(fresh)
     if not rules.runoff_list_ok(election.office.kind, seats, total, by_election=election.is_by_election):
         allowed = rules.margin_range(election.office.kind, seats, by_election=election.is_by_election)

@@ -209,7 +209,7 @@ def may_be_interpellated(unit_kind: str, *, local: bool = False) -> bool:
     """RES-2: the congress interpellates the government of its own area or its departments,
     the supervisory commission, the court or the procuratorate of its own level (LOL-2022
     art. 24): never an organ of a district or county (`local`), which answers to that
-    district's or county's congress, however it is kinded (云冈区教育局 is a government
+    district's or county's congress, however it is kinded (a district's education bureau is a government
     department, of the district)."""
     return unit_kind in INTERPELLATION_TARGET_KINDS and not local
 

@@ -113,3 +113,21 @@ def test_a_close_during_the_vote_loses_no_ballot_and_takes_none_after_it(room):
     count = services.count_round(by=staff, round=Round.objects.get(pk=round_.pk))
     assert count.ballots_returned == accepted
     call_command("audit_verify")  # raises CommandError when the chain is broken
+
+
+def test_sec_1_b_a_votes_transaction_is_shared_by_several_ballots(room):
+    """SEC-1 (a), (b): the "has voted" mark and the ballot are one transaction (nothing
+    lost, nothing doubled), so on PostgreSQL they carry the same xmin; that xmin is then
+    carried by MIX + 1 ballots (or all there are), never by the deputy's ballot alone."""
+    _staff, deputies, round_ = room
+    sql = (
+        "SELECT count(*) FROM balloting_ballot b JOIN balloting_eligibility e ON b.xmin = e.xmin"
+        " WHERE e.round_id = %s AND e.deputy_id = %s AND b.round_id = e.round_id"
+    )
+    for number, deputy in enumerate(deputies, start=1):
+        services.cast_vote(by=deputy.user, round=round_, marks={"motion": FOR})
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [round_.pk, deputy.pk])
+            [(sharing,)] = cursor.fetchall()
+        assert sharing == min(services.MIX + 1, number), number
+    assert Ballot.objects.filter(round=round_).count() == len(deputies)

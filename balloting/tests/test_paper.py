@@ -141,15 +141,62 @@ def test_elec_11_more_returned_than_issued_voids_the_round(session, staff, count
     assert (round_.status, round_.round_valid, round_.ballots_returned) == (Round.Status.VOID, False, 3)
 
 
-def test_elec_11_the_ballots_issued_are_recorded_before_the_count(session, staff, counters, everyone_present):
+def test_elec_11_the_ballots_issued_are_recorded_before_the_sheets_are_read(session, staff, counters, everyone_present):
+    """ELEC-11: a round closed without its ballots issued takes no sheet until they are
+    recorded (once, while no returned sheet is entered); then they are fixed."""
     round_ = services.create_round(by=staff, session=session, kind=Round.Kind.MOTION, title="决议", options=[("motion", "决议")])
     for counter in counters:
         services.appoint_round_scrutineer(by=staff, round=round_, user=counter)
     services.open_round(by=staff, round=round_)
     services.close_round(by=staff, round=round_)
-    enter_twice(round_, counters, 1, {"motion": FOR})
+    with pytest.raises(InvalidTransition) as raised:
+        services.enter_paper_ballot(by=counters[0], round=round_, sheet_number=1, marks={"motion": FOR})
+    assert raised.value.code == "issued_missing"
     with pytest.raises(ValidationFailed):
         services.count_round(by=staff, round=round_)
+    services.issue_ballots(by=staff, round=round_, count=5)
+    enter_twice(round_, counters, 1, {"motion": FOR})
+    with pytest.raises(InvalidTransition) as raised:
+        services.issue_ballots(by=staff, round=round_, count=1)
+    assert raised.value.code == "issued_fixed"
+    assert services.count_round(by=staff, round=round_).ballots_issued == 5
+
+
+def test_elec_11_ballots_issued_never_exceed_the_deputies_checked_in(session, staff, deputies, everyone_present):
+    """ELEC-11: one ballot for each deputy present; six checked in, so seven are refused."""
+    round_ = services.create_round(by=staff, session=session, kind=Round.Kind.MOTION, title="决议", options=[("motion", "决议")])
+    services.open_round(by=staff, round=round_)
+    with pytest.raises(ValidationFailed) as raised:
+        services.issue_ballots(by=staff, round=round_, count=len(deputies) + 1)
+    assert "count" in raised.value.details
+    round_.refresh_from_db()
+    assert round_.ballots_issued == 0
+    assert services.issue_ballots(by=staff, round=round_, count=len(deputies)).ballots_issued == len(deputies)
+
+
+def test_elec_11_ballots_issued_cannot_be_changed_after_the_close(paper_round, staff, counters):
+    """ELEC-11: the figure the returned ballots are checked against is fixed once the vote
+    is closed: neither lowered (to void the round) nor raised (to save it)."""
+    for count in (5, 3, 6):
+        with pytest.raises(InvalidTransition) as raised:
+            services.issue_ballots(by=staff, round=paper_round, count=count)
+        assert raised.value.code == "issued_fixed"
+    enter_twice(paper_round, counters, 1, {"c1": FOR})
+    with pytest.raises(InvalidTransition):
+        services.issue_ballots(by=staff, round=paper_round, count=1)
+    paper_round.refresh_from_db()
+    assert paper_round.ballots_issued == 6
+
+
+def test_elec_11_a_paper_round_with_no_sheet_entered_cannot_be_counted(paper_round, staff):
+    """ELEC-11: the ballots returned are the sheets entered; with none entered the round has
+    not been read, and is not counted as a valid round with nothing returned."""
+    assert selectors.ready_to_count(paper_round) is False
+    with pytest.raises(InvalidTransition) as raised:
+        services.count_round(by=staff, round=paper_round)
+    assert set(raised.value.details) == {"sheets"}
+    paper_round.refresh_from_db()
+    assert (paper_round.status, paper_round.counted_at) == (Round.Status.CLOSED, None)
 
 
 @pytest.mark.parametrize(

@@ -161,3 +161,51 @@ def test_sec_1_d_a_round_voided_while_voting_records_the_ballots_cast(session, s
         services.cast_vote(by=deputy.user, round=round_, marks={"motion": FOR})
     services.void_round(by=staff, round=round_, reason="表决器故障")
     assert AuditEntry.objects.get(action="ballot.cast").data == {"round_id": round_.pk, "count": 2}
+
+
+def test_sec_1_b_each_vote_goes_into_the_box_among_ballots_rewritten_with_it(session, staff, monkeypatch):
+    """(b): a vote is not stored alone: the ballots already in the box are partly taken out
+    and written again with it, with fresh random keys, so the rows the vote wrote (its keys,
+    its position, on PostgreSQL its transaction) are shared by MIX + 1 ballots. Nothing is
+    lost or doubled on the way."""
+    from collections import Counter
+
+    from .factories import FakeRoll, deputies_for, install_roll
+
+    voters = deputies_for(session, services.MIX + 5)
+    options = [(f"o{n}", f"候选人{n}") for n in range(len(voters))]
+    install_roll(monkeypatch, FakeRoll(len(voters), voters))
+    round_ = services.create_round(
+        by=staff, session=session, kind=Round.Kind.ELECTION, title="选举", options=options,
+        method=Round.Method.ELECTRONIC,
+    )
+    services.open_round(by=staff, round=round_)
+    *earlier, last = voters
+    for deputy, (key, _label) in zip(earlier, options, strict=False):
+        services.cast_vote(by=deputy.user, round=round_, marks={key: FOR})
+    before = dict(Ballot.objects.filter(round=round_).values_list("id", "marks"))
+    last_key = options[len(earlier)][0]
+    services.cast_vote(by=last.user, round=round_, marks={last_key: FOR})
+    after = dict(Ballot.objects.filter(round=round_).values_list("id", "marks"))
+
+    removed, added = set(before) - set(after), set(after) - set(before)
+    assert len(removed) == services.MIX and len(added) == services.MIX + 1
+    assert Counter(str(after[pk]) for pk in added) == Counter(
+        [str(before[pk]) for pk in removed] + [str({last_key: FOR})]
+    )
+    stored = Counter(key for marks in after.values() for key in marks)
+    assert stored == Counter(key for key, _label in options)  # each vote exactly once
+
+
+def test_sec_1_b_a_round_voided_while_voting_has_its_ballots_rewritten(session, staff, deputies, everyone_present):
+    round_ = services.create_round(
+        by=staff, session=session, kind=Round.Kind.MOTION, title="决议", options=[("motion", "决议")],
+        method=Round.Method.ELECTRONIC,
+    )
+    services.open_round(by=staff, round=round_)
+    for deputy in deputies[:3]:
+        services.cast_vote(by=deputy.user, round=round_, marks={"motion": FOR})
+    before = set(Ballot.objects.filter(round=round_).values_list("id", flat=True))
+    services.void_round(by=staff, round=round_, reason="表决器故障")
+    after = set(Ballot.objects.filter(round=round_).values_list("id", flat=True))
+    assert len(after) == 3 and not (before & after)

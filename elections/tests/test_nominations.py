@@ -71,6 +71,40 @@ def test_elec_2_standing_committee_seats_stay_within_its_size(session, staff):
         create(session, staff, Office.Kind.SC_SECRETARY_GENERAL)
 
 
+def test_elec_2_without_a_configured_size_a_city_of_3_1_million_elects_at_most_51(session, staff):
+    """ELEC-2: the term's size not configured; the city's population is known (about 3.1
+    million, under 8 million), so the legal maximum of 51 applies: 60 member seats are
+    refused with a message asking for the size, 51 in all are accepted."""
+    congress = session.term.congress
+    congress.population = 3_106_000
+    congress.save()
+    with pytest.raises(ValidationFailed) as raised:
+        create(session, staff, Office.Kind.SC_MEMBER, seats=60, margin=6)
+    assert "at most 51 members" in raised.value.details["seats"]
+    assert "not configured" in raised.value.details["seats"]
+    create(session, staff, Office.Kind.SC_CHAIR)
+    create(session, staff, Office.Kind.SC_MEMBER, seats=50, margin=5)
+    with pytest.raises(ValidationFailed):
+        create(session, staff, Office.Kind.SC_SECRETARY_GENERAL)
+
+
+def test_elec_2_the_size_fixed_on_the_terms_standing_committee_applies(session, staff):
+    from core.organisation.models import StandingCommittee
+
+    StandingCommittee.objects.create(term=session.term, name="测试市人大常委会", size=35)
+    create(session, staff, Office.Kind.SC_MEMBER, seats=35, margin=4)
+    with pytest.raises(ValidationFailed) as raised:
+        create(session, staff, Office.Kind.SC_CHAIR)
+    assert "35 members for this term" in raised.value.details["seats"]
+
+
+def test_elec_2_a_city_over_8_million_may_elect_up_to_61(session, staff):
+    congress = session.term.congress
+    congress.population = 9_000_000
+    congress.save()
+    assert create(session, staff, Office.Kind.SC_MEMBER, seats=61, margin=7).seats == 61
+
+
 def test_elec_8_a_general_election_ballot_at_least_48_hours_after_nominations_open(session, staff):
     opened = timezone.now()
     with pytest.raises(ValidationFailed):
@@ -93,7 +127,8 @@ def test_elec_4_nineteen_signatures_are_not_enough_twenty_are(session, staff):
         services.sign_nomination(by=staff, nomination=nomination, deputy=deputy)
     with pytest.raises(ValidationFailed):
         services.submit_nomination(by=staff, nomination=nomination)
-    assert selectors.nomination_progress(nomination).signed == 19
+    progress = selectors.nomination_progress(nomination)
+    assert (progress.signed, progress.needed, progress.missing, progress.enough) == (19, 20, 1, False)
     services.sign_nomination(by=staff, nomination=nomination, deputy=deputies[19])
     assert services.submit_nomination(by=staff, nomination=nomination).status == Nomination.Status.SUBMITTED
 

@@ -191,6 +191,55 @@ def test_the_count_button_is_disabled_until_every_sheet_is_settled(client, paper
     assert "disabled" in page.split(reverse("elections:round-count", args=[paper_round.pk]))[1].split("</form>")[0]
 
 
+def test_elec_11_ballots_issued_cannot_be_changed_on_the_round_page_after_the_close(client, paper_round, staff):
+    """ELEC-11: once the vote is closed the figure is fixed: the form is gone and a posted
+    change is refused with a message, the figure unchanged."""
+    staff_client = signed_in(client, staff)
+    round_url = reverse("elections:round-detail", args=[paper_round.pk])
+    page = staff_client.get(round_url).content.decode()
+    assert reverse("elections:round-issue", args=[paper_round.pk]) not in page
+    assert "The ballots issued are fixed" in page
+    response = staff_client.post(reverse("elections:round-issue", args=[paper_round.pk]), {"count": "3"}, follow=True)
+    assert "fixed when the vote closed" in response.content.decode()
+    paper_round.round.refresh_from_db()
+    assert paper_round.round.ballots_issued == 6
+
+
+def test_elec_11_ballots_issued_above_the_deputies_present_are_refused_on_the_page(
+    client, session, staff, scrutineers, everyone_present
+):
+    election = ElectionFactory(
+        session=session,
+        office=OfficeFactory(congress=session.term.congress, kind=Office.Kind.MAYOR),
+        vote_method=Election.Method.PAPER,
+    )
+    NominationFactory(election=election, name="张三")
+    for user in scrutineers:
+        services.appoint_scrutineer(by=staff, election=election, user=user)
+    services.finalise_candidate_list(by=staff, election=election)
+    election_round = election.rounds.get()
+    services.open_election_round(by=staff, election_round=election_round)
+    response = signed_in(client, staff).post(
+        reverse("elections:round-issue", args=[election_round.pk]), {"count": "7"}, follow=True
+    )
+    assert "At most 6 ballots can be issued: 6 deputies are checked in" in response.content.decode()
+    election_round.round.refresh_from_db()
+    assert election_round.round.ballots_issued == 0
+
+
+def test_elec_11_a_round_with_no_sheet_entered_cannot_be_counted(client, paper_round, staff):
+    """ELEC-11: ballots issued and the vote closed, but no sheet entered: the page does not
+    say the round can be counted, and counting it is refused."""
+    staff_client = signed_in(client, staff)
+    page = staff_client.get(reverse("elections:round-detail", args=[paper_round.pk])).content.decode()
+    assert "No returned sheet has been entered yet" in page
+    assert "the round can be counted" not in page
+    response = staff_client.post(reverse("elections:round-count", args=[paper_round.pk]), follow=True)
+    assert "no returned sheet has been entered yet" in response.content.decode()
+    paper_round.refresh_from_db()
+    assert paper_round.outcome is None and paper_round.round.counted_at is None
+
+
 def test_resolving_a_sheet_with_the_first_reading_lets_the_count_go_ahead(client, paper_round, scrutineers, staff):
     a, b = signed_in(client, scrutineers[0]), signed_in(type(client)(), scrutineers[1])
     differing = list(FOUR_FOR_ZHANG)
@@ -312,6 +361,23 @@ def test_the_public_sees_an_announced_result_with_names_and_counts_only(client, 
         assert private not in page
 
 
+def test_an_announced_round_reads_announced_in_the_rounds_tables(client, counted, scrutineers, staff):
+    announce(counted, scrutineers, staff)
+    staff_client = signed_in(client, staff)
+    for url in (
+        reverse("elections:election-detail", args=[counted.election_id]),
+        reverse("elections:round-detail", args=[counted.pk]),
+        reverse("elections:counting"),
+    ):
+        page = staff_client.get(url).content.decode()
+        assert "Announced" in page and " · announced" not in page, url
+
+
+def test_the_result_states_the_basis_of_all_deputies_in_one_sentence(client, counted, staff):
+    page = signed_in(client, staff).get(reverse("elections:round-result", args=[counted.pk])).content.decode()
+    assert "Basis: deputies in office." in page
+
+
 def test_a_result_not_announced_is_not_public(client, counted):
     anonymous = type(client)()
     assert anonymous.get(reverse("elections:result-detail", args=[counted.pk])).status_code == 404
@@ -360,12 +426,64 @@ def test_elec_14_a_tie_offers_the_tie_break_vote(client, session, staff, scrutin
 
     staff_client = signed_in(client, staff)
     page = staff_client.get(reverse("elections:round-result", args=[first.pk])).content.decode()
-    assert "are tied for 2 place(s)" in page
+    assert "甲、乙、丙 are tied for 2 seats: a new vote among them only decides (ELEC-14)." in page
+    assert "Nobody reached a majority of all deputies" not in page  # all three reached it
+    assert "ELEC-9" not in page
     assert "Prepare the tie-break vote" in page
     response = staff_client.post(reverse("elections:election-tie-break", args=[election.pk]))
     tie_break = election.rounds.order_by("-number").first()
     assert tie_break.stage == ElectionRound.Stage.TIE_BREAK
     assert response["Location"] == reverse("elections:round-detail", args=[tie_break.pk])
+
+
+def hold_in_the_room(election_round, staff, scrutineer, deputies, choices):
+    """Open, each deputy votes FOR the names in `choices`, close, count, sign, announce."""
+    services.open_election_round(by=staff, election_round=election_round)
+    by_label = keys(election_round)
+    for deputy, names in zip(deputies, choices, strict=False):
+        balloting.cast_vote(by=deputy.user, round=election_round.round, marks={by_label[n]: "for" for n in names})
+    balloting.close_round(by=staff, round=election_round.round)
+    services.count_election_round(by=staff, election_round=election_round)
+    balloting.sign_off(by=scrutineer, round=election_round.round)
+    services.announce_result(by=staff, election_round=election_round)
+
+
+@pytest.fixture
+def tie_break(session, staff, scrutineers, deputies, everyone_present):
+    """Two vice-mayor seats; 甲, 乙 and 丙 reach 4 of 6 each: the tie-break is prepared."""
+    election = ElectionFactory(
+        session=session, seats=2,
+        office=OfficeFactory(congress=session.term.congress, kind=Office.Kind.VICE_MAYOR),
+    )
+    for name in ("甲", "乙", "丙"):
+        NominationFactory(election=election, name=name)
+    services.appoint_scrutineer(by=staff, election=election, user=scrutineers[0])
+    services.finalise_candidate_list(by=staff, election=election)
+    pairs = [("甲", "乙"), ("甲", "乙"), ("甲", "丙"), ("甲", "丙"), ("乙", "丙"), ("乙", "丙")]
+    hold_in_the_room(election.rounds.get(), staff, scrutineers[0], deputies, pairs)
+    return services.start_tie_break(by=staff, election=election)
+
+
+def test_elec_14_the_tie_break_winners_are_shown_as_elected_by_most_votes(client, tie_break, staff, scrutineers, deputies):
+    """ELEC-14: in the tie-break those with more votes win (甲 3, 乙 2, 丙 1 for two seats),
+    though none has a majority of all deputies: the page says elected and why, with no
+    "not reached" beside the winners."""
+    hold_in_the_room(tie_break, staff, scrutineers[0], deputies, [("甲", "乙"), ("甲", "乙"), ("甲", "丙")])
+    page = signed_in(client, staff).get(reverse("elections:round-result", args=[tie_break.pk])).content.decode()
+    assert "Elected:" in page and "甲、乙" in page
+    assert "no new majority of all deputies is needed (ELEC-14)" in page
+    assert "not reached" not in page and "Nobody reached" not in page
+    assert "ELEC-9" not in page
+
+
+def test_elec_14_a_tie_break_that_ties_again_says_so_without_a_majority(client, tie_break, staff, scrutineers, deputies):
+    """ELEC-14: 甲, 乙 and 丙 2 each again: another tie-break, and no word of a majority."""
+    pairs = [("甲", "乙"), ("乙", "丙"), ("甲", "丙")]
+    hold_in_the_room(tie_break, staff, scrutineers[0], deputies, pairs)
+    page = signed_in(client, staff).get(reverse("elections:round-result", args=[tie_break.pk])).content.decode()
+    assert "甲、乙、丙 are tied for 2 seats: a new vote among them only decides (ELEC-14)." in page
+    assert "Nobody reached a majority of all deputies" not in page and "not reached" not in page
+    assert "Prepare the tie-break vote" in page
 
 
 def test_elec_15_seats_left_unfilled_offer_the_runoff(client, counted_nobody, staff):
@@ -399,6 +517,27 @@ def test_a_runoff_list_the_law_refuses_is_shown_on_the_form(client, counted_nobo
     response = staff_client.post(reverse("elections:election-runoff", args=[counted_nobody.election_id]), {})
     assert response.status_code == 422
     assert "ELEC-15" in response.content.decode()
+
+
+def test_elec_15_the_runoff_page_lists_candidates_by_votes_and_refuses_one_passed_over(
+    client, paper_round, scrutineers, staff
+):
+    """张三 3 votes, 李四 1 (4 needed): the run-off form lists 张三 first with the votes, and
+    taking 李四 alone is refused on the form, naming 张三 (ELEC-15)."""
+    a, b = signed_in(client, scrutineers[0]), signed_in(type(client)(), scrutineers[1])
+    sheets = [{"张三": "for"}] * 3 + [{"李四": "for"}]
+    enter_all(a, b, paper_round, sheets, sheets)
+    services.count_election_round(by=staff, election_round=paper_round)
+    announce(paper_round, scrutineers, staff)
+    staff_client = signed_in(type(client)(), staff)
+    runoff_url = reverse("elections:election-runoff", args=[paper_round.election_id])
+    page = staff_client.get(runoff_url).content.decode()
+    assert page.index("张三: 3 votes") < page.index("李四: 1 vote")
+    li = paper_round.election.candidates.get(name="李四")
+    response = staff_client.post(runoff_url, {"candidates": [str(li.pk)]})
+    assert response.status_code == 422
+    assert "张三 received more votes than 李四 and must be taken first" in response.content.decode()
+    assert paper_round.election.rounds.count() == 1
 
 
 def test_elec_9_a_primary_tie_settled_by_lot_from_the_page(client, session, staff, scrutineers, deputies, everyone_present):

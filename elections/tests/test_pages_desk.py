@@ -197,6 +197,7 @@ def test_a_joint_nomination_collects_the_signatures_of_the_paper_form(desk, sess
     assert nomination.status == Nomination.Status.DRAFT  # 19 are not enough
     page = desk.get(reverse("elections:nomination-detail", args=[nomination.pk])).content.decode()
     assert "ELEC-4" in page
+    assert "1 more deputy must sign jointly." in page  # 20 needed, 19 signed: one more, not 20
 
     assert desk.post(sign_url, {"deputies": signers[19].code}).status_code == 302
     desk.post(reverse("elections:nomination-submit", args=[nomination.pk]))

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -17,6 +17,7 @@ from docx.shared import Pt
 from balloting import services as balloting
 from core.accounts.roles import Role
 from elections import documents, services
+from elections import selectors as selectors_module
 from elections.models import Election, Office
 
 from .factories import ElectionFactory, NominationFactory, OfficeFactory
@@ -143,6 +144,55 @@ def test_a_tie_break_ballot_takes_no_write_ins():
     assert len(Document(io.BytesIO(content)).tables) == 1
 
 
+def test_the_write_in_table_numbers_its_lines(client, staff, first_round):
+    document = Document(io.BytesIO(download(client, staff, "ballot-download", first_round).content))
+    _names, write_ins = document.tables
+    with translation.override(documents.DOCUMENT_LANGUAGE):
+        header = pgettext("ballot: number of a write-in line", "No.")
+    assert [cell.text for cell in write_ins.rows[0].cells][0] == header
+    assert [row.cells[0].text for row in write_ins.rows[1:]] == ["1", "2"]
+
+
+def test_sec_2_the_report_names_the_column_of_times_confirmed_in_the_system(client, staff, counted):
+    document = Document(io.BytesIO(download(client, staff, "report-download", counted).content))
+    signatures = document.tables[-1]
+    with translation.override(documents.DOCUMENT_LANGUAGE):
+        header = pgettext("result report: scrutineers table", "Time confirmed in the system")
+    assert signatures.rows[0].cells[-1].text == header
+    assert signatures.rows[1].cells[-1].text != "" and signatures.rows[2].cells[-1].text == ""
+
+
+def tie_break_report(**changes):
+    result = selectors_module.balloting_selectors.RoundResult(
+        round_id=1, title="副市长", status="counted", round_valid=True, all_deputies=200, all_deputies_basis="in_office",
+        threshold=101, seats=1, ballots_issued=200, ballots_returned=200, ballots_valid=200, ballots_void=0,
+        write_ins_dropped=0, options=(), scrutineers=(), signed_off=True,
+    )
+    values = {
+        "election_id": 1, "stage": "tie_break", "number": 2, "result": result, "elected": ("甲",), "tie_break": (),
+        "tie_break_seats": 0, "seats_unfilled": 0, "official_list": (), "announced": True, "basis": "most_votes",
+    }
+    values.update(changes)
+    return selectors_module.RoundReport(**values)
+
+
+def test_elec_14_the_report_of_a_tie_break_needs_no_majority():
+    """ELEC-14: 甲 wins the tie-break 99 to 98 (200 deputies): elected, with no majority line;
+    a tie again is a tie, not a failure to reach a majority."""
+    with translation.override(documents.DOCUMENT_LANGUAGE):
+        won = documents.outcome_lines(tie_break_report())
+        tied = documents.outcome_lines(tie_break_report(elected=(), tie_break=("甲", "乙"), tie_break_seats=1))
+    assert won == [doc("Elected: %(names)s.", names="甲")]
+    assert doc("Nobody reached a majority of all deputies.") not in tied
+    assert len(tied) == 1 and "ELEC-14" in tied[0] and "ELEC-9" not in tied[0]
+    content = documents.result_report_docx(
+        congress="测试市人民代表大会", session="第一次会议", office="副市长", stage="tie-break",
+        report=tie_break_report(), scrutineers=[], counted_at=None,
+    )
+    rows = {row.cells[0].text: row.cells[1].text for row in Document(io.BytesIO(content)).tables[0].rows}
+    assert rows[doc("Majority of all deputies needed to be elected")] == doc("none: the most votes are elected (ELEC-14)")
+
+
 # --- LibreOffice reads every name and number back ---------------------------------------------
 
 
@@ -203,5 +253,5 @@ def test_libreoffice_reads_the_result_report(tmp_path, client, staff, counted):
     assert found[found.index("钱二") : found.index("钱二") + 5] == ["钱二", "4", "1", "0", yes]
     assert found[found.index("孙三") : found.index("孙三") + 5] == ["孙三", "1", "0", "4", no]
     assert doc("Elected: %(names)s.", names="赵一、钱二") in text
-    # Every scrutineer has a signature line; the one who signed in Datong shows the date.
+    # Every scrutineer has a signature line; the one who signed in the system shows the time.
     assert "钱监票" in text and "孙计票" in text

@@ -212,6 +212,24 @@ def test_elec_15_a_vice_mayor_runoff_must_be_contested(session, staff, scrutinee
     assert sorted(c.name for c in selectors.elected(staff, election)) == ["乙", "甲"]
 
 
+def test_elec_15_runoff_candidates_are_taken_in_order_of_their_votes(session, staff, scrutineer, deputies, everyone_present):
+    """Mayor: 王市长 3 votes, 赵市长 1 (a majority of all is 4): nobody elected. The run-off may
+    take 王市长, or both, but not 赵市长 alone, passing over the one with more votes."""
+    election = make_election(session, staff, scrutineer, names=("王市长", "赵市长"))
+    services.finalise_candidate_list(by=staff, election=election)
+    votes = [{"王市长": "for"}] * 3 + [{"赵市长": "for"}]
+    _outcome, election = hold(current_round(election), staff, scrutineer, deputies, votes)
+    assert election.status == Election.Status.RUNOFF_PENDING
+    wang, zhao = election.candidates.get(name="王市长"), election.candidates.get(name="赵市长")
+    assert [(r.candidate.name, r.votes) for r in selectors.runoff_ranking(election)] == [("王市长", 3), ("赵市长", 1)]
+    with pytest.raises(ValidationFailed) as raised:
+        services.start_runoff(by=staff, election=election, candidate_ids=[zhao.pk])
+    assert "王市长 received more votes than 赵市长" in raised.value.details["candidates"]
+    assert election.rounds.count() == 1
+    runoff = services.start_runoff(by=staff, election=election, candidate_ids=[wang.pk])
+    assert set(keys(runoff)) == {"王市长"}
+
+
 def test_elec_15_the_runoff_may_be_deferred_to_the_next_session(session, staff, scrutineer, deputies, everyone_present):
     election = make_election(session, staff, scrutineer)
     services.finalise_candidate_list(by=staff, election=election)

@@ -29,10 +29,45 @@ def test_elec_1_standing_committee_from_deputies_and_procurator_needs_approval()
 
 
 def test_elec_2_standing_committee_seats_within_its_size():
-    assert rules.sc_seats_fit(51, 51) and not rules.sc_seats_fit(52, 51) and rules.sc_seats_fit(60, None)
+    assert rules.sc_seats_fit(51, 51) and not rules.sc_seats_fit(52, 51)
     with pytest.raises(ParameterError):
         validate_sc_size(52, level="city", population=3_100_000)
     validate_sc_size(61, level="city", population=8_000_001)
+
+
+@pytest.mark.parametrize(
+    ("sc_size", "population", "limit", "fixed"),
+    [
+        (35, 3_106_000, 35, True),  # the size fixed for the term
+        (None, 3_106_000, 51, False),  # Datong, ~3.1 million, size not configured
+        (None, 8_000_000, 51, False),  # "超过八百万" excludes 8 million itself (TIME-7)
+        (None, 8_000_001, 61, False),
+        (None, None, 51, False),  # population unknown: lawful in either band
+    ],
+)
+def test_elec_2_without_the_terms_size_the_legal_maximum_applies(sc_size, population, limit, fixed):
+    assert rules.sc_seat_limit(sc_size=sc_size, level="city", population=population) == (limit, fixed)
+
+
+@pytest.mark.parametrize(("signed", "missing"), [(0, 20), (19, 1), (20, 0), (25, 0)])
+def test_elec_4_signatures_missing_from_a_joint_nomination(signed, missing):
+    """ELEC-4: twenty deputies of a city; 19 signed → one more must sign."""
+    assert rules.signatures_missing(signed, 20) == missing
+
+
+def test_elec_15_runoff_candidates_are_taken_in_order_of_votes():
+    """ELEC-15: 王 168, 赵 20 (one seat): 赵 alone passes over 王; 王 alone or both are lawful."""
+    votes = {"王": 168, "赵": 20}
+    assert rules.runoff_passed_over(votes, ["赵"]) == ("王",)
+    assert rules.runoff_passed_over(votes, ["王"]) == ()
+    assert rules.runoff_passed_over(votes, ["王", "赵"]) == ()
+    assert rules.runoff_passed_over(votes, []) == ()  # fresh nominations only
+
+
+def test_elec_15_a_tie_at_the_cut_may_go_either_way():
+    votes = {"甲": 240, "乙": 200, "丙": 200, "丁": 150}
+    assert rules.runoff_passed_over(votes, ["甲", "丙"]) == ()
+    assert rules.runoff_passed_over(votes, ["甲", "丁"]) == ("乙", "丙")
 
 
 @pytest.mark.parametrize(("nominated", "action"), [(1, "list"), (2, "list"), (3, "primary")])

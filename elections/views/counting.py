@@ -25,7 +25,7 @@ from core.permissions import has_perm, require, requires
 
 from .. import forms, reads, selectors, services
 from .. import permissions as codes
-from ..models import Candidate, Election, ElectionRound, Nomination
+from ..models import Election, ElectionRound, Nomination
 from .common import (
     INVALID,
     act,
@@ -61,7 +61,6 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = election_round.round
     paper = round_.method == Round.Method.PAPER
     counted = election_round.outcome is not None
-    not_counted_states = (Round.Status.DRAFT, Round.Status.OPEN, Round.Status.CLOSED)
     return render(
         request,
         "elections/round_detail.html",
@@ -77,8 +76,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "counted": counted,
             "can": {
                 "open": round_.status == Round.Status.DRAFT and has_perm(user, codes.ROUND_OPEN, election_round),
-                "issue": paper and not counted and round_.status in not_counted_states
-                and has_perm(user, ballot_codes.ISSUE, round_),
+                # ELEC-11: fixed once the ballots have come back (selectors.may_record_issued).
+                "issue": balloting_selectors.may_record_issued(round_) and has_perm(user, ballot_codes.ISSUE, round_),
                 "close": round_.status == Round.Status.OPEN and has_perm(user, ballot_codes.CLOSE, round_),
                 "enter": paper and round_.status == Round.Status.CLOSED and has_perm(user, ballot_codes.ENTER, round_),
                 "resolve": paper and round_.status == Round.Status.CLOSED
@@ -108,7 +107,8 @@ def round_open(request: HttpRequest, round_id: int) -> HttpResponse:
 @requires(ballot_codes.ISSUE)
 @require_POST
 def round_issue(request: HttpRequest, round_id: int) -> HttpResponse:
-    """ELEC-11: record the ballots issued."""
+    """ELEC-11: record the ballots issued, at most one for each deputy checked in; fixed
+    once the ballots have come back (balloting.services.issue_ballots)."""
     election_round = round_for(request, round_id)
     form = forms.IssueForm(request.POST)
     if not form.is_valid():
@@ -463,13 +463,13 @@ def election_defer_runoff(request: HttpRequest, election_id: int) -> HttpRespons
 
 @requires(codes.RUNOFF)
 def election_runoff(request: HttpRequest, election_id: int) -> HttpResponse:
-    """ELEC-15: the run-off's list, from the candidates still standing (e.g. in order of
-    their votes) and/or fresh nominations; for vice-chairs, vice-mayors and members it must
-    again be contested with the ELEC-7 margin."""
+    """ELEC-15: the run-off's list, from the candidates still standing in order of their
+    votes (listed so, with their votes) and/or fresh nominations; for vice-chairs,
+    vice-mayors and members it must again be contested with the ELEC-7 margin."""
     election = election_for(request, election_id)
-    standing = selectors.candidates(request.user, election).filter(status=Candidate.Status.LISTED)
+    ranking = selectors.runoff_ranking(election)
     fresh = selectors.fresh_nominations(election).filter(status=Nomination.Status.SUBMITTED)
-    form = forms.RunoffForm(request.POST or None, candidates=standing, nominations=fresh)
+    form = forms.RunoffForm(request.POST or None, ranking=ranking, nominations=fresh)
     status = 200
     if request.method == "POST":
         if form.is_valid():
