@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import translation
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.accounts import services
@@ -73,7 +75,9 @@ def test_the_new_account_is_sent_to_the_password_page_whatever_it_opens(created)
         assert response.status_code == 302 and path_of(response) == PASSWORD_PAGE, page
     page = client.get(PASSWORD_PAGE)
     assert page.status_code == 200
-    assert "Your password was chosen by someone else." in page.content.decode()
+    with translation.override(account.language):
+        notice = gettext("Your password was chosen by someone else. Choose your own before you go on.")
+    assert notice in page.content.decode()
 
 
 def test_htmx_requests_are_sent_to_the_password_page_too(created):
@@ -107,7 +111,9 @@ def test_the_password_given_does_not_count_as_a_new_one(created):
     client, _response = sign_in(account.username, password)
     response = change(client, password, password)
     assert response.status_code == 200
-    assert "Choose a password other than the one you were given." in response.content.decode()
+    with translation.override(account.language):
+        refusal = gettext("Choose a password other than the one you were given.")
+    assert refusal in response.content.decode()
     account.refresh_from_db()
     assert account.must_change_password is True
 
