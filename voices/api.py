@@ -69,16 +69,11 @@ def _anyone(request):
 # --- building the answers ---------------------------------------------------------------------
 
 
-def _sent_by(user, message: Message) -> bool:
-    """True when `user` is the signed-in sender of `message` (their own words, unmasked)."""
-    return bool(getattr(user, "is_authenticated", False)) and message.submitter_id == user.pk
-
-
 def _text(user, message: Message, text: str) -> str:
     """SEC-8: a message's own subject or text as `user` may read it: the numbers a citizen
     typed into it (ID, bank card, phone) masked as the sender panel masks them, for every role
     but the sender; in full only through reveal_personal_data (staff, logged)."""
-    return text if _sent_by(user, message) else mask_numbers(text)
+    return text if common.text_in_full(user, message) else mask_numbers(text)
 
 
 def _row(user, m: Message) -> dict:

@@ -164,10 +164,10 @@ def _viewer(user, message) -> rules.Viewer:
     )
 
 
-def _levels(user, message) -> dict[str, str]:
+def _levels(user, message, *, revealed: bool = False) -> dict[str, str]:
     return rules.mask_for(
         _viewer(user, message), nature=message.nature, is_anonymous=message.is_anonymous,
-        is_confidential=message.is_confidential, accused_unit_id=message.accused_unit_id,
+        is_confidential=message.is_confidential, accused_unit_id=message.accused_unit_id, revealed=revealed,
     )
 
 
@@ -189,13 +189,15 @@ def message_text(user, message, *, revealed: bool = False) -> dict[str, str]:
     panel masks them (voices.scrub.mask_numbers), unless the user sees the sender's phone in
     full: the citizen, their own message; staff, after the reveal that logs it. Names and
     places stay: the unit needs them to act."""
-    levels = rules.mask_for(
-        _viewer(user, message), nature=message.nature, is_anonymous=message.is_anonymous,
-        is_confidential=message.is_confidential, accused_unit_id=message.accused_unit_id, revealed=revealed,
-    )
-    if levels["phone"] == rules.FULL:
+    if text_in_full(user, message, revealed=revealed):
         return {"subject": message.subject, "body": message.body}
     return {"subject": mask_numbers(message.subject), "body": mask_numbers(message.body)}
+
+
+def text_in_full(user, message, *, revealed: bool = False) -> bool:
+    """True when `user` reads the numbers in the message's own text unmasked: whoever sees
+    the sender's phone in full (SEC-8). One decision for the pages and the API."""
+    return _levels(user, message, revealed=revealed)["phone"] == rules.FULL
 
 
 def _model_versions(message) -> dict[str, int]:
