@@ -9,8 +9,9 @@ PY            := $(BIN)/python
 MANAGE        := $(PY) manage.py
 PORT          ?= 8000
 DEMO_CITY     := var/demo_city
-# The demo runs in demo mode (DEBUG, demo secret key) on SQLite unless DATABASE_URL says otherwise.
-DEMO_ENV      := DATONG_DEBUG=1
+# The demo runs in demo mode (demo secret key, no HTTPS; DEBUG off, as a city would see it) on
+# SQLite unless DATABASE_URL says otherwise. `make demo DEMO_ENV=DATONG_DEBUG=1` for Django's debug pages.
+DEMO_ENV      := DATONG_DEMO=1
 # `make test PYTEST_ARGS="core/jobs -x"` to narrow a run.
 PYTEST_ARGS   ?=
 

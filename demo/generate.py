@@ -195,7 +195,7 @@ def main() -> None:  # pragma: no cover - command-line entry
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("DATONG_DEBUG", "1")
+    os.environ.setdefault("DATONG_DEMO", "1")
     django.setup()
     for path in generate(args.out, seed=args.seed):
         print(f"wrote {path}")

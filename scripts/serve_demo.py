@@ -1,6 +1,6 @@
 """Serve the demo: the web server, the task worker and the periodic runner, side by side.
 
-    DATONG_DEBUG=1 .venv/bin/python scripts/serve_demo.py   # what `make demo` ends with
+    DATONG_DEMO=1 .venv/bin/python scripts/serve_demo.py   # what `make demo` ends with
 
 Starts `manage.py runserver 127.0.0.1:$PORT` (default 8000), `manage.py db_worker` (the
 database task backend; with DATONG_TASK_BACKEND=rq, `manage.py rqworker --with-scheduler`
@@ -127,7 +127,7 @@ def main() -> int:
     if not port_is_free(port):
         sys.stderr.write(f"Port {port} on {HOST} is in use: stop what runs there, or `make demo PORT=8001`.\n")
         return 1
-    env = {**os.environ, "DATONG_DEBUG": os.environ.get("DATONG_DEBUG", "1"), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATONG_DEMO": os.environ.get("DATONG_DEMO", "1"), "PYTHONUNBUFFERED": "1"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     if env.get("DATONG_TASK_BACKEND") == "rq":
         worker = [*manage, "rqworker", "default", "--with-scheduler"]

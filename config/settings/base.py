@@ -29,12 +29,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 # --- mode -----------------------------------------------------------------------------
-# Production mode is the default for safety; `make demo` and the tests switch it off.
+# Production mode is the default for safety. Demo mode (`make demo`: DATONG_DEMO=1) has a demo
+# secret key, local hosts, mail on the console and no HTTPS, but DEBUG stays off there, so the
+# demo shows what users of a real city see (the 404 and 500 pages, not Django's debug pages).
+# DATONG_DEBUG=1 (the tests, development) is demo mode with DEBUG on.
 DEBUG = env_bool("DATONG_DEBUG", False)
-PRODUCTION = not DEBUG
+DEMO = DEBUG or env_bool("DATONG_DEMO", False)
+PRODUCTION = not DEMO
 
 _DEMO_SECRET = "datong-demo-secret-key-not-for-production-0123456789abcdef"
-SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEMO_SECRET if DEBUG else "")
+SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEMO_SECRET if DEMO else "")
 # SEC-8: the key that encrypts citizens' phone and ID numbers at rest (voices.crypto). Set it
 # apart from SECRET_KEY in production so rotating one never loses the other; without it a key
 # is derived from SECRET_KEY (demo and tests).
@@ -42,7 +46,7 @@ FIELD_ENCRYPTION_KEY = os.environ.get("DATONG_FIELD_KEY", "")
 # Keys being rotated out: still read (and looked up) until `manage.py voices_rekey` has
 # rewritten every value under DATONG_FIELD_KEY (voices.crypto).
 FIELD_ENCRYPTION_RETIRED_KEYS = env_list("DATONG_FIELD_RETIRED_KEYS")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEMO else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- apps -----------------------------------------------------------------------------
@@ -280,7 +284,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- mail and notifications -----------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if DEMO else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -46,6 +46,19 @@ def test_demo_mode_has_a_demo_key_and_no_https_redirect():
     assert done.stdout.split() == ["True", "False"]
 
 
+def test_the_demo_runs_as_a_city_would_see_it_with_debug_off():
+    # `make demo` (DATONG_DEMO=1): demo key, local hosts, no HTTPS, mail on the console; but
+    # DEBUG is off, so a missing page is the site's 404, not Django's list of URL patterns.
+    done = run_settings(
+        {"DATONG_DEMO": "1"},
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DEBUG, s.DEMO, s.PRODUCTION, bool(s.SECRET_KEY), getattr(s, 'SECURE_SSL_REDIRECT', False),"
+        " '127.0.0.1' in s.ALLOWED_HOSTS, 'console' in s.EMAIL_BACKEND)",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "False", "True", "False", "True", "True"]
+
+
 def test_production_mode_refuses_to_start_without_a_content_security_policy_middleware():
     # Django's settings are the production ones; only the middleware list differs.
     code = (

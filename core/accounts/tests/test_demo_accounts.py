@@ -20,7 +20,7 @@ def run() -> str:
     return out.getvalue()
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_creates_one_demo_account_per_role_and_prints_the_passwords():
     output = run()
     demo = User.objects.filter(is_demo=True)
@@ -33,7 +33,7 @@ def test_creates_one_demo_account_per_role_and_prints_the_passwords():
     assert not demo.filter(is_staff=True).exclude(role=Role.ADMINISTRATOR).exists()
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_demo_accounts_can_sign_in():
     run()
     client = Client()
@@ -41,7 +41,7 @@ def test_demo_accounts_can_sign_in():
     assert response.status_code == 302
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_running_twice_changes_nothing_but_resets_passwords():
     run()
     clerk = User.objects.get(username="demo-unit-clerk")
@@ -53,7 +53,7 @@ def test_running_twice_changes_nothing_but_resets_passwords():
     assert clerk.check_password("demo-unit-clerk-2026")
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_the_clerk_gets_the_first_unit_of_the_current_congress_and_the_deputy_a_deputy():
     term = TermFactory(is_current=True)
     HandlingUnitFactory(congress=term.congress, code="B02")
@@ -65,7 +65,7 @@ def test_the_clerk_gets_the_first_unit_of_the_current_congress_and_the_deputy_a_
     assert deputy.user == User.objects.get(username="demo-deputy")
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_a_placeholder_unit_is_made_only_when_there_is_none():
     run()
     assert HandlingUnit.objects.filter(is_demo=True).count() == 1
@@ -73,14 +73,14 @@ def test_a_placeholder_unit_is_made_only_when_there_is_none():
     assert HandlingUnit.objects.count() == 1
 
 
-@override_settings(DEBUG=False)
+@override_settings(DEMO=False)
 def test_refuses_in_production_mode():
     with pytest.raises(CommandError):
         run()
     assert not User.objects.exists()
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_never_touches_a_real_account_with_a_demo_name(make_user):
     make_user(Role.STAFF, username="demo-staff")
     with pytest.raises(CommandError):

@@ -172,7 +172,7 @@ def test_a_citizen_who_registered_chose_their_password(client):
     assert client.get("/").status_code == 200
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_the_demo_accounts_keep_their_published_passwords():
     call_command("create_demo_accounts", stdout=StringIO())
     assert not User.objects.filter(is_demo=True, must_change_password=True).exists()
@@ -181,7 +181,7 @@ def test_the_demo_accounts_keep_their_published_passwords():
     assert client.get("/").status_code == 200
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO=True)
 def test_resetting_the_demo_clears_a_requirement_set_by_hand():
     call_command("create_demo_accounts", stdout=StringIO())
     User.objects.filter(username="demo-citizen").update(must_change_password=True)

@@ -1,7 +1,7 @@
 """`manage.py create_demo_accounts`: one demo account per role, for `make demo` only.
 
 Idempotent: a second run resets the demo passwords and changes nothing else. Refuses to run
-in production mode (DEBUG off), since the passwords are fixed and printed.
+in production mode (neither DATONG_DEMO nor DATONG_DEBUG set), since the passwords are fixed and printed.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ class Command(BaseCommand):
     help = "Create (or reset) one demo account per role and print their passwords. Demo mode only."
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if not settings.DEMO:
             raise CommandError(
-                _("Demo accounts have fixed passwords: this command runs only in demo mode (DATONG_DEBUG=1).")
+                _("Demo accounts have fixed passwords: this command runs only in demo mode (DATONG_DEMO=1).")
             )
         rows = []
         with transaction.atomic():
