@@ -4,7 +4,10 @@ Thin: the task re-loads the user by id and calls `importing.run_upload`, which i
 the upload id and safe to run twice (a finished upload returns its stored result; rows
 already imported are found by their work order number and skipped). The import commits in
 batches, so a run that fails half-way leaves the batches it wrote; the retry
-(`retrying_task`) writes the rest and reports the whole file's counts.
+(`retrying_task`) writes the rest and reports the whole file's counts. A run whose worker was
+killed outright records nothing and is not retried: once its bar is marked stopped
+(the stall rule, core.jobs.rules), "Continue the import" on the result page queues this task
+again for the same upload (`importing.resume_upload`), with the same effect as a retry.
 """
 
 from __future__ import annotations

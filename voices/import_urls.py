@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.work_order_import, name="upload"),
     path("template.xlsx", views.work_order_template, name="template"),
     path("<slug:upload_id>/", views.work_order_import_result, name="result"),
+    path("<slug:upload_id>/continue", views.work_order_import_continue, name="continue"),
 ]

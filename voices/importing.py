@@ -26,6 +26,12 @@ refuse while writing (a rule of theirs the check does not know, or the city's da
 after the check) stops the import at its batch; the message says how many orders were
 imported before it.
 
+A run whose worker is killed outright (SIGKILL, the OOM killer, power lost) cannot say so:
+its bar is marked "stopped unexpectedly" once silent for longer than its limit (the stall rule,
+core.jobs.rules), and its result page offers to continue it (`resume_upload`): the task is
+queued again for the same upload, and that run, like a retry, writes the rest and reports the
+whole file's counts. Pressed twice, or while the import runs, it queues nothing more.
+
 Uploads: checked (real type, size, header) before they are stored; up to INLINE_MAX_ROWS
 rows are imported while the page waits, larger files by the task `voices.import_tasks`
 with a progress bar (core.jobs.progress) in two phases, each named by its message and
@@ -61,8 +67,9 @@ from core.audit import services as audit
 from core.documents import CellError, Column, RowErrors, cell_text, read_rows, validate_upload
 from core.documents.store import ImportResult as BaseImportResult
 from core.documents.store import ImportStore, new_upload_id
-from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
+from core.errors import DatongError, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from core.jobs import progress
+from core.jobs import services as jobs
 from core.organisation import selectors as organisation
 from core.organisation.models import District, HandlingUnit
 from core.permissions import require
@@ -94,42 +101,108 @@ BATCH_ROWS = 50
 SQLITE_PAUSE = 0.15
 KEEP_RESULTS_DAYS = 30
 STORAGE_DIR = "voices/imports"
+#: The audit action of "Continue the import" (`resume_upload`).
+RESUME_ACTION = "voices.import_resume"
 
 COLUMNS = (
-    Column("external_id", "工单编号", ("工单号", "编号", "work order number", "number"), required=True,
-           help=_L("The work order's number in the 12345 system; a number already imported is skipped.")),
-    Column("received_at", "受理时间", ("来电时间", "登记时间", "received at"), required=True,
-           help=_L("When the call was taken, e.g. 2026-01-20 09:30 (a date alone is read as noon).")),
-    Column("name", "来电人", ("姓名", "诉求人", "caller", "name"),
-           help=_L("The caller's name; empty: anonymous. Stored encrypted.")),
-    Column("phone", "联系电话", ("电话", "手机", "phone"),
-           help=_L("The caller's phone number. Stored encrypted.")),
-    Column("subject", "主题", ("标题", "诉求主题", "subject"), required=True,
-           help=_L("The subject, one line (at most 200 characters).")),
-    Column("body", "内容", ("诉求内容", "来电内容", "content", "body"), required=True,
-           help=_L("What the caller asked or reported.")),
-    Column("category", "类别", ("诉求类别", "分类", "category"),
-           help=_L("The name or code of a configured message category.")),
-    Column("district", "区县", ("所属区县", "区域", "district"),
-           help=_L("The name or code of a district of the city.")),
-    Column("unit", "承办单位", ("办理单位", "handling unit", "unit"),
-           help=_L("The unit that handled it (name or code). With 办结时间 and 办理结果 the order is imported as "
-                   "closed, with the due date it had then.")),
-    Column("closed_at", "办结时间", ("完成时间", "closed at"),
-           help=_L("When it was closed; not before 受理时间 nor in the future.")),
-    Column("result", "办理结果", ("处理结果", "答复内容", "result"),
-           help=_L("What was done: the unit's answer, recorded as its reply.")),
+    Column(
+        "external_id",
+        "工单编号",
+        ("工单号", "编号", "work order number", "number"),
+        required=True,
+        help=_L("The work order's number in the 12345 system; a number already imported is skipped."),
+    ),
+    Column(
+        "received_at",
+        "受理时间",
+        ("来电时间", "登记时间", "received at"),
+        required=True,
+        help=_L("When the call was taken, e.g. 2026-01-20 09:30 (a date alone is read as noon)."),
+    ),
+    Column(
+        "name",
+        "来电人",
+        ("姓名", "诉求人", "caller", "name"),
+        help=_L("The caller's name; empty: anonymous. Stored encrypted."),
+    ),
+    Column(
+        "phone",
+        "联系电话",
+        ("电话", "手机", "phone"),
+        help=_L("The caller's phone number. Stored encrypted."),
+    ),
+    Column(
+        "subject",
+        "主题",
+        ("标题", "诉求主题", "subject"),
+        required=True,
+        help=_L("The subject, one line (at most 200 characters)."),
+    ),
+    Column(
+        "body",
+        "内容",
+        ("诉求内容", "来电内容", "content", "body"),
+        required=True,
+        help=_L("What the caller asked or reported."),
+    ),
+    Column(
+        "category",
+        "类别",
+        ("诉求类别", "分类", "category"),
+        help=_L("The name or code of a configured message category."),
+    ),
+    Column(
+        "district",
+        "区县",
+        ("所属区县", "区域", "district"),
+        help=_L("The name or code of a district of the city."),
+    ),
+    Column(
+        "unit",
+        "承办单位",
+        ("办理单位", "handling unit", "unit"),
+        help=_L(
+            "The unit that handled it (name or code). With 办结时间 and 办理结果 the order is imported as "
+            "closed, with the due date it had then."
+        ),
+    ),
+    Column(
+        "closed_at",
+        "办结时间",
+        ("完成时间", "closed at"),
+        help=_L("When it was closed; not before 受理时间 nor in the future."),
+    ),
+    Column(
+        "result",
+        "办理结果",
+        ("处理结果", "答复内容", "result"),
+        help=_L("What was done: the unit's answer, recorded as its reply."),
+    ),
 )
 #: A refusal's field (services' names) → the column the user sees.
 _COLUMN_NAMES = {column.key: column.header for column in COLUMNS}
 EXTERNAL_ID_MAX = Message._meta.get_field("external_id").max_length
 #: The longest text each column may hold, as every channel allows it (voices.rules).
-_MAX_LENGTHS = {"external_id": EXTERNAL_ID_MAX, "name": rules.NAME_MAX, "subject": rules.SUBJECT_MAX,
-                "body": rules.BODY_MAX}
+_MAX_LENGTHS = {
+    "external_id": EXTERNAL_ID_MAX,
+    "name": rules.NAME_MAX,
+    "subject": rules.SUBJECT_MAX,
+    "body": rules.BODY_MAX,
+}
 
 _DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
-    "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H时%M分", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H时%M分",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y年%m月%d日",
+    "%Y%m%d",
 )
 
 
@@ -189,8 +262,9 @@ def cell_datetime(value: Any) -> datetime.datetime | None:
                 moment = moment.replace(hour=12)
             break
         else:
-            raise CellError(_("«%(value)s» is not a date and time (write it like 2026-01-20 09:30).")
-                            % {"value": text})
+            raise CellError(
+                _("«%(value)s» is not a date and time (write it like 2026-01-20 09:30).") % {"value": text}
+            )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -271,8 +345,10 @@ def check_rows(
         row = _Row(number, values, errors)
         external_id = row.text("external_id", max_length=EXTERNAL_ID_MAX, required=True)
         if external_id in seen:
-            row.error("external_id", _("the same work order number is also in row %(row)s.") % {
-                "row": seen[external_id]})
+            row.error(
+                "external_id",
+                _("the same work order number is also in row %(row)s.") % {"row": seen[external_id]},
+            )
         elif external_id:
             seen[external_id] = number
         received_at = row.moment("received_at", required=True, now=now)
@@ -295,22 +371,25 @@ def check_rows(
             row.error("closed_at", _("it is before 受理时间."))
         result = row.text("result", max_length=20000)
         if row.ok:
-            planned.append({
-                "_row": number,
-                "regime": Regime.HOTLINE,
-                "external_id": external_id,
-                "received_at": received_at,
-                "name": name,
-                "phone": phone,
-                "is_anonymous": not (name or phone),
-                "subject": subject,
-                "body": body,
-                "category": category,
-                "district": district,
-                # The outcome ("_": not receive_message's): recorded by record_outcomes.
-                "_outcome": {"unit": unit, "closed_at": closed_at, "result": result}
-                if unit is not None and closed_at is not None and result else None,
-            })
+            planned.append(
+                {
+                    "_row": number,
+                    "regime": Regime.HOTLINE,
+                    "external_id": external_id,
+                    "received_at": received_at,
+                    "name": name,
+                    "phone": phone,
+                    "is_anonymous": not (name or phone),
+                    "subject": subject,
+                    "body": body,
+                    "category": category,
+                    "district": district,
+                    # The outcome ("_": not receive_message's): recorded by record_outcomes.
+                    "_outcome": {"unit": unit, "closed_at": closed_at, "result": result}
+                    if unit is not None and closed_at is not None and result
+                    else None,
+                }
+            )
         if on_row is not None:
             on_row()
     if not rows:
@@ -338,8 +417,9 @@ def read(file) -> list[tuple[int, dict[str, Any]]]:
     return list(read_rows(file, COLUMNS, max_rows=MAX_ROWS))
 
 
-def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None,
-                result: ImportResult | None = None) -> tuple[int, int, int]:
+def import_rows(
+    rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None = None, result: ImportResult | None = None
+) -> tuple[int, int, int]:
     """Check every row, then write them BATCH_ROWS at a time, each batch in a transaction of
     its own; returns (created, skipped as already imported, closed with their past outcome).
 
@@ -353,7 +433,9 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
     require(by, IMPORT)
     congress = organisation.current_congress()
     if congress is None:
-        raise ValidationFailed(_("The city has not been configured yet: there is no congress to import into."))
+        raise ValidationFailed(
+            _("The city has not been configured yet: there is no congress to import into.")
+        )
     resumed = result is not None and result.state == "running"
     checked = [0]
 
@@ -392,7 +474,7 @@ def import_rows(rows: list[tuple[int, dict[str, Any]]], *, by, key: str | None =
         calendar.current_calendar()
     written = 0
     for start in range(0, len(fresh), BATCH_ROWS):
-        batch = fresh[start:start + BATCH_ROWS]
+        batch = fresh[start : start + BATCH_ROWS]
         try:
             raced = write_batch(batch, by=by, congress=congress)
         except ValidationFailed as exc:
@@ -421,11 +503,15 @@ def write_batch(rows: list[dict[str, Any]], *, by, congress) -> list[dict[str, A
     from . import services
 
     with transaction.atomic(), audit.deferred(), casework.deferred_tallies():
-        messages = services.receive_many(by=by, congress=congress, channel=Channel.IMPORT, rows=rows, quiet=True,
-                                         classify=False)
+        messages = services.receive_many(
+            by=by, congress=congress, channel=Channel.IMPORT, rows=rows, quiet=True, classify=False
+        )
         new = [getattr(m, "_created_now", False) for m in messages]
-        record_outcomes(by=by, planned=[r for r, n in zip(rows, new, strict=True) if n],
-                        messages=[m for m, n in zip(messages, new, strict=True) if n])
+        record_outcomes(
+            by=by,
+            planned=[r for r, n in zip(rows, new, strict=True) if n],
+            messages=[m for m, n in zip(messages, new, strict=True) if n],
+        )
     return [r for r, n in zip(rows, new, strict=True) if not n]
 
 
@@ -465,10 +551,13 @@ def _stopped(exc: ValidationFailed, *, imported: int) -> ValidationFailed:
     row_errors = getattr(exc, "row_errors", None)
     if not imported or not row_errors:
         return exc
-    stopped = row_errors.error(_(
-        "%(imported)s work orders of the file were imported before the import stopped. Correct the rows "
-        "below and import the file again: the work orders already imported are skipped."
-    ) % {"imported": imported})
+    stopped = row_errors.error(
+        _(
+            "%(imported)s work orders of the file were imported before the import stopped. Correct the rows "
+            "below and import the file again: the work orders already imported are skipped."
+        )
+        % {"imported": imported}
+    )
     stopped.imported = imported
     return stopped
 
@@ -493,7 +582,7 @@ def _as_row_errors(exc: ValidationFailed) -> ValidationFailed:
 
 
 def _field_reasons(text: str) -> list[tuple[str, str]]:
-    """"subject: reason; body: reason" as [(field, reason)]; a piece that names no field
+    """ "subject: reason; body: reason" as [(field, reason)]; a piece that names no field
     belongs to the reason before it (a reason may hold "; " itself)."""
     found: list[tuple[str, str]] = []
     for piece in text.split("; "):
@@ -535,11 +624,21 @@ def accept_upload(file, *, by) -> tuple[ImportResult, int]:
     upload_id = new_upload_id()
     file.seek(0)
     STORE.save_sheet(upload_id, file.read())
-    result = ImportResult(upload=upload_id, state="queued", file=str(getattr(file, "name", "") or "")[:200],
-                          owner=by.pk, rows=len(rows))
+    result = ImportResult(
+        upload=upload_id,
+        state="queued",
+        file=str(getattr(file, "name", "") or "")[:200],
+        owner=by.pk,
+        rows=len(rows),
+    )
     save_result(result)
-    progress.start(progress_key(upload_id), total=len(rows), label=_("Import of work orders"), owner=by,
-                   message=_("Waiting to start…"))
+    progress.start(
+        progress_key(upload_id),
+        total=len(rows),
+        label=_("Import of work orders"),
+        owner=by,
+        message=_("Waiting to start…"),
+    )
     return result, len(rows)
 
 
@@ -556,7 +655,9 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
     key = progress_key(upload_id)
     language = getattr(by, "language", None) or translation.get_language()
     with translation.override(language):
-        if progress.get(key) is None:
+        record = progress.get(key)
+        if record is None or not record.is_running:
+            # Forgotten, or taken for dead while it waited in the queue (the stall rule): running now.
             progress.start(key, total=result.rows, label=_("Import of work orders"), owner=by)
         try:
             name = STORE.path(upload_id, "xlsx")
@@ -582,6 +683,47 @@ def run_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
         return STORE.finish(result, key=key, result_url=result_url)
 
 
+def resume_upload(upload_id: str, *, by, result_url: str = "") -> ImportResult:
+    """Queue the task again ("Continue the import") for an upload whose job stopped without
+    finishing (its worker killed, the stall rule; or its attempts used up). The run skips the work
+    orders already written (by 工单编号) and writes the rest; its counts are the whole file's.
+
+    Idempotent by upload id: the progress record is set running by one conditional UPDATE, so
+    a second press, or a press while the import is queued or running, queues nothing. Audited.
+    Raises NotAllowed, NotFound (not the user's upload), InvalidTransition (finished, still
+    running, or its file is gone)."""
+    require(by, IMPORT)
+    result = result_for(by, upload_id)
+    if result.finished:
+        raise InvalidTransition(_("This import has already ended: there is nothing to continue."))
+    if not default_storage.exists(STORE.path(upload_id, "xlsx")):
+        raise InvalidTransition(_("The uploaded file is no longer there; upload it again."))
+    key = progress_key(upload_id)
+    waiting = _("Waiting to start…")
+    with transaction.atomic():
+        record = jobs.check_stalled(key=key)
+        if record is None:  # forgotten (core.jobs prunes old records): nothing runs it
+            record = progress.start(
+                key, total=result.rows, label=_("Import of work orders"), owner=by, message=waiting
+            )
+        elif not progress.reopen(key, message=waiting):
+            raise InvalidTransition(
+                _("The import is still running: this page shows the result when it has finished.")
+            )
+        audit.record(
+            actor=by,
+            action=RESUME_ACTION,
+            target=record,
+            data={"upload": upload_id, "file": result.file, "rows": result.rows},
+        )
+        from .import_tasks import import_work_orders
+
+        transaction.on_commit(
+            lambda: import_work_orders.enqueue(upload_id=upload_id, user_id=by.pk, result_url=result_url)
+        )
+    return result
+
+
 def abandon(upload_id: str, *, message: str) -> None:
     """Record an upload that can never be imported (its owner is gone) as failed."""
     STORE.abandon(upload_id, key=progress_key(upload_id), message=message)
@@ -598,6 +740,8 @@ def template_xlsx() -> bytes:
 
     notes = [[c.header, _("yes") if c.required else "", str(c.help)] for c in COLUMNS]
     return write_xlsx(
-        [c.header for c in COLUMNS], [], title=_("Work orders"),
+        [c.header for c in COLUMNS],
+        [],
+        title=_("Work orders"),
         extra_sheets=[(_("Notes"), [_("Column"), _("Required"), _("What to write")], notes)],
     )

@@ -54,7 +54,7 @@ def _train(congress, by, wanted: tuple[str, ...], progress_key: str) -> list[int
 
     from .classify import TrainingProcessDied
     from .models import TextModel
-    from .services.training import train, training_label
+    from .services.training import STALE_TRAINING, train, training_label
 
     def failed(text: str) -> GiveUp:
         if progress_key:
@@ -64,7 +64,7 @@ def _train(congress, by, wanted: tuple[str, ...], progress_key: str) -> list[int
     if progress_key:
         record = progress.get(progress_key)
         if record is None or record.status != record.Status.RUNNING:  # queued by hand or by a retry
-            progress.start(progress_key, total=len(wanted), label=training_label())
+            progress.start(progress_key, total=len(wanted), label=training_label(), stalled_after=STALE_TRAINING)
         progress.update(progress_key, done=0, total=len(wanted))
 
     def one_done(purpose: str) -> None:

@@ -176,6 +176,12 @@ TASK_MAX_ATTEMPTS = int(os.environ.get("DATONG_TASK_MAX_ATTEMPTS", "3"))
 # Backoff: the pause after the n-th failure is BASE * 2**(n-1) seconds, at most MAX.
 TASK_RETRY_BASE_DELAY = float(os.environ.get("DATONG_TASK_RETRY_BASE_DELAY", "30"))
 TASK_RETRY_MAX_DELAY = float(os.environ.get("DATONG_TASK_RETRY_MAX_DELAY", "3600"))
+# Seconds a long job (an import, an export) may go without moving its progress bar before it
+# is taken for a job whose worker was killed (SIGKILL, the OOM killer, power lost) and shown
+# as stopped unexpectedly, with "continue" where its page offers it (core.jobs.rules,
+# the stall rule). Default 15 minutes: an import moves every 50 rows, seconds apart. A job whose
+# steps are longer declares its own limit (the text-model training: 2 hours).
+DATONG_JOB_STALLED_AFTER = float(os.environ.get("DATONG_JOB_STALLED_AFTER", "900"))
 
 # --- accounts and security ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

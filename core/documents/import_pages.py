@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DatongError, NotAllowed, NotFound
-from core.jobs import progress
+from core.jobs import services as jobs
 
 from .xlsx import xlsx_response
 
@@ -105,35 +105,42 @@ class ImportPages:
         """The spreadsheet to fill in, with the columns the import reads."""
         return xlsx_response(self.importing.template_xlsx(), f"{self.template_filename}.xlsx")
 
-    def result_page_heading(self, result) -> str:
+    def result_page_heading(self, result, *, stopped: bool = False) -> str:
         """The result page's title: the import's name and how far it has got (queued or
-        running, finished, failed)."""
+        running, stopped before it finished, finished, failed)."""
         if result.state == "done":
             text = _("%(import)s: finished")
         elif result.state == "failed":
             text = _("%(import)s: failed")
+        elif stopped:
+            text = _("%(import)s: stopped")
         else:
             text = _("%(import)s: in progress")
         return text % {"import": self.result_heading}
 
     def result(self, request: HttpRequest, upload_id: str) -> HttpResponse:
         """The result of an upload (only to the person who started it): its progress bar while
-        it runs, then what was imported or every problem by row number. htmx polls it: 204
-        while running, a full refresh when done."""
+        it runs, then what was imported or every problem by row number; or, when its job
+        stopped without finishing (its worker killed, the stall rule in core.jobs.rules), that it
+        stopped (`stopped`; the app's page may offer to continue it). htmx polls it: 204
+        while running, a full refresh when done or stopped."""
         try:
             result = self.importing.result_for(request.user, upload_id)
         except NotFound as exc:
             raise Http404 from exc
+        key = self.importing.progress_key(result.upload)
+        # Marked stalled here if it is: the page stops waiting for a job that will not finish.
+        record = jobs.check_stalled(key=key)
+        stopped = not result.finished and (record is None or not record.is_running)
         if getattr(request, "htmx", False):
-            if not result.finished:
+            if not result.finished and not stopped:
                 return HttpResponse(status=204)
             response = HttpResponse(status=200)
             response["HX-Refresh"] = "true"
             return response
-        key = self.importing.progress_key(result.upload)
         context = {
-            "heading": self.result_page_heading(result), "result": result, "key": key,
-            "record": progress.get(key),
+            "heading": self.result_page_heading(result, stopped=stopped), "result": result, "key": key,
+            "record": record, "stopped": stopped,
             "result_url": reverse(self.result_url_name, args=[result.upload]),
             "upload_url": reverse(self.upload_url_name),
         }

@@ -89,7 +89,8 @@ def retry_failure(request: HttpRequest, failure_id: int):
 
 @router.get("/progress/{key}", permission=PROGRESS, response={200: ProgressOut, 404: ErrorOut})
 def get_progress(request: HttpRequest, key: str):
-    record = selectors.progress_for(acting_user(request), key=key)
+    """status "stalled": the job stopped without finishing (its worker died, the stall rule)."""
+    record = selectors.progress_for(acting_user(request), key=key) and services.check_stalled(key=key)
     if record is None:
         raise NotFound()
     return record

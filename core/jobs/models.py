@@ -91,13 +91,17 @@ class TaskFailure(models.Model):
 class ProgressRecord(models.Model):
     """How far a long job (an import, an export) has got; pages poll it with htmx.
 
-    Written through `core.jobs.progress` only.
+    Written through `core.jobs.progress` only, but for the mark of a stalled job
+    (`core.jobs.services.mark_stalled_jobs`, the stall rule in `core.jobs.rules`).
     """
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Finished")
         FAILED = "failed", _("Failed")
+        #: Running, but silent for longer than its limit: its worker was taken for dead
+        #: (the stall rule). Any later word of the job sets it running again.
+        STALLED = "stalled", _("Stopped unexpectedly")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     label = models.CharField(_("what"), max_length=200, blank=True)
@@ -118,6 +122,9 @@ class ProgressRecord(models.Model):
     result_url = models.CharField(_("result"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("started at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    #: How long the job may stay silent before it counts as stalled (the stall rule); empty:
+    #: settings.DATONG_JOB_STALLED_AFTER. A job whose steps are long declares more.
+    stalled_after = models.DurationField(_("stalled after"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("progress record")

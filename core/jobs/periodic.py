@@ -143,3 +143,7 @@ def run_due(now=None, names: list[str] | None = None) -> dict[str, str]:
 
 # Background work's own housekeeping.
 register("jobs.prune", "core.jobs.services.prune_finished", every=timedelta(days=1))
+# the stall rule (core.jobs.rules): a job whose worker was killed outright is marked stopped
+# unexpectedly within five minutes of its limit, even if nobody is watching its bar (a bar
+# that is polled says so at once).
+register("jobs.mark_stalled", "core.jobs.services.mark_stalled_jobs", every=timedelta(minutes=5))

@@ -30,6 +30,12 @@ only when it commits. (A job holding one long transaction also makes every other
 wait: on SQLite one write lock covers the whole file, and a writer that waits longer than
 its busy timeout fails with "database is locked".) Who sees a bar: its owner, the
 administrator, and staff for jobs started without an owner (`jobs.progress`).
+
+A job whose worker is killed outright cannot say so: a record silent for longer than its
+limit (`start(stalled_after=...)`, else settings.DATONG_JOB_STALLED_AFTER) is marked
+"stopped unexpectedly" (the stall rule, `core.jobs.rules`; by the periodic job
+`jobs.mark_stalled` and when its bar is polled). Any later word of the job sets it running
+again; `reopen` sets it running for a "continue" button, once however often it is pressed.
 """
 
 from __future__ import annotations
@@ -37,8 +43,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,8 +59,19 @@ def new_key(prefix: str = "job") -> str:
     return f"{prefix}-{uuid.uuid4().hex}"[:200]
 
 
-def start(key: str, *, total: int = 0, label: str = "", owner=None, message: str = "") -> ProgressRecord:
-    """Create the record (or reset one with the same key) as running, nothing done yet."""
+def start(
+    key: str,
+    *,
+    total: int = 0,
+    label: str = "",
+    owner=None,
+    message: str = "",
+    stalled_after: timedelta | None = None,
+) -> ProgressRecord:
+    """Create the record (or reset one with the same key) as running, nothing done yet.
+
+    `stalled_after`: how long the job may stay silent before it is taken for dead
+    (the stall rule); None: the site's setting. A job that reports less often declares more."""
     record, _created = ProgressRecord.objects.update_or_create(
         key=key,
         defaults={
@@ -64,6 +82,7 @@ def start(key: str, *, total: int = 0, label: str = "", owner=None, message: str
             "status": Status.RUNNING,
             "message": str(message)[:500],
             "result_url": "",
+            "stalled_after": stalled_after,
         },
     )
     return record
@@ -77,7 +96,9 @@ def advance(key: str, by: int = 1, *, message: str | None = None) -> None:
     _update(key, **changes)
 
 
-def update(key: str, *, done: int | None = None, total: int | None = None, message: str | None = None) -> None:
+def update(
+    key: str, *, done: int | None = None, total: int | None = None, message: str | None = None
+) -> None:
     """Set any of done, total and message outright."""
     changes: dict = {}
     if done is not None:
@@ -109,6 +130,19 @@ def fail(key: str, *, message: str = "") -> None:
     if message:
         changes["message"] = str(message)[:500]
     _update(key, **changes)
+
+
+def reopen(key: str, *, message: str = "") -> bool:
+    """Set a record that stopped without finishing (stalled, or failed) running again, for
+    a job about to be queued once more ("continue"). One conditional UPDATE: of two callers
+    at once, one only gets True, and a job already running (or finished) is left alone."""
+    changes: dict = {"status": Status.RUNNING, "updated_at": timezone.now()}
+    if message:
+        changes["message"] = str(message)[:500]
+    reopened = ProgressRecord.objects.filter(key=key, status__in=(Status.STALLED, Status.FAILED)).update(
+        **changes
+    )
+    return reopened == 1
 
 
 def get(key: str) -> ProgressRecord | None:
@@ -155,5 +189,9 @@ def track(key: str, *, total: int = 0, label: str = "", owner=None, message: str
 
 
 def _update(key: str, **changes) -> None:
+    # A word from a job taken for dead (the stall rule) shows it alive: running again.
+    changes.setdefault(
+        "status", Case(When(status=Status.STALLED, then=Value(Status.RUNNING)), default=F("status"))
+    )
     # .update() skips auto_now: set updated_at here.
     ProgressRecord.objects.filter(key=key).update(updated_at=timezone.now(), **changes)

@@ -69,8 +69,10 @@ def failure_retry(request, pk: int):
 @requires(PROGRESS)
 @require_GET
 def progress(request, key: str):
-    """The progress bar: a partial for htmx polling, a self-refreshing page otherwise."""
-    record = selectors.progress_for(request.user, key=key)
+    """The progress bar: a partial for htmx polling, a self-refreshing page otherwise. A job
+    silent for longer than its limit is marked stopped unexpectedly as it is polled
+    (the stall rule): the bar says so and stops polling."""
+    record = selectors.progress_for(request.user, key=key) and services.check_stalled(key=key)
     if record is None:
         raise Http404
     template = "jobs/progress.html#progress-bar" if request.htmx else "jobs/progress.html"

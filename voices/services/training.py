@@ -195,7 +195,8 @@ def start_training(*, by, congress, purposes=PURPOSES, reason: str = "") -> str:
 
     key = training_key(congress)
     # No owner: every member of staff sees the bar of the congress's one training.
-    progress.start(key, total=len(purposes), label=training_label(), message=reason)
+    # A training moves once per model: quiet for long, not dead (the stall rule, core.jobs.rules).
+    progress.start(key, total=len(purposes), label=training_label(), message=reason, stalled_after=STALE_TRAINING)
     user_id = by.pk if getattr(by, "pk", None) else None
     transaction.on_commit(lambda: train_voices_models.enqueue(
         congress_id=congress.pk, user_id=user_id, purposes=list(purposes), progress_key=key,

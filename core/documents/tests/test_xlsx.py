@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from core.documents import (
@@ -76,7 +77,10 @@ def test_row_errors_list_every_problem_in_row_order():
         "3": "姓名: this column may not be empty.",
         "5": "代表团: delegation «X» does not exist.; 性别: bad",
     }
-    assert errors.messages()[0].startswith("Row 3") or errors.messages()[0].startswith("第3行")
+    with translation.override("en"):  # a page request earlier in the run may leave zh-hans active
+        assert errors.messages()[0].startswith("Row 3")
+    with translation.override("zh-hans"):
+        assert errors.messages()[0].startswith("第 3 行")
     with pytest.raises(ValidationFailed) as caught:
         errors.raise_if_any()
     assert caught.value.row_errors is errors
