@@ -15,6 +15,14 @@
   while voting, the counts once counted.
 - `GET /public/rounds/{id}/result`: the public projector's: votes on motions and projects,
   counts only once counted.
+- A paper vote on a motion or project (staff and the round's scrutineers; election rounds
+  are counted through the election): `POST /rounds/{id}/issue` `{"count": 480}` records the
+  ballots issued (ELEC-11, staff); `POST /rounds/{id}/sheets` `{"sheet_number": 12,
+  "choice": "for"}` (or `"marks"` per line and `"write_ins"`) enters one scrutineer's
+  reading of a sheet and answers 201 with the sheet number only (the double entry: never
+  the other reading, never a count); `POST /rounds/{id}/count` counts it (ELEC-11, ELEC-12,
+  staff) and answers the result; `POST /rounds/{id}/sign` records the calling scrutineer's
+  signature (SEC-2). Sheets read differently are resolved on the pages.
 """
 
 from __future__ import annotations
@@ -199,7 +207,10 @@ def my_rounds(request):
 
 
 @router.get(
-    "/rounds/{round_id}", permission=codes.VIEW, response={200: RoundDetailOut, **ERRORS}, url_name="voting-round"
+    "/rounds/{round_id}",
+    permission=codes.VIEW,
+    response={200: RoundDetailOut, **ERRORS},
+    url_name="voting-round",
 )
 def get_round(request, round_id: int):
     user = acting_user(request)
@@ -237,14 +248,19 @@ def vote(request, round_id: int, payload: VoteIn):
 
 
 @router.post(
-    "/rounds/{round_id}/open", permission=codes.OPEN, response={200: RoundOut, **ERRORS}, url_name="voting-round-open"
+    "/rounds/{round_id}/open",
+    permission=codes.OPEN,
+    response={200: RoundOut, **ERRORS},
+    url_name="voting-round-open",
 )
 def open_round(request, round_id: int):
     """Open a prepared round (SESS-1, SESS-4). Election rounds open from their election."""
     user = acting_user(request)
     round_ = _round(user, round_id)
     if round_.kind == Round.Kind.ELECTION:
-        raise InvalidTransition(_("An election round is opened from its election."), code="opened_by_election")
+        raise InvalidTransition(
+            _("An election round is opened from its election."), code="opened_by_election"
+        )
     return services.open_round(by=user, round=round_)
 
 
@@ -290,3 +306,127 @@ def public_round_result(request, round_id: int):
     if round_ is None:
         raise NotFound()
     return _result_out(round_, selectors.published_result(round_), None)
+
+
+# --- counting a paper vote on a motion or a project ------------------------------------------
+
+
+class IssueIn(Schema):
+    count: int = Field(ge=0)
+
+
+class PaperOut(Schema):
+    """Where the count of a paper vote stands: never what the sheets say."""
+
+    round_id: int
+    status: str
+    ballots_issued: int
+    sheets_entered: int
+    entered_once: int
+    unresolved: int
+    ready_to_count: bool
+    signed_off: bool
+
+
+class SheetIn(Schema):
+    """One reading of a sheet: `choice` on a single motion (or "unclear"; leave it out for a
+    blank sheet), or `marks` per line and `write_ins`."""
+
+    sheet_number: int = Field(ge=1)
+    choice: Literal["for", "against", "abstain", "unclear"] | None = None
+    marks: dict[str, str] = Field(default_factory=dict)
+    write_ins: list[str] = Field(default_factory=list, max_length=100)
+
+
+class SheetOut(Schema):
+    sheet_number: int
+    recorded: bool
+
+
+def _counting_round(user, round_id: int) -> Round:
+    round_ = selectors.counting_round(user, round_id)
+    if round_ is None:
+        raise NotFound()
+    return round_
+
+
+def _paper_out(user, round_: Round) -> PaperOut:
+    paper = selectors.paper_count(user, round_)
+    return PaperOut(
+        round_id=round_.pk,
+        status=round_.status,
+        ballots_issued=paper.ballots_issued,
+        sheets_entered=paper.sheets_entered,
+        entered_once=paper.entered_once,
+        unresolved=paper.unresolved,
+        ready_to_count=paper.ready,
+        signed_off=paper.signed_off,
+    )
+
+
+@router.post(
+    "/rounds/{round_id}/issue",
+    permission=codes.ISSUE,
+    response={200: PaperOut, **ERRORS},
+    url_name="voting-round-issue",
+)
+def issue_ballots(request, round_id: int, payload: IssueIn):
+    """ELEC-11: record the ballots issued, at most one for each deputy checked in; fixed
+    once the vote is closed and recorded (409 `issued_fixed`)."""
+    user = acting_user(request)
+    round_ = services.issue_ballots(by=user, round=_counting_round(user, round_id), count=payload.count)
+    return _paper_out(user, round_)
+
+
+@router.post(
+    "/rounds/{round_id}/sheets",
+    permission=codes.SCRUTINISE,
+    response={201: SheetOut, **ERRORS},
+    url_name="voting-round-sheets",
+)
+def enter_sheet(request, round_id: int, payload: SheetIn):
+    """One scrutineer's reading of one sheet (the round's scrutineers only, 403 for others);
+    sending the same sheet again corrects one's own reading. 409 before the close, before
+    the ballots issued are recorded, or for a sheet read twice already or resolved."""
+    user = acting_user(request)
+    round_ = _counting_round(user, round_id)
+    marks = dict(payload.marks)
+    if payload.choice is not None:
+        keys = selectors.ballot_keys(round_)
+        if marks or payload.write_ins or len(keys) != 1:
+            message = _("Give a choice alone, and only on a vote on a single motion; otherwise give marks.")
+            raise ValidationFailed(message, details={"choice": message})
+        marks = {keys[0]: payload.choice}
+    services.enter_paper_ballot(
+        by=user, round=round_, sheet_number=payload.sheet_number, marks=marks, write_ins=payload.write_ins
+    )
+    return Status(201, {"sheet_number": payload.sheet_number, "recorded": True})
+
+
+@router.post(
+    "/rounds/{round_id}/count",
+    permission=codes.COUNT,
+    response={200: ResultOut, **ERRORS},
+    url_name="voting-round-count",
+)
+def count_paper_round(request, round_id: int):
+    """Count the closed paper vote (ELEC-11: void when more returned than issued; ELEC-12).
+    409 `discrepancies` while a sheet is entered once only or read differently, naming them."""
+    user = acting_user(request)
+    round_ = _counting_round(user, round_id)
+    services.count_round(by=user, round=round_)
+    return _result_out(round_, selectors.round_result(user, round_), None)
+
+
+@router.post(
+    "/rounds/{round_id}/sign",
+    permission=codes.SCRUTINISE,
+    response={200: PaperOut, **ERRORS},
+    url_name="voting-round-sign",
+)
+def sign_round(request, round_id: int):
+    """SEC-2: the calling scrutineer signs the counted result (403 for anyone else)."""
+    user = acting_user(request)
+    round_ = _counting_round(user, round_id)
+    services.sign_off(by=user, round=round_)
+    return _paper_out(user, round_)

@@ -89,5 +89,156 @@ class BallotForm(forms.Form):
             mark = data.get(self.mark_name(option))
             if mark:
                 marks[option.key] = mark
-        names = [data[name].strip() for name in self.fields if name.startswith("write_in_") and data.get(name)]
+        names = [
+            data[name].strip() for name in self.fields if name.startswith("write_in_") and data.get(name)
+        ]
         return marks, [name for name in names if name]
+
+
+# --- counting a paper vote (views_paper) ---------------------------------------------------
+# The forms parse what staff and scrutineers type; the services decide (ELEC-11, ELEC-12,
+# SEC-2) and their refusals come back on the fields.
+
+BLANK = ""
+#: How a line of a paper sheet may read: blank (an abstention, ELEC-12 practice), for,
+#: against, abstain, or unclear (the round's unclear-mark policy applies at the count).
+SHEET_MARKS = [
+    (BLANK, _("Blank")),
+    (rules.FOR, _("For")),
+    (rules.AGAINST, _("Against")),
+    (rules.ABSTAIN, _("Abstain")),
+    (rules.UNCLEAR, _("Unclear")),
+]
+
+
+def write_in_lines(round_: Round) -> int:
+    """The write-in lines a sheet of this round carries: one per person to choose (ELEC-10)."""
+    return 0 if round_.write_ins == Round.WriteIns.NONE else round_.seats
+
+
+class IssueForm(forms.Form):
+    """ELEC-11: the ballots issued (发出选票), against which the returned ones are checked."""
+
+    count = forms.IntegerField(
+        label=_("Ballots issued"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class ScrutineerForm(forms.Form):
+    """A scrutineer of the round (SEC-2): a deputy of the term or a staff account.
+
+    `find(text)` gives the account the text names if it may be appointed, or None
+    (selectors.scrutineer_candidate)."""
+
+    account = forms.CharField(
+        label=_("Account name or deputy number"),
+        max_length=150,
+        help_text=_(
+            "A deputy in office or a member of staff; they sign in with this account to enter the sheets."
+        ),
+    )
+
+    def __init__(self, *args, find=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.find = find
+
+    def clean_account(self):
+        text = self.cleaned_data["account"].strip()
+        user = self.find(text) if self.find is not None else None
+        if user is None:
+            raise forms.ValidationError(
+                _("No deputy in office or staff account matches %(text)s."), params={"text": text}
+            )
+        return user
+
+
+class SheetMarksForm(forms.Form):
+    """One reading of a paper sheet: a mark per line (blank by default) and the names
+    written in. `SheetMarksForm(data, options=…, write_in_lines=…)`."""
+
+    def __init__(self, *args, options=(), write_in_lines: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = list(options)
+        self.write_in_lines = write_in_lines
+        for option in self.options:
+            self.fields[self.mark_name(option)] = forms.ChoiceField(
+                label=option.label,
+                choices=SHEET_MARKS,
+                required=False,
+                initial=BLANK,
+                widget=forms.RadioSelect,
+            )
+        for number in range(1, write_in_lines + 1):
+            self.fields[f"write_in_{number}"] = forms.CharField(
+                label=_("Another person (%(number)s)") % {"number": number},
+                max_length=WRITE_IN_LENGTH,
+                required=False,
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
+
+    @staticmethod
+    def mark_name(option) -> str:
+        return f"mark_{option.position}"
+
+    def mark_fields(self) -> list[forms.BoundField]:
+        return [self[self.mark_name(option)] for option in self.options]
+
+    def write_in_fields(self) -> list[forms.BoundField]:
+        return [self[f"write_in_{number}"] for number in range(1, self.write_in_lines + 1)]
+
+    def marks(self) -> dict[str, str]:
+        """The marks by line key; a blank line is left out (it reads as an abstention)."""
+        marks = {}
+        for option in self.options:
+            mark = self.cleaned_data.get(self.mark_name(option)) or BLANK
+            if mark != BLANK:
+                marks[option.key] = mark
+        return marks
+
+    def write_ins(self) -> list[str]:
+        names = (
+            self.cleaned_data.get(f"write_in_{n}", "").strip() for n in range(1, self.write_in_lines + 1)
+        )
+        return [name for name in names if name]
+
+    @classmethod
+    def initial_for(cls, options, marks: dict, write_ins) -> dict:
+        """The form's initial values for a reading already entered."""
+        initial = {cls.mark_name(option): (marks or {}).get(option.key, BLANK) for option in options}
+        for number, name in enumerate(write_ins or (), start=1):
+            initial[f"write_in_{number}"] = name
+        return initial
+
+
+class SheetForm(SheetMarksForm):
+    """A scrutineer's reading of one numbered sheet (double entry)."""
+
+    field_order = ["sheet_number"]
+
+    sheet_number = forms.IntegerField(
+        label=_("Sheet number"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class ResolveForm(SheetMarksForm):
+    """The reading of a sheet read differently: the first, the second, or the one agreed
+    with the sheet in hand (the marks below)."""
+
+    FIRST, SECOND, AGREED = "1", "2", "agreed"
+
+    field_order = ["use"]
+
+    use = forms.ChoiceField(
+        label=_("Which reading is right?"),
+        choices=[
+            (FIRST, _("The first reading")),
+            (SECOND, _("The second reading")),
+            (AGREED, _("Neither: the reading below, agreed with the sheet in hand")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -6,6 +6,8 @@
   voter is the deputy signed in, admitted to the round and not yet voted.
 - A round's scrutineers enter paper ballots and sign the result (SEC-2); staff and the
   round's scrutineers resolve a sheet whose two entries differ.
+- `round.scrutinise`: the pages where a paper vote is counted: staff and administrators, and
+  a round's scrutineers (at the door, without a round: a scrutineer of any round).
 - `round.view`: staff, administrators and deputies see rounds, progress (how many have
   voted) and, once counted, the result. Counts are never shown while a round is open.
 
@@ -27,6 +29,7 @@ ISSUE = "ballot.issue"
 CAST = "ballot.cast"
 ENTER = "ballot.enter"
 RESOLVE = "ballot.resolve"
+SCRUTINISE = "round.scrutinise"
 
 _staff = roles(Role.STAFF, Role.ADMINISTRATOR)
 
@@ -36,6 +39,17 @@ def is_round_scrutineer(user, round_=None) -> bool:
     if round_ is None or user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return round_.scrutineers.filter(user=user).exists()
+
+
+def is_any_round_scrutineer(user, round_=None) -> bool:
+    """A scrutineer of this round or, at a page's door (no round given), of any round."""
+    if round_ is not None:
+        return is_round_scrutineer(user, round_)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    from .models import RoundScrutineer
+
+    return RoundScrutineer.objects.filter(user=user).exists()
 
 
 def _is_deputy(user, obj=None) -> bool:
@@ -54,3 +68,4 @@ register(CAST, _is_deputy)
 register(ENTER, is_round_scrutineer)
 register(SIGN_OFF, is_round_scrutineer)
 register(RESOLVE, any_of(_staff, is_round_scrutineer))
+register(SCRUTINISE, any_of(_staff, is_any_round_scrutineer))

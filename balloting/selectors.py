@@ -8,13 +8,15 @@ have been admitted and how many have voted) is shown. Nothing here says how anyo
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import rawrows
 from core.permissions import has_perm
+from core.web.published import PublishedItem
 
 from . import permissions as codes
 from . import rules
@@ -198,6 +200,37 @@ def counted_result(round_: Round) -> RoundResult | None:
     )
 
 
+# --- published results: the public list and the public home (core.web.published) ----------
+
+
+def published_rounds(congress) -> QuerySet[Round]:
+    """The rounds of `congress` whose result anyone may read, newest count first: counted
+    rounds among `public_rounds()` (what `published_result` shows; never an election round,
+    whose result the election announces, and nothing before the count, RES-1 practice)."""
+    if congress is None:
+        return Round.objects.none()
+    return (
+        public_rounds()
+        .filter(counted_at__isnull=False, session__term__congress=congress)
+        .select_related("session__term__congress")
+        .order_by("-counted_at", "-pk")
+    )
+
+
+def latest_vote_results(*, congress, limit: int) -> list[PublishedItem]:
+    """The newest published results of votes on motions and projects for the public home
+    (core.web.published), each linking to its public result page. One query."""
+    return [
+        PublishedItem(
+            title=round_.title,
+            published_at=round_.counted_at,
+            url=reverse("balloting:public-result", args=[round_.pk]),
+            detail=" · ".join((str(round_.session), round_.get_kind_display())),
+        )
+        for round_ in published_rounds(congress)[:limit]
+    ]
+
+
 @dataclass(frozen=True)
 class MyVote:
     """A deputy's own standing in a round: admitted, voted. Never what they chose."""
@@ -349,3 +382,201 @@ def my_entries(user, round_: Round) -> QuerySet[PaperEntry]:
 
 def scrutineers(round_: Round) -> QuerySet[RoundScrutineer]:
     return round_.scrutineers.all()
+
+
+# --- counting a paper vote on a motion or a project (views_paper, api) ----------------------
+# Election rounds are counted on the election's pages, which apply the election law
+# (elections.services.count_election_round): none of these reads returns one.
+
+
+def counting_round(user, round_id: int) -> Round | None:
+    """A paper vote on a motion or a project that the user helps count (SEC-2): staff and
+    administrators every one, a scrutineer the rounds they were appointed to. None for any
+    other user or round, and for election rounds."""
+    if not has_perm(user, codes.SCRUTINISE):
+        return None
+    round_ = (
+        Round.objects.select_related("session")
+        .filter(pk=round_id, method=Round.Method.PAPER)
+        .exclude(kind=Round.Kind.ELECTION)
+        .first()
+    )
+    if round_ is None or not has_perm(user, codes.SCRUTINISE, round_):
+        return None
+    return round_
+
+
+def checked_in_count(round_: Round) -> int:
+    """ELEC-11: the deputies checked in to the round's session now, at most one ballot each."""
+    from . import roll
+
+    return len(roll.current().present_deputy_ids(round_.session))
+
+
+def scrutineer_candidate(user, round_: Round, text: str):
+    """The account `text` names if it may be appointed a scrutineer of the round (SEC-2):
+    a staff or administrator account by its account name, or a deputy of the round's term in
+    office (by deputy number or account name) who has an account. None otherwise, and for a
+    user who may not appoint."""
+    from core.accounts.models import User
+    from core.accounts.roles import Role
+    from core.organisation.models import Deputy
+
+    text = (text or "").strip()
+    if not text or not has_perm(user, codes.APPOINT, round_):
+        return None
+    deputies = Deputy.objects.filter(term_id=round_.session.term_id, in_office=True, user__is_active=True)
+    deputy = deputies.filter(code=text).select_related("user").first()
+    if deputy is not None:
+        return deputy.user
+    account = User.objects.filter(username=text, is_active=True).first()
+    if account is None:
+        return None
+    if account.role in (Role.STAFF, Role.ADMINISTRATOR):
+        return account
+    if account.role == Role.DEPUTY and deputies.filter(user=account).exists():
+        return account
+    return None
+
+
+@dataclass(frozen=True)
+class PaperStep:
+    """One step of counting a paper vote: `state` "done", "now" (the first step not done)
+    or "later"; `may_act`: the user may take it now."""
+
+    code: str
+    state: str
+    may_act: bool
+
+
+@dataclass(frozen=True)
+class PaperCount:
+    """Where the counting of a paper vote stands, as staff and its scrutineers see it: the
+    ballots issued (ELEC-11), how many sheets are entered, entered once only or read
+    differently and not resolved, the scrutineers and their signatures (SEC-2), and the
+    steps in order. Never a count: what the sheets say stays hidden until the count."""
+
+    round_id: int
+    status: str
+    ballots_issued: int
+    sheets_entered: int
+    entered_once: int
+    unresolved: int
+    ready: bool
+    void: bool
+    scrutineers: tuple[tuple[str, bool], ...]  # (name, signed)
+    steps: tuple[PaperStep, ...]
+
+    @property
+    def signed_off(self) -> bool:
+        """SEC-2: every scrutineer has signed (and there is at least one)."""
+        return bool(self.scrutineers) and all(signed for _name, signed in self.scrutineers)
+
+    @property
+    def now(self) -> PaperStep | None:
+        """The first step not done yet (None when all are)."""
+        return next((s for s in self.steps if s.state == "now"), None)
+
+    @property
+    def yours(self) -> PaperStep | None:
+        """The step the user may take next: the first one not done that they may take."""
+        return next((s for s in self.steps if s.may_act and s.state != "done"), None)
+
+    def then(self, code: str, *, done: bool, may_act: bool) -> PaperCount:
+        """The same with the owning domain's own step after the paper steps (a motion's
+        "record the result", plenary)."""
+        return replace(
+            self,
+            steps=_ordered(
+                [*((s.code, s.state == "done", s.may_act) for s in self.steps), (code, done, may_act)]
+            ),
+        )
+
+
+def _ordered(steps) -> tuple[PaperStep, ...]:
+    """(code, done, may act) in order → steps with the first one not done marked "now"."""
+    ordered, found = [], False
+    for code, done, may_act in steps:
+        if done:
+            state = "done"
+        elif not found:
+            state, found = "now", True
+        else:
+            state = "later"
+        ordered.append(PaperStep(code, state, bool(may_act)))
+    return tuple(ordered)
+
+
+def paper_count(user, round_: Round) -> PaperCount | None:
+    """The counting of a paper vote on a motion or a project, for staff and the round's
+    scrutineers (None for anyone else, for electronic votes and for election rounds)."""
+    if (
+        round_.method != Round.Method.PAPER
+        or round_.kind == Round.Kind.ELECTION
+        or not has_perm(user, codes.SCRUTINISE, round_)
+    ):
+        return None
+    states = sheet_states(user, round_)
+    entered = len(states)
+    once = sum(1 for s in states if s.state == "once")
+    unresolved = sum(1 for s in states if s.state == "discrepant")
+    appointed = list(round_.scrutineers.all())
+    signatures = tuple((s.name, s.signed_at is not None) for s in appointed)
+    mine = next((s for s in appointed if s.user_id == user.pk), None)
+    status = round_.status
+    closed = status == Round.Status.CLOSED
+    counted = round_.counted_at is not None
+    ready = ready_to_count(round_)
+    steps = _ordered(
+        [
+            (
+                "scrutineers",
+                len(signatures) >= 2,
+                not counted
+                and status in (Round.Status.DRAFT, Round.Status.OPEN, Round.Status.CLOSED)
+                and has_perm(user, codes.APPOINT, round_),
+            ),
+            (
+                "close",
+                status not in (Round.Status.DRAFT, Round.Status.OPEN),
+                status == Round.Status.OPEN and has_perm(user, codes.CLOSE, round_),
+            ),
+            (
+                "issue",
+                round_.ballots_issued > 0,
+                may_record_issued(round_) and has_perm(user, codes.ISSUE, round_),
+            ),
+            (
+                # How many sheets come back is known only once all are in: entering (and
+                # settling) goes on until the count.
+                "enter",
+                counted,
+                closed and round_.ballots_issued > 0 and has_perm(user, codes.ENTER, round_),
+            ),
+            (
+                "resolve",
+                counted,
+                closed and unresolved > 0 and has_perm(user, codes.RESOLVE, round_),
+            ),
+            ("count", counted, ready and has_perm(user, codes.COUNT, round_)),
+            (
+                "sign",
+                # A void round (ELEC-11) is held again: its signatures hold nothing up.
+                status == Round.Status.VOID
+                or (counted and bool(signatures) and all(s for _n, s in signatures)),
+                counted and mine is not None and mine.signed_at is None,
+            ),
+        ]
+    )
+    return PaperCount(
+        round_id=round_.pk,
+        status=status,
+        ballots_issued=round_.ballots_issued,
+        sheets_entered=entered,
+        entered_once=once,
+        unresolved=unresolved,
+        ready=ready,
+        void=status == Round.Status.VOID,
+        scrutineers=signatures,
+        steps=steps,
+    )

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.web.navigation import NavEntry, register
 
-from . import views
+from . import views, views_paper
+from .views_public import public_results
 
 app_name = "balloting"
 urlpatterns = [
@@ -17,6 +18,19 @@ urlpatterns = [
     path("rounds/<int:round_id>/open/", views.round_open, name="round-open"),
     path("rounds/<int:round_id>/close/", views.round_close, name="round-close"),
     path("rounds/<int:round_id>/projector/", views.round_projector, name="round-projector"),
+    # Counting a paper vote on a motion or a project (staff and the round's scrutineers).
+    path("rounds/<int:round_id>/issue/", views_paper.round_issue, name="round-issue"),
+    path("rounds/<int:round_id>/scrutineers/", views_paper.round_scrutineers, name="round-scrutineers"),
+    path("rounds/<int:round_id>/enter/", views_paper.ballot_entry, name="round-enter"),
+    path("rounds/<int:round_id>/discrepancies/", views_paper.discrepancy_list, name="round-discrepancies"),
+    path(
+        "rounds/<int:round_id>/discrepancies/<int:sheet_number>/",
+        views_paper.sheet_resolve,
+        name="round-sheet-resolve",
+    ),
+    path("rounds/<int:round_id>/count/", views_paper.round_count, name="round-count"),
+    path("rounds/<int:round_id>/sign/", views_paper.round_sign, name="round-sign"),
+    path("results/", public_results, name="public-results"),
     path("results/<int:round_id>/", views.public_result, name="public-result"),
 ]
 

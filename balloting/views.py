@@ -194,12 +194,18 @@ def _round_context(user, round_: Round) -> dict:
 
 @requires(codes.VIEW)
 def round_detail(request, round_id: int):
-    """A round's control page: progress while voting (refreshed by htmx), result once counted."""
+    """A round's control page: progress while voting (refreshed by htmx), result once counted,
+    and for a paper vote on a motion or project the steps of its count (views_paper)."""
     round_ = _round_or_404(request.user, round_id)
     template = "balloting/round_detail.html"
+    context = _round_context(request.user, round_)
     if request.htmx:
         template += "#round-state"
-    return render(request, template, _round_context(request.user, round_))
+    else:
+        # A paper vote on a motion or project: the counting steps, for staff and its
+        # scrutineers (None for anyone else; election rounds count on the election's pages).
+        context["paper"] = selectors.paper_count(request.user, round_)
+    return render(request, template, context)
 
 
 @requires(codes.OPEN)
@@ -212,7 +218,9 @@ def round_open(request, round_id: int):
     vote (plenary)."""
     round_ = _round_or_404(request.user, round_id)
     if round_.kind == Round.Kind.ELECTION:
-        raise InvalidTransition(_("An election round is opened from its election."), code="opened_by_election")
+        raise InvalidTransition(
+            _("An election round is opened from its election."), code="opened_by_election"
+        )
     services.open_round(by=request.user, round=round_)
     messages.success(request, _("The vote is open."))
     return redirect("balloting:round-detail", round_id=round_.pk)

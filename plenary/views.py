@@ -266,11 +266,29 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = _motion(request, motion_id)
     user = request.user
     round_ = motion.round
+    may_decide = (
+        round_ is not None
+        and motion.status == Motion.Status.VOTING
+        and (round_.counted_at is not None or round_.status == Round.Status.VOID)
+        and has_perm(user, codes.MOTION_DECIDE, motion)
+    )
+    # A paper vote: the balloting steps in order (ELEC-11, SEC-2), then recording the result
+    # (RES-1), which waits for every scrutineer's signature unless the vote is void.
+    paper = None
+    if round_ is not None and round_.method == Round.Method.PAPER:
+        paper = balloting_selectors.paper_count(user, round_)
+    if paper is not None:
+        paper = paper.then(
+            "record",
+            done=motion.decided_at is not None,
+            may_act=may_decide and (paper.void or paper.signed_off or not paper.scrutineers),
+        )
     return render(
         request,
         "plenary/motion_detail.html",
         {
             "motion": motion,
+            "paper": paper,
             "session": motion.session,
             "result": selectors.motion_result(user, motion),
             "round_result": selectors.motion_round_result(user, motion),
@@ -293,10 +311,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
                 and motion.status == Motion.Status.VOTING
                 and round_.status == Round.Status.CLOSED
                 and has_perm(user, ballot_codes.COUNT, round_),
-                "decide": round_ is not None
-                and motion.status == Motion.Status.VOTING
-                and (round_.counted_at is not None or round_.status == Round.Status.VOID)
-                and has_perm(user, codes.MOTION_DECIDE, motion),
+                "decide": may_decide,
                 "hands": motion.status == Motion.Status.VOTING
                 and motion.method == Motion.Method.HANDS
                 and has_perm(user, codes.MOTION_RECORD_HANDS, motion),
