@@ -8,7 +8,9 @@ beside selectors.py.
   shows, and only for results already announced (ELEC-13): the office, the figures of the
   round, and per candidate their name and counts. Nothing else about anyone: no scrutineer,
   no nominator, and the names of written-in persons who were not elected are left out
-  (they are not candidates; only their total is shown).
+  (they are not candidates; only their total is shown);
+- `latest_announced_results(congress=, limit=)`: the newest announced results for the public
+  home (core.web.published).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from balloting.models import Option
 from core.accounts.roles import Role
 from core.permissions import has_perm, role_of
+from core.web.published import PublishedItem
 
 from . import rules
 from .models import ElectionRound, Office
@@ -133,6 +137,27 @@ def announcement(election_round: ElectionRound) -> Announcement | None:
         elected=tuple(labels.get(key, key) for key in outcome.get("elected") or ()),
         official_list=tuple(labels.get(key, key) for key in outcome.get("list") or ()),
         announced_at=election_round.announced_at,
-        basis=rules.result_basis(election_round.stage, requires_majority=bool(outcome.get("requires_majority"))),
+        basis=rules.result_basis(
+            election_round.stage, requires_majority=bool(outcome.get("requires_majority"))
+        ),
     )
 
+
+def latest_announced_results(*, congress, limit: int) -> list[PublishedItem]:
+    """The newest announced results of `congress`'s elections for the public home
+    (core.web.published), newest announcement first: only rounds already announced (ELEC-13,
+    the same rounds as `announced_rounds`), each linking to its public result page. One query."""
+    rounds = (
+        announced_rounds()
+        .filter(election__office__congress=congress)
+        .select_related("election__session__term__congress")[:limit]
+    )
+    return [
+        PublishedItem(
+            title=str(r.election.office),
+            published_at=r.announced_at,
+            url=reverse("elections:result-detail", args=[r.pk]),
+            detail=" · ".join((str(r.election.session), str(ElectionRound.Stage(r.stage).label))),
+        )
+        for r in rounds
+    ]

@@ -21,6 +21,25 @@ class ProposalsConfig(AppConfig):
         self._ready_bills()
         self._ready_takeup()
         self._ready_city_section()
+        self._ready_published()
+
+    @staticmethod
+    def _ready_published() -> None:
+        """The public home lists the newest published handling reports (SUGG-8), with a link
+        to them all (core.web.published)."""
+        from core.web.published import PublishedKind, register
+
+        from .selectors import latest_published_reports
+
+        register(
+            PublishedKind(
+                "handling-reports",
+                _("Reports on the handling of suggestions"),
+                latest_published_reports,
+                list_url_name="proposal_documents:published-report-list",
+                order=30,
+            )
+        )
 
     @staticmethod
     def _ready_city_section() -> None:

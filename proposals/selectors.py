@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from casework import rules as case_rules
 from casework import selectors as case_selectors
@@ -26,6 +27,7 @@ from core.accounts.roles import Role
 from core.errors import NotFound
 from core.organisation.rules import effective_parameters
 from core.permissions import has_perm, role_of
+from core.web.published import PublishedItem
 from core.workcalendar import rules as time_rules
 
 from . import permissions, rules
@@ -358,3 +360,38 @@ def reports_for(user) -> QuerySet:
 def published_reports() -> QuerySet:
     """SUGG-8: reports made public (for the portal; they hold no personal data)."""
     return HandlingReport.objects.filter(published_at__isnull=False).select_related("term", "for_session")
+
+
+def published_reports_of(congress) -> QuerySet:
+    """SUGG-8: the reports `congress` has made public, newest publication first (the public
+    list and the public home); none before any congress is configured."""
+    if congress is None:
+        return HandlingReport.objects.none()
+    return (
+        published_reports()
+        .filter(congress=congress)
+        .select_related("for_session__term__congress")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def published_report_detail(report: HandlingReport) -> str:
+    """The line under a published report's title: the session it is reported to, if fixed."""
+    if report.for_session is None:
+        return ""
+    return _("Reported to %(session)s") % {"session": report.for_session}
+
+
+def latest_published_reports(*, congress, limit: int) -> list[PublishedItem]:
+    """The newest published handling reports (SUGG-8) for the public home
+    (core.web.published), each linking to its public copy (docx). One query."""
+    return [
+        PublishedItem(
+            title=report.title,
+            published_at=report.published_at,
+            url=reverse("proposal_documents:report-published", args=[report.pk]),
+            detail=published_report_detail(report),
+            file_format="docx",
+        )
+        for report in published_reports_of(congress)[:limit]
+    ]

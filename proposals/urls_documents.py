@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_documents as views
+from .views_public import published_report_list
 
 app_name = "proposal_documents"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("replies/<int:reply_id>/letter.docx", views.reply_letter, name="reply-letter"),
     path("reports/", views.report_list, name="report-list"),
     path("reports/prepare/", views.report_prepare, name="report-prepare"),
+    path("reports/published/", published_report_list, name="published-report-list"),
     path("reports/<int:report_id>/report.docx", views.report_download, name="report-download"),
     path("reports/<int:report_id>/published.docx", views.report_published, name="report-published"),
 ]

@@ -15,7 +15,7 @@ from core.accounts import services as account_services
 from core.accounts.roles import Role
 from core.permissions import has_perm, public, role_of
 
-from . import navigation, selectors
+from . import navigation, published, selectors
 from .permissions import ADMIN_DESK
 
 #: Each role's home: its template and the heading that names it (a browser test looks for it).
@@ -47,6 +47,9 @@ def _role_context(request, role: str) -> dict:
         }
     if role == Role.CITIZEN:
         return {"unread": selectors.unread_count(user)}
+    if role == Role.PUBLIC or role not in HOMES:
+        # What the domains have published for the congress this site serves (core.web.published).
+        return {"published": published.latest(selectors.current_congress())}
     return {}
 
 
