@@ -49,10 +49,13 @@ def form_errors(form, exc: DatongError) -> None:
         form.add_error(None, str(exc.message))
 
 
-def _act(request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:
-    """A one-click action (POST): the service's refusal comes back as an error message."""
+def _act(
+    request: HttpRequest, action: Callable[[], Any], success: str | Callable[[Any], str], back: str
+) -> HttpResponse:
+    """A one-click action (POST): the service's refusal comes back as an error message. The
+    success message may depend on what the service returned (`success(result)`)."""
     try:
-        action()
+        result = action()
     except NotAllowed:
         raise
     except DatongError as exc:
@@ -61,7 +64,7 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str, back: st
             if str(reason) != str(exc.message):
                 messages.error(request, f"{where}: {reason}")
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return redirect(back)
 
 
@@ -320,7 +323,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
     )
 
 
-def _motion_action(code: str, service: Callable, success: str):
+def _motion_action(code: str, service: Callable, success: str | Callable[[Motion], str]):
     @requires(code)
     @require_POST
     def view(request: HttpRequest, motion_id: int) -> HttpResponse:
@@ -338,7 +341,16 @@ def _motion_action(code: str, service: Callable, success: str):
 motion_submit = _motion_action(codes.MOTION_SUBMIT, services.submit_motion, gettext_lazy("The motion was submitted."))
 motion_withdraw = _motion_action(codes.MOTION_WITHDRAW, services.withdraw_motion, gettext_lazy("The motion was withdrawn."))
 motion_open = _motion_action(codes.MOTION_OPEN, services.open_motion_vote, gettext_lazy("The vote is open."))
-motion_decide = _motion_action(codes.MOTION_DECIDE, services.decide_motion, gettext_lazy("The result was recorded."))
+
+
+def _decided(motion: Motion) -> str:
+    # A void round (ELEC-11) records no result: the motion is back, to be voted on again.
+    if motion.status == Motion.Status.SUBMITTED:
+        return _("The vote was void: the motion is back before the session, to be voted on again.")
+    return _("The result was recorded.")
+
+
+motion_decide = _motion_action(codes.MOTION_DECIDE, services.decide_motion, _decided)
 
 
 # --- motions filed by deputies jointly: signatures (ELEC-19 recall, RES-4 committee) ------

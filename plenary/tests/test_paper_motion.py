@@ -204,7 +204,11 @@ def test_elec_11_more_returned_than_issued_voids_the_vote_and_the_motion_is_vote
     assert "Put back to be voted on again" in page
     motion = decide(desk, motion)
     assert (motion.status, motion.round) == (Motion.Status.SUBMITTED, None)
-    assert "Put to the vote" in page_of(desk, motion)
+    page = page_of(desk, motion)
+    # It says what happened: no result was recorded, the motion is back.
+    assert "The vote was void: the motion is back before the session, to be voted on again." in page
+    assert "The result was recorded." not in page
+    assert "Put to the vote" in page
     assert desk.post(reverse("plenary:motion-open", args=[motion.pk])).status_code == 302
     motion.refresh_from_db()
     assert motion.status == Motion.Status.VOTING and motion.round.status == "open"
