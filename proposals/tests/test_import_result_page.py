@@ -1,6 +1,6 @@
 """The suggestions import's result page as its user reads it (the shared import pages,
 core.documents.import_pages): the heading says what happened, the figures are the file's
-rows, the summary is said once, and there is no button back to the page itself."""
+rows, each figure is said once, and there is no button back to the page itself."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .test_importing import _empty_upload_folder, category, good_rows, sheet, st
 
 pytestmark = pytest.mark.django_db
 
-SUMMARY = "3 suggestions imported: 1 registered and assigned, 2 waiting to be registered."
+COUNTS = ("3 suggestions created", "1 registered and assigned", "2 waiting to be registered")
 
 
 def heading(page: str) -> str:
@@ -31,7 +31,10 @@ def test_a_finished_import_of_three_rows_reads_right(staff_client, city, good_ro
     assert "Importing suggestions" not in page
     figures = re.search(r'class="progress-figures">(.*?)</p>', page, re.S).group(1)
     assert "3 of 3 (100%)" in figures, figures
-    assert page.count(SUMMARY) == 1
+    # Each figure is said once, in the list (not again in a sentence above it).
+    for line in COUNTS:
+        assert page.count(line) == 1, line
+    assert "suggestions imported:" not in page
     assert f'href="{url}"' not in page and "Open the result" not in page
     record = progress.get(importing.progress_key(url.rstrip("/").rsplit("/", 1)[-1]))
     assert (record.done, record.total) == (3, 3)
