@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Its static files: /api/docs serves Swagger UI from here, not from a CDN (no internet).
+    "ninja",
     "template_partials",
     "csp",
     "django_otp",
