@@ -95,9 +95,10 @@ class BallotForm(forms.Form):
         return marks, [name for name in names if name]
 
 
-# --- counting a paper vote (views_paper) ---------------------------------------------------
+# --- counting paper sheets (views_sheets: the motion's pages and the election's) -------------
 # The forms parse what staff and scrutineers type; the services decide (ELEC-11, ELEC-12,
-# SEC-2) and their refusals come back on the fields.
+# SEC-2) and their refusals come back on the fields. An election's pages use the same forms
+# with its ballot's own names for the lines and the write-ins (elections.forms).
 
 BLANK = ""
 #: How a line of a paper sheet may read: blank (an abstention, ELEC-12 practice), for,
@@ -156,7 +157,20 @@ class ScrutineerForm(forms.Form):
 
 class SheetMarksForm(forms.Form):
     """One reading of a paper sheet: a mark per line (blank by default) and the names
-    written in. `SheetMarksForm(data, options=…, write_in_lines=…)`."""
+    written in. `SheetMarksForm(data, options=…, write_in_lines=…)`.
+
+    What differs from one kind of ballot to another is said by the class:
+
+    - `mark_by`: the Option attribute a line's field is named after (`mark_<position>`
+      here; an election's lines go by candidate key);
+    - `write_in_label`: the label of the n-th write-in line (ELEC-10);
+    - `number_all_lines`: number the lines even when there is only one (a motion's single
+      line goes unnumbered).
+    """
+
+    mark_by = "position"
+    write_in_label = _("Another person (%(number)s)")
+    number_all_lines = False
 
     def __init__(self, *args, options=(), write_in_lines: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,15 +186,20 @@ class SheetMarksForm(forms.Form):
             )
         for number in range(1, write_in_lines + 1):
             self.fields[f"write_in_{number}"] = forms.CharField(
-                label=_("Another person (%(number)s)") % {"number": number},
+                label=self.write_in_label % {"number": number},
                 max_length=WRITE_IN_LENGTH,
                 required=False,
                 widget=forms.TextInput(attrs={"autocomplete": "off"}),
             )
 
-    @staticmethod
-    def mark_name(option) -> str:
-        return f"mark_{option.position}"
+    @classmethod
+    def mark_name(cls, option) -> str:
+        return f"mark_{getattr(option, cls.mark_by)}"
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the template numbers the lines (1., 2., …)."""
+        return self.number_all_lines or len(self.options) > 1
 
     def mark_fields(self) -> list[forms.BoundField]:
         return [self[self.mark_name(option)] for option in self.options]

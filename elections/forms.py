@@ -3,20 +3,19 @@ services decide (ELEC-*, SEC-2) and their refusals come back on the fields.
 
 Deputies are entered by deputy number (the number on the paper nomination form); a ballot
 sheet is entered with one choice per line of the ballot, blank by default, so a counter
-only touches the lines that carry a mark.
+only touches the lines that carry a mark (the sheet forms are balloting's, shared with
+every paper vote).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from balloting import rules as ballot_rules
-from balloting.models import Round
+from balloting import forms as sheets
 from core.web.widgets import DateTimeInput
 
 from .models import Election, Nomination, Office, Scrutineer
@@ -56,7 +55,9 @@ class ElectionForm(forms.Form):
         label=_("Extra candidates"),
         min_value=0,
         required=False,
-        help_text=_("Candidates beyond the seats on the final list; empty: the session's rule (ELEC-6, ELEC-7)."),
+        help_text=_(
+            "Candidates beyond the seats on the final list; empty: the session's rule (ELEC-6, ELEC-7)."
+        ),
     )
     nominations_open_at = forms.DateTimeField(
         label=_("Nominations open"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
@@ -68,7 +69,9 @@ class ElectionForm(forms.Form):
         input_formats=DATETIME_FORMATS,
         help_text=_("At a general election at least two days after nominations open (ELEC-8)."),
     )
-    is_general_election = forms.BooleanField(label=_("General election of the term's leaders"), required=False)
+    is_general_election = forms.BooleanField(
+        label=_("General election of the term's leaders"), required=False
+    )
     is_by_election = forms.BooleanField(label=_("By-election (ELEC-17)"), required=False)
     vote_method = forms.ChoiceField(
         label=_("Voting method"), choices=Election.Method.choices, initial=Election.Method.PAPER
@@ -82,7 +85,9 @@ class ElectionForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     ballot_at = forms.DateTimeField(
-        label=_("Ballot"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
+        label=_("Ballot"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
         help_text=_("At a general election at least two days after nominations open (ELEC-8)."),
     )
 
@@ -100,9 +105,16 @@ class NominationForm(forms.Form):
         required=False,
         help_text=_("Required for the standing committee, whose members are deputies (ELEC-1)."),
     )
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False, help_text=_("Empty: the deputy's name."))
+    name = forms.CharField(
+        label=pgettext_lazy("person", "Name"),
+        max_length=50,
+        required=False,
+        help_text=_("Empty: the deputy's name."),
+    )
     occupation = forms.CharField(label=_("Occupation"), max_length=200, required=False)
-    biography = forms.CharField(label=_("Biography"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    biography = forms.CharField(
+        label=_("Biography"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     holds_state_post = forms.BooleanField(
         label=_("Holds a post in an administrative, supervisory, judicial or procuratorial organ (ELEC-3)"),
         required=False,
@@ -124,7 +136,9 @@ class NominationForm(forms.Form):
             return None
         deputy = _deputy_by_number(self.deputies, number)
         if deputy is None:
-            raise forms.ValidationError(_("No deputy of this term has the number %(number)s."), params={"number": number})
+            raise forms.ValidationError(
+                _("No deputy of this term has the number %(number)s."), params={"number": number}
+            )
         return deputy
 
     def clean_relatives(self):
@@ -134,7 +148,9 @@ class NominationForm(forms.Form):
             if not line:
                 continue
             parts = re.split(r"[,，、]\s*|\s+", line, maxsplit=1)
-            relatives.append({"name": parts[0][:50], "relationship": (parts[1] if len(parts) > 1 else "")[:30]})
+            relatives.append(
+                {"name": parts[0][:50], "relationship": (parts[1] if len(parts) > 1 else "")[:30]}
+            )
         return relatives
 
 
@@ -143,7 +159,9 @@ class SignaturesForm(forms.Form):
 
     deputies = forms.CharField(
         label=_("Deputy numbers of the signatories"),
-        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false", "autofocus": True}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false", "autofocus": True}
+        ),
         help_text=_("As on the paper form: one per line or separated by commas."),
     )
 
@@ -153,11 +171,14 @@ class SignaturesForm(forms.Form):
 
     def clean_deputies(self):
         numbers = list(dict.fromkeys(split_numbers(self.cleaned_data["deputies"])))
-        found = {d.code: d for d in self.deputies.filter(code__in=numbers)} if self.deputies is not None else {}
+        found = (
+            {d.code: d for d in self.deputies.filter(code__in=numbers)} if self.deputies is not None else {}
+        )
         unknown = [n for n in numbers if n not in found]
         if unknown:
             raise forms.ValidationError(
-                _("No deputy of this term has the number %(numbers)s."), params={"numbers": "、".join(unknown)}
+                _("No deputy of this term has the number %(numbers)s."),
+                params={"numbers": "、".join(unknown)},
             )
         return [found[n] for n in numbers]
 
@@ -175,7 +196,9 @@ class ScrutineerForm(forms.Form):
         max_length=150,
         help_text=_("The person signs in with this account to enter ballots and sign the result."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Scrutineer.Role.choices, initial=Scrutineer.Role.MONITOR)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Scrutineer.Role.choices, initial=Scrutineer.Role.MONITOR
+    )
 
     def __init__(self, *args, accounts=None, deputies=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,122 +212,40 @@ class ScrutineerForm(forms.Form):
             deputy = _deputy_by_number(self.deputies, text)
             user = deputy.user if deputy is not None else None
         if user is None:
-            raise forms.ValidationError(_("No account or deputy with an account matches %(text)s."), params={"text": text})
+            raise forms.ValidationError(
+                _("No account or deputy with an account matches %(text)s."), params={"text": text}
+            )
         return user
 
 
 # --- rounds ------------------------------------------------------------------------------
 
 
-class IssueForm(forms.Form):
-    """ELEC-11: the ballots issued (发出选票), checked against the ballots returned."""
-
-    count = forms.IntegerField(label=_("Ballots issued"), min_value=0)
-
-
-BLANK = ""
-MARK_CHOICES = [
-    (BLANK, _("Blank")),
-    (ballot_rules.FOR, _("For")),
-    (ballot_rules.AGAINST, _("Against")),
-    (ballot_rules.ABSTAIN, _("Abstain")),
-    (ballot_rules.UNCLEAR, _("Unclear")),
-]
+# The counting forms are balloting's (one copy for every paper vote): the ballots issued
+# (ELEC-11) and a reading of a sheet. On an election's pages the lines are named by candidate
+# key and always numbered (even a single candidate), and the write-in lines are "Write-in n",
+# after the numbered write-in lines of the printed ballot (ELEC-10, documents.ballot_docx).
+IssueForm = sheets.IssueForm
+BLANK = sheets.BLANK
+MARK_CHOICES = sheets.SHEET_MARKS
+write_in_lines = sheets.write_in_lines
 
 
-class MarksForm(forms.Form):
-    """One reading of a ballot sheet: a choice per line (blank by default; a blank counts
-    as an abstention, ELEC-12 practice) and the write-in lines (ELEC-10)."""
+class _ElectionBallot:
+    """The election's ballot on the shared sheet forms (balloting.forms.SheetMarksForm)."""
 
-    def __init__(self, *args, options: Sequence = (), write_in_lines: int = 0, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.options = list(options)
-        for option in self.options:
-            self.fields[self.mark_field(option.key)] = forms.ChoiceField(
-                label=option.label,
-                choices=MARK_CHOICES,
-                required=False,
-                initial=BLANK,
-                widget=forms.RadioSelect,
-            )
-        for number in range(1, write_in_lines + 1):
-            self.fields[self.write_in_field(number)] = forms.CharField(
-                label=_("Write-in %(number)s") % {"number": number},
-                max_length=50,
-                required=False,
-                widget=forms.TextInput(attrs={"autocomplete": "off"}),
-            )
-        self.write_in_lines = write_in_lines
-
-    @staticmethod
-    def mark_field(key: str) -> str:
-        return f"mark_{key}"
-
-    @staticmethod
-    def write_in_field(number: int) -> str:
-        return f"write_in_{number}"
-
-    def mark_fields(self):
-        return [self[self.mark_field(option.key)] for option in self.options]
-
-    def write_in_fields(self):
-        return [self[self.write_in_field(n)] for n in range(1, self.write_in_lines + 1)]
-
-    def marks(self) -> dict[str, str]:
-        marks = {}
-        for option in self.options:
-            mark = self.cleaned_data.get(self.mark_field(option.key)) or BLANK
-            if mark != BLANK:
-                marks[option.key] = mark
-        return marks
-
-    def write_ins(self) -> list[str]:
-        names = (self.cleaned_data.get(self.write_in_field(n), "").strip() for n in range(1, self.write_in_lines + 1))
-        return [name for name in names if name]
-
-    @classmethod
-    def initial_for(cls, marks: dict, write_ins: Sequence[str]) -> dict:
-        initial = {cls.mark_field(key): mark for key, mark in (marks or {}).items()}
-        for number, name in enumerate(write_ins or (), start=1):
-            initial[cls.write_in_field(number)] = name
-        return initial
+    mark_by = "key"
+    write_in_label = _("Write-in %(number)s")
+    number_all_lines = True
 
 
-def write_in_lines(round_: Round) -> int:
-    """The write-in lines a ballot of this round carries: one per seat (ELEC-10, ELEC-12)."""
-    return 0 if round_.write_ins == Round.WriteIns.NONE else round_.seats
-
-
-class BallotEntryForm(MarksForm):
+class BallotEntryForm(_ElectionBallot, sheets.SheetForm):
     """A scrutineer's reading of one numbered sheet (double entry)."""
 
-    field_order = ["sheet_number"]
 
-    sheet_number = forms.IntegerField(
-        label=_("Sheet number"),
-        min_value=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-
-class ResolveForm(MarksForm):
+class ResolveForm(_ElectionBallot, sheets.ResolveForm):
     """The agreed reading of a sheet whose two entries differ: one of them, or the reading
     agreed with the sheet in hand."""
-
-    FIRST, SECOND, AGREED = "1", "2", "agreed"
-
-    field_order = ["use"]
-
-    use = forms.ChoiceField(
-        label=_("Which reading is right?"),
-        choices=[
-            (FIRST, _("The first reading")),
-            (SECOND, _("The second reading")),
-            (AGREED, _("Neither: the reading below, agreed with the sheet in hand")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 # --- after a round -------------------------------------------------------------------------

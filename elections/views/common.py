@@ -1,5 +1,6 @@
 """What the election pages share: finding the object the user may see, putting a service's
-refusal on a form or in a message, and the status of a refused form (422)."""
+refusal on a form or in a message (core.web.refusals), and the status of a refused form
+(422)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.urls import reverse
 
 from core.errors import DatongError, NotAllowed
 from core.permissions import require
+from core.web import refusals
+from core.web.refusals import form_errors as form_errors  # the election pages import it from here
 
 from .. import reads, selectors
 from ..models import Election, ElectionRound, Nomination
@@ -21,23 +24,10 @@ from ..permissions import SCRUTINISE
 INVALID = 422
 
 
-def form_errors(form, exc: DatongError) -> None:
-    """Put a service's refusal on the form: each detail on its field, or on the form."""
-    placed = False
-    for field, reason in (exc.details or {}).items():
-        name = str(field).split(".")[0]
-        form.add_error(name if name in form.fields else None, str(reason))
-        placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
 def error_messages(request: HttpRequest, exc: DatongError) -> None:
-    messages.error(request, str(exc.message))
-    for where, reason in (exc.details or {}).items():
-        if where in ("state", "allowed_from") or str(reason) == str(exc.message):
-            continue
-        messages.error(request, f"{where}: {reason}")
+    """A refusal as error messages, each reason after its place ("sheet 2: …"): the
+    election pages name the sheet or field a reason is about."""
+    refusals.error_messages(request, exc, name_places=True)
 
 
 def act(request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:

@@ -4,13 +4,15 @@ the result with each scrutineer's signature, the announcement, and what the law 
 (tie-break ELEC-14, run-off ELEC-15, a void round held again ELEC-11, a primary's tie ELEC-9).
 
 Counts are never shown before the count: the entry page shows one's own readings only, and
-a sheet's two readings appear side by side only once both are in and they differ.
+a sheet's two readings appear side by side only once both are in and they differ. Entering
+a sheet, the discrepancies and settling a sheet are balloting's steps for every paper vote
+(balloting.views_sheets) with the election's ballot forms; the pages extend balloting's.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +21,9 @@ from django.views.decorators.http import require_POST
 from balloting import permissions as ballot_codes
 from balloting import selectors as balloting_selectors
 from balloting import services as balloting
+from balloting import views_sheets
 from balloting.models import Round
-from core.errors import DatongError, InvalidTransition, NotAllowed
+from core.errors import DatongError, NotAllowed
 from core.permissions import has_perm, require, requires
 
 from .. import forms, reads, selectors, services
@@ -37,9 +40,6 @@ from .common import (
     round_for,
     round_url,
 )
-
-MARK_LABELS = dict(forms.MARK_CHOICES)
-
 
 # --- the list of rounds to count -----------------------------------------------------------
 
@@ -75,14 +75,20 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "issue_form": forms.IssueForm(initial={"count": round_.ballots_issued or None}),
             "counted": counted,
             "can": {
-                "open": round_.status == Round.Status.DRAFT and has_perm(user, codes.ROUND_OPEN, election_round),
+                "open": round_.status == Round.Status.DRAFT
+                and has_perm(user, codes.ROUND_OPEN, election_round),
                 # ELEC-11: fixed once the ballots have come back (selectors.may_record_issued).
-                "issue": balloting_selectors.may_record_issued(round_) and has_perm(user, ballot_codes.ISSUE, round_),
+                "issue": balloting_selectors.may_record_issued(round_)
+                and has_perm(user, ballot_codes.ISSUE, round_),
                 "close": round_.status == Round.Status.OPEN and has_perm(user, ballot_codes.CLOSE, round_),
-                "enter": paper and round_.status == Round.Status.CLOSED and has_perm(user, ballot_codes.ENTER, round_),
-                "resolve": paper and round_.status == Round.Status.CLOSED
+                "enter": paper
+                and round_.status == Round.Status.CLOSED
+                and has_perm(user, ballot_codes.ENTER, round_),
+                "resolve": paper
+                and round_.status == Round.Status.CLOSED
                 and has_perm(user, ballot_codes.RESOLVE, round_),
-                "count": round_.status == Round.Status.CLOSED and not counted
+                "count": round_.status == Round.Status.CLOSED
+                and not counted
                 and has_perm(user, codes.ROUND_COUNT, election_round),
                 "ballot": has_perm(user, codes.DESK_VIEW, election_round.election),
             },
@@ -118,7 +124,9 @@ def round_issue(request: HttpRequest, round_id: int) -> HttpResponse:
         return redirect(round_url(election_round))
     return act(
         request,
-        lambda: balloting.issue_ballots(by=request.user, round=election_round.round, count=form.cleaned_data["count"]),
+        lambda: balloting.issue_ballots(
+            by=request.user, round=election_round.round, count=form.cleaned_data["count"]
+        ),
         _("The ballots issued were recorded."),
         round_url(election_round),
     )
@@ -139,117 +147,58 @@ def round_close(request: HttpRequest, round_id: int) -> HttpResponse:
 # --- double entry ------------------------------------------------------------------------
 
 
-def _entry_form(round_: Round, data=None, initial=None):
-    return forms.BallotEntryForm(
-        data,
-        initial=initial,
-        options=balloting_selectors.ballot_options(round_),
-        write_in_lines=forms.write_in_lines(round_),
-    )
-
-
 @requires(codes.SCRUTINISE)
 def ballot_entry(request: HttpRequest, round_id: int) -> HttpResponse:
-    """A scrutineer enters one numbered sheet at a time: a choice per line (blank by
-    default) and the names written in. Entering a sheet again corrects one's own reading;
-    the other scrutineer's reading is never shown here."""
+    """A scrutineer enters one numbered sheet at a time (balloting.views_sheets.enter_sheet):
+    a choice per line (blank by default) and the names written in. Entering a sheet again
+    corrects one's own reading; the other scrutineer's reading is never shown here."""
     election_round = round_for(request, round_id)
     round_ = election_round.round
     require(request.user, ballot_codes.ENTER, round_)
-    mine = balloting_selectors.my_entries(request.user, round_)
-    status = 200
-    if request.method == "POST":
-        form = _entry_form(round_, request.POST)
-        if form.is_valid():
-            number = form.cleaned_data["sheet_number"]
-            try:
-                balloting.enter_paper_ballot(
-                    by=request.user, round=round_, sheet_number=number, marks=form.marks(), write_ins=form.write_ins()
-                )
-            except NotAllowed:
-                raise
-            except DatongError as exc:
-                form_errors(form, exc)
-            else:
-                messages.success(request, _("Sheet %(number)s entered.") % {"number": number})
-                return redirect(reverse("elections:ballot-entry", args=[election_round.pk]) + f"?sheet={number + 1}")
-        status = INVALID
-    else:
-        requested = request.GET.get("sheet", "")
-        if requested.isdigit() and int(requested) > 0:
-            number = int(requested)
-        else:
-            last = mine.order_by("-sheet_number").values_list("sheet_number", flat=True).first()
-            number = (last or 0) + 1
-        own = mine.filter(sheet_number=number).first()
-        initial = {"sheet_number": number}
-        if own is not None:
-            initial.update(forms.MarksForm.initial_for(own.marks, own.write_ins))
-        form = _entry_form(round_, initial=initial)
+    step = views_sheets.enter_sheet(
+        request,
+        round_,
+        forms.BallotEntryForm,
+        entry_url=reverse("elections:ballot-entry", args=[election_round.pk]),
+    )
+    if step.done is not None:
+        return step.done
+    closed = round_.method == Round.Method.PAPER and round_.status == Round.Status.CLOSED
     return render(
         request,
         "elections/ballot_entry.html",
         {
+            **step.context,
             "election_round": election_round,
             "election": election_round.election,
             "round": round_,
-            "form": form,
-            "open_for_entry": round_.method == Round.Method.PAPER and round_.status == Round.Status.CLOSED,
-            "my_sheets": list(mine.order_by("sheet_number").values_list("sheet_number", flat=True)),
+            "closed": closed,
+            "open_for_entry": closed and round_.ballots_issued > 0 and round_.counted_at is None,
             "progress": balloting_selectors.round_progress(request.user, round_),
         },
-        status=status,
+        status=step.status,
     )
-
-
-def _comparison(options, state) -> list[dict]:
-    """The lines of a sheet's two readings, marking where they differ."""
-    first, second = state.readings
-    rows = []
-    for option in options:
-        rows.append(
-            {
-                "label": option.label,
-                "first": MARK_LABELS.get(first["marks"].get(option.key, ""), first["marks"].get(option.key)),
-                "second": MARK_LABELS.get(second["marks"].get(option.key, ""), second["marks"].get(option.key)),
-                "differs": option.key in state.differences,
-            }
-        )
-    if first["write_ins"] or second["write_ins"]:
-        rows.append(
-            {
-                "label": _("Written in"),
-                "first": "、".join(first["write_ins"]) or "–",
-                "second": "、".join(second["write_ins"]) or "–",
-                "differs": "write_ins" in state.differences,
-            }
-        )
-    return rows
 
 
 @requires(codes.SCRUTINISE)
 def discrepancy_list(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Every sheet entered so far: agreed, entered once, or read differently (with both
-    readings side by side) and resolved or not. The count waits for all of them."""
+    """Every sheet entered so far (balloting.views_sheets.sheets_overview): agreed, entered
+    once, or read differently and resolved or not. The count waits for all of them."""
     election_round = round_for(request, round_id)
     round_ = election_round.round
     require(request.user, ballot_codes.RESOLVE, round_)
-    options = balloting_selectors.ballot_options(round_)
-    states = balloting_selectors.sheet_states(request.user, round_)
-    differing = [
-        {"state": s, "rows": _comparison(options, s)} for s in states if s.state in ("discrepant", "resolved")
-    ]
+    may_resolve = round_.status == Round.Status.CLOSED and not election_round.outcome
     return render(
         request,
         "elections/discrepancy_list.html",
         {
+            **views_sheets.sheets_overview(
+                request.user, round_, ("elections:sheet-resolve", election_round.pk) if may_resolve else None
+            ),
             "election_round": election_round,
             "election": election_round.election,
             "round": round_,
-            "differing": differing,
-            "once": [s.sheet_number for s in states if s.state == "once"],
-            "agreed": sum(1 for s in states if s.state == "agreed"),
-            "open_count": sum(1 for s in states if s.state in ("once", "discrepant")),
+            "round_url": round_url(election_round),
             "ready": balloting_selectors.ready_to_count(round_),
             "can_count": round_.status == Round.Status.CLOSED
             and election_round.outcome is None
@@ -260,58 +209,27 @@ def discrepancy_list(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @requires(codes.SCRUTINISE)
 def sheet_resolve(request: HttpRequest, round_id: int, sheet_number: int) -> HttpResponse:
-    """Settle a sheet read differently: the first or second reading, or the reading agreed
-    with the sheet in hand."""
+    """Settle a sheet read differently (balloting.views_sheets.resolve_sheet)."""
     election_round = round_for(request, round_id)
     round_ = election_round.round
     require(request.user, ballot_codes.RESOLVE, round_)
-    options = balloting_selectors.ballot_options(round_)
-    state = next(
-        (
-            s
-            for s in balloting_selectors.sheet_states(request.user, round_)
-            if s.sheet_number == sheet_number and s.state in ("discrepant", "resolved")
-        ),
-        None,
+    discrepancies = reverse("elections:discrepancy-list", args=[election_round.pk])
+    step = views_sheets.resolve_sheet(
+        request, round_, sheet_number, forms.ResolveForm, done_url=discrepancies
     )
-    if state is None:
-        raise Http404(_("This sheet has no discrepancy to resolve."))
-    form_kwargs = {"options": options, "write_in_lines": forms.write_in_lines(round_)}
-    status = 200
-    if request.method == "POST":
-        form = forms.ResolveForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            use = form.cleaned_data["use"]
-            arguments = {"note": form.cleaned_data["note"]}
-            if use == forms.ResolveForm.AGREED:
-                arguments.update(marks=form.marks(), write_ins=form.write_ins())
-            else:
-                arguments["use_entry"] = int(use)
-            try:
-                balloting.resolve_discrepancy(by=request.user, round=round_, sheet_number=sheet_number, **arguments)
-            except NotAllowed:
-                raise
-            except DatongError as exc:
-                form_errors(form, exc)
-            else:
-                messages.success(request, _("Sheet %(number)s is resolved.") % {"number": sheet_number})
-                return redirect("elections:discrepancy-list", round_id=election_round.pk)
-        status = INVALID
-    else:
-        first = state.readings[0]
-        form = forms.ResolveForm(initial=forms.MarksForm.initial_for(first["marks"], first["write_ins"]), **form_kwargs)
+    if step.done is not None:
+        return step.done
     return render(
         request,
         "elections/sheet_resolve.html",
         {
+            **step.context,
             "election_round": election_round,
             "election": election_round.election,
             "round": round_,
-            "state": state,
-            "rows": _comparison(options, state),
-            "form": form,
+            "discrepancies_url": discrepancies,
         },
-        status=status,
+        status=step.status,
     )
 
 
@@ -324,18 +242,15 @@ def round_count(request: HttpRequest, round_id: int) -> HttpResponse:
     """Count the round (ELEC-11 validity, ELEC-12 ballots) and apply the election law
     (ELEC-9, -13, -14, -15). Refused while a sheet is entered once or unresolved."""
     election_round = round_for(request, round_id)
-    try:
-        services.count_election_round(by=request.user, election_round=election_round)
-    except NotAllowed:
-        raise
-    except InvalidTransition as exc:
-        error_messages(request, exc)
-        if exc.code == "discrepancies":
-            return redirect("elections:discrepancy-list", round_id=election_round.pk)
-        return redirect(round_url(election_round))
-    except DatongError as exc:
-        error_messages(request, exc)
-        return redirect(round_url(election_round))
+    refused = views_sheets.count_refused(
+        request,
+        lambda: services.count_election_round(by=request.user, election_round=election_round),
+        discrepancies_url=reverse("elections:discrepancy-list", args=[election_round.pk]),
+        back_url=round_url(election_round),
+        show=error_messages,
+    )
+    if refused is not None:
+        return refused
     messages.success(request, _("The round was counted. Each scrutineer now checks and signs the result."))
     return redirect(result_url(election_round))
 
@@ -374,8 +289,11 @@ def round_result(request: HttpRequest, round_id: int) -> HttpResponse:
             "next_step": _after_announcement(user, election, election_round),
             "latest_round": latest,
             "can": {
-                "sign": own is not None and own.signed_at is None and has_perm(user, ballot_codes.SIGN_OFF, round_),
-                "announce": not report.announced and report.result.signed_off
+                "sign": own is not None
+                and own.signed_at is None
+                and has_perm(user, ballot_codes.SIGN_OFF, round_),
+                "announce": not report.announced
+                and report.result.signed_off
                 and has_perm(user, codes.ANNOUNCE, election_round),
                 "tie_break": has_perm(user, codes.TIE_BREAK, election),
                 "repeat": has_perm(user, codes.REPEAT, election),
@@ -505,7 +423,12 @@ def election_runoff(request: HttpRequest, election_id: int) -> HttpResponse:
 def election_settle_by_lot(request: HttpRequest, election_id: int) -> HttpResponse:
     """ELEC-9 with `primary_tie_rule` = lot: record the nominees the draw chose."""
     election = election_for(request, election_id)
-    last = selectors.rounds(request.user, election).exclude(announced_at__isnull=True).order_by("-number").first()
+    last = (
+        selectors.rounds(request.user, election)
+        .exclude(announced_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
     tied_keys = (last.outcome or {}).get("tie_break", []) if last is not None else []
     tied_ids = [int(key[1:]) for key in tied_keys if key.startswith("n")]
     tied = selectors.nominations(request.user, election).filter(pk__in=tied_ids)
@@ -534,7 +457,9 @@ def election_settle_by_lot(request: HttpRequest, election_id: int) -> HttpRespon
             "election": election,
             "form": form,
             "title": _("Record the draw"),
-            "intro": _("The session breaks a tie at the cut-off of a primary by lot (ELEC-9). Choose %(count)s.")
+            "intro": _(
+                "The session breaks a tie at the cut-off of a primary by lot (ELEC-9). Choose %(count)s."
+            )
             % {"count": (last.outcome or {}).get("tie_break_seats", 0) if last is not None else 0},
         },
         status=status,

@@ -1,4 +1,5 @@
-/* Entering paper sheets quickly (balloting/paper_entry.html, paper_resolve.html).
+/* Entering paper sheets quickly (balloting/paper_entry.html, paper_resolve.html, and the
+   election's pages that extend them): the one script for every paper count.
    Only an enhancement: without it the radio buttons work with Tab and the arrow keys.
    On a line of the sheet, the digit keys pick the mark (1 for, 2 against, 3 abstain,
    4 unclear, 0 blank) and move to the next line, then to the write-ins or the save
