@@ -203,6 +203,18 @@ LOGOUT_REDIRECT_URL = "web:home"
 # Lockout after repeated failures (per account and per client address).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("DATONG_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("DATONG_LOGIN_LOCKOUT_SECONDS", "900"))
+# Failures from one client address, counted across every account name tried from it, before
+# that address is locked out (core.accounts.rules, the address limit). Default 50 in the same
+# window: ten accounts' worth, far above what an office behind one NAT address mistypes in a
+# quarter of an hour, while a guesser gets at most 50 tries per address and still only 5 per
+# account. Never below LOGIN_FAILURE_LIMIT.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DATONG_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+# How many reverse proxies in front of the site append the client's address to
+# X-Forwarded-For (core.accounts.rules.client_address). 0: the connection's address
+# (REMOTE_ADDR) is the client's and the header, which anyone can write, is ignored. Without it
+# behind a proxy, every visitor shares the proxy's address for the sign-in limits. Default: 1 in
+# production (granian on 127.0.0.1 behind the HTTPS proxy, README), 0 in demo and development.
+LOGIN_TRUSTED_PROXIES = int(os.environ.get("DATONG_TRUSTED_PROXIES", "1" if PRODUCTION else "0"))
 # How long a serving process trusts what it read of an API token (seconds; 0: every call).
 # A token revoked or an account switched off in another process is refused within this time.
 DATONG_API_TOKEN_SECONDS = float(os.environ.get("DATONG_API_TOKEN_SECONDS", "5"))
@@ -252,6 +264,8 @@ DATONG_UPLOAD_MAX_BYTES = int(os.environ.get("DATONG_UPLOAD_MAX_BYTES", str(10 *
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One house format for dates and times in both languages (2026-11-27, 2026-11-27 14:16).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -71,10 +71,11 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
     raw_id_fields = ("handling_unit",)
+    list_select_related = ("handling_unit", "deputy")  # display_name reads a deputy account's deputy
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Role"), {"fields": ("role", "handling_unit", "is_active", "is_demo", "must_change_password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone", "language")}),
+        (_("Personal info"), {"fields": ("last_name", "first_name", "email", "phone", "language")}),
         (_("Administration site"), {"fields": ("is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -7,11 +7,12 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .roles import Role
 
 
@@ -33,9 +34,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="clerks",
     )
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
-    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     # Set when someone else chose the password (an account made by the congress office): the
@@ -62,7 +61,7 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name
 
     def clean(self) -> None:
         super().clean()
@@ -71,12 +70,26 @@ class User(AbstractUser):
         if self.role != Role.UNIT_CLERK and self.handling_unit_id is not None:
             raise ValidationError({"handling_unit": _("Only a unit clerk belongs to a handling unit.")})
         if self.role != Role.ADMINISTRATOR and (self.is_staff or self.is_superuser):
-            raise ValidationError(
-                {"role": _("Only administrators may use the administration site.")}
-            )
+            raise ValidationError({"role": _("Only administrators may use the administration site.")})
+
+    def get_full_name(self) -> str:
+        """The account's own name, written by the name-order rule (rules.person_name): 王小明,
+        Ann Lee."""
+        return rules.person_name(self.first_name, self.last_name)
 
     @property
     def display_name(self) -> str:
+        """The name the pages show for this account (the header, lists, the audit log): a deputy
+        account linked to its deputy shows the deputy's name from the register of deputies
+        (the account's own name may be empty or a placeholder); else the account's own name;
+        else its username."""
+        if self.role == Role.DEPUTY and self.pk is not None:
+            try:
+                deputy_name = (self.deputy.name or "").strip()
+            except ObjectDoesNotExist:
+                deputy_name = ""
+            if deputy_name:
+                return deputy_name
         return self.get_full_name() or self.username
 
 

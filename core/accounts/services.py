@@ -27,6 +27,7 @@ from core.audit.services import record
 from core.errors import DatongError, NotAllowed, NotFound, ValidationFailed
 from core.permissions import require
 
+from . import rules
 from .models import ApiToken, LoginFailure, User
 from .roles import Role
 
@@ -61,20 +62,36 @@ class LockedOut(LoginRefused):
 
 
 def _account_key(username: str) -> str:
-    return ("user:" + (username or "").strip().lower())[:200]
+    return (rules.ACCOUNT_KEY_PREFIX + (username or "").strip().lower())[:200]
+
+
+def _address_key(address: str) -> str:
+    return (rules.ADDRESS_KEY_PREFIX + address)[:200]
 
 
 def _failure_keys(username: str, address: str | None) -> list[str]:
     keys = [_account_key(username)]
     if address:
-        keys.append(("ip:" + address)[:200])
+        keys.append(_address_key(address))
     return keys
 
 
 def _limit_for(key: str) -> int:
-    if key.startswith("ip:"):
-        return int(getattr(settings, "LOGIN_IP_FAILURE_LIMIT", settings.LOGIN_FAILURE_LIMIT))
-    return int(settings.LOGIN_FAILURE_LIMIT)
+    """The account limit for an account name, the (higher) address limit for an address."""
+    return rules.failure_limit(
+        key,
+        account_limit=settings.LOGIN_FAILURE_LIMIT,
+        address_limit=getattr(settings, "LOGIN_ADDRESS_FAILURE_LIMIT", settings.LOGIN_FAILURE_LIMIT),
+    )
+
+
+def client_address(request) -> str | None:
+    """The address a request's sign-in failures count against (rules.client_address)."""
+    return rules.client_address(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        int(getattr(settings, "LOGIN_TRUSTED_PROXIES", 0)),
+    )
 
 
 def _window() -> timedelta:
@@ -140,7 +157,7 @@ def authenticate_with_lockout(*, request, username: str, password: str) -> User:
     A locked name or address is refused before the password is even checked, so the right
     password does not help during a lockout.
     """
-    address = request.META.get("REMOTE_ADDR") or None
+    address = client_address(request)
     remaining = lockout_remaining(username=username, address=address)
     if remaining:
         raise LockedOut(seconds=remaining)
@@ -156,7 +173,7 @@ def authenticate_with_lockout(*, request, username: str, password: str) -> User:
 
 @transaction.atomic
 def reset_lockout(*, user_id: int, by) -> User:
-    """Staff lift a lockout on an account name (the address counter expires by itself)."""
+    """Staff lift a lockout on an account name (an address has its own: lift_address_lockout)."""
     account = User.objects.filter(pk=user_id).first()
     if account is None:
         raise NotFound()
@@ -164,6 +181,29 @@ def reset_lockout(*, user_id: int, by) -> User:
     deleted, _rows = LoginFailure.objects.filter(key=_account_key(account.username)).delete()
     record(actor=by, action="user.unlock", target=account, data={"cleared": bool(deleted)})
     return account
+
+
+@transaction.atomic
+def lift_address_lockout(*, address: str, by) -> str:
+    """Staff lift the lockout of a client address (everyone signing in from it was refused)
+    and forget its failures. Raises NotFound when that address is not counted at all."""
+    require(by, "accounts.manage")
+    address = (address or "").strip()
+    row = (
+        LoginFailure.objects.select_for_update().filter(key=_address_key(address)).first()
+        if address
+        else None
+    )
+    if row is None:
+        raise NotFound()
+    was_locked = row.locked_until is not None and row.locked_until > timezone.now()
+    row.delete()
+    record(
+        actor=by,
+        action="login.unlock_address",
+        data={"address": address, "failures": row.failures, "was_locked": was_locked},
+    )
+    return address
 
 
 # --- creating accounts -----------------------------------------------------------------
@@ -175,6 +215,12 @@ def _password_errors(password: str, user: User | None = None) -> list[str]:
     except ValidationError as exc:
         return list(exc.messages)
     return []
+
+
+def password_problems(password: str, *, username: str = "", email: str = "") -> list[str]:
+    """What is wrong with a new password for an account of this name and address, one message
+    per broken rule ([] when it is fine): for a form to show before anything is saved."""
+    return _password_errors(password, User(username=(username or "").strip(), email=(email or "").strip()))
 
 
 def _clean(user: User, errors: dict) -> None:
@@ -267,7 +313,7 @@ def create_account(
         must_change_password=by is not None,
     )
     if password is None:
-        password = secrets.token_urlsafe(12)
+        password = rules.first_password(secrets.choice)
     elif by is not None:
         problems = _password_errors(password, user)
         if problems:
@@ -370,6 +416,38 @@ def deactivate_user(*, user_id: int, by) -> User:
             after={"is_active": False},
             data={"tokens_revoked": revoked},
         )
+    return account
+
+
+@transaction.atomic
+def update_contact_details(*, user_id: int, email: str, phone: str, by) -> User:
+    """Change one's own e-mail address and telephone number (both optional, SEC-3: given by
+    the holder to be sent replies and notices). The audit entry names the fields that changed,
+    not their values (SEC-5: the log keeps no copy of the personal data). Raises NotFound
+    (someone else's account) or ValidationFailed."""
+    account = User.objects.select_for_update().filter(pk=user_id).first()
+    if account is None or by is None or by.pk != account.pk:
+        raise NotFound()
+    require(by, "accounts.profile")
+    new = {"email": (email or "").strip(), "phone": (phone or "").strip()}
+    changed = sorted(field for field, value in new.items() if getattr(account, field) != value)
+    if not changed:
+        return account
+    for field in changed:
+        setattr(account, field, new[field])
+    errors: dict[str, str] = {}
+    try:
+        account.full_clean(exclude=["password", "username"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            if field in new:
+                errors[field] = " ".join(messages)
+    if new["phone"] and not rules.is_phone_number(new["phone"]):
+        errors["phone"] = str(_("Enter a telephone number (digits, +, -)."))
+    if errors:
+        raise ValidationFailed(details=errors)
+    account.save(update_fields=changed)
+    record(actor=by, action="user.update_contact", target=account, data={"changed": changed})
     return account
 
 

@@ -13,22 +13,32 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import activate
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from core.errors import NotAllowed, NotFound, ValidationFailed
-from core.permissions import has_perm, public, requires
+from core.permissions import public, requires
 
 from . import second_factor, selectors, services
-from .forms import AccountCreateForm, CodeForm, LanguageForm, LoginForm, RegistrationForm, TokenForm
-from .roles import Role
+from .forms import (
+    AccountCreateForm,
+    AccountFilterForm,
+    CodeForm,
+    ContactForm,
+    LanguageForm,
+    LoginForm,
+    RegistrationForm,
+    TokenForm,
+)
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -157,6 +167,22 @@ def register_view(request):
 # --- profile, password ------------------------------------------------------------------
 
 
+def _contact_form(user, data=None) -> ContactForm:
+    return ContactForm(data, initial={"email": user.email, "phone": user.phone})
+
+
+def _profile_page(request, *, form=None, contact_form=None):
+    user = request.user
+    context = {
+        "form": form or LanguageForm(initial={"language": user.language}),
+        "contact_form": contact_form or _contact_form(user),
+        "profile": selectors.profile_of(user),
+        "has_device": second_factor.has_device(user),
+        "second_factor_required": second_factor.is_required(user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
 @requires("accounts.profile")
 @_domain_errors
 def profile_view(request):
@@ -168,13 +194,29 @@ def profile_view(request):
         activate(form.cleaned_data["language"])
         messages.success(request, _("Your language is saved."))
         return redirect("accounts:profile")
-    context = {
-        "form": form,
-        "profile": selectors.profile_of(request.user),
-        "has_device": second_factor.has_device(request.user),
-        "second_factor_required": second_factor.is_required(request.user),
-    }
-    return render(request, "accounts/profile.html", context)
+    return _profile_page(request, form=form)
+
+
+@requires("accounts.profile")
+@require_POST
+@_domain_errors
+def contact_view(request):
+    """Change one's own e-mail address and telephone number (the form is on the profile page)."""
+    form = _contact_form(request.user, request.POST)
+    if form.is_valid():
+        try:
+            services.update_contact_details(
+                user_id=request.user.pk,
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"],
+                by=request.user,
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your contact details are saved."))
+            return redirect("accounts:profile")
+    return _profile_page(request, contact_form=form)
 
 
 @requires("accounts.profile")
@@ -300,19 +342,24 @@ def token_revoke_view(request, token_id: int):
 # --- account management (congress office) ----------------------------------------------
 
 
+#: Accounts on one page of the account list.
+ACCOUNTS_PER_PAGE = 50
+#: The session key under which a new account's first password waits for its one showing.
+FIRST_PASSWORD_SESSION_KEY = "accounts_first_password"
+
+
 @requires("accounts.manage")
 @_domain_errors
 def user_list_view(request):
-    query = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    if role not in Role.values:
-        role = ""
-    rows = selectors.accounts_for(request.user, query=query, role=role)[:500]
+    filter_form = AccountFilterForm(request.GET or None)
+    rows = selectors.accounts_for(request.user, **filter_form.filters())
+    page = Paginator(rows, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    facts = selectors.account_row_facts(request.user, page.object_list)
     context = {
-        "rows": [(account, has_perm(request.user, "accounts.manage_account", account)) for account in rows],
-        "query": query,
-        "role": role,
-        "roles": Role.choices,
+        "filter_form": filter_form,
+        "page": page,
+        "rows": [(account, facts[account.pk]) for account in page.object_list],
+        "locked_addresses": selectors.locked_addresses(request.user),
     }
     return render(request, "accounts/user_list.html", context)
 
@@ -327,8 +374,25 @@ def user_create_view(request):
         except ValidationFailed as exc:
             _add_errors(form, exc)
         else:
-            return render(request, "accounts/user_created.html", {"account": account, "password": password})
+            # Shown once on the next page (never in an address): reloading it sends nothing again.
+            request.session[FIRST_PASSWORD_SESSION_KEY] = {"account": account.pk, "password": password}
+            return redirect("accounts:user-created")
     return render(request, "accounts/user_create.html", {"form": form})
+
+
+@requires("accounts.manage")
+@never_cache
+@_domain_errors
+def user_created_view(request):
+    """The account just made, with its first password: shown once, then gone from the session."""
+    waiting = request.session.pop(FIRST_PASSWORD_SESSION_KEY, None)
+    if not waiting:
+        messages.info(request, _("A first password is shown only once, right after the account is made."))
+        return redirect("accounts:user-list")
+    account = selectors.account_for(request.user, waiting["account"])
+    return render(
+        request, "accounts/user_created.html", {"account": account, "password": waiting["password"]}
+    )
 
 
 @requires("accounts.manage")
@@ -350,6 +414,15 @@ def user_deactivate_view(request, user_id: int):
 def user_reset_lockout_view(request, user_id: int):
     account = services.reset_lockout(user_id=user_id, by=request.user)
     messages.success(request, _("%(name)s may sign in again.") % {"name": account.username})
+    return redirect("accounts:user-list")
+
+
+@requires("accounts.manage")
+@require_POST
+@_domain_errors
+def address_unlock_view(request):
+    address = services.lift_address_lockout(address=request.POST.get("address", ""), by=request.user)
+    messages.success(request, _("Sign-in from %(address)s is possible again.") % {"address": address})
     return redirect("accounts:user-list")
 
 

@@ -1,5 +1,7 @@
 """The congress office's account page: list, create, deactivate (staff and administrators)."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -34,7 +36,9 @@ def test_search_and_role_filter(staff, users):
 
 def test_staff_create_a_unit_clerk_bound_to_a_unit(staff):
     unit = HandlingUnitFactory()
-    response = staff.post(CREATE, {"username": "clerk-9", "role": Role.UNIT_CLERK, "handling_unit": unit.pk})
+    response = staff.post(
+        CREATE, {"username": "clerk-9", "role": Role.UNIT_CLERK, "handling_unit": unit.pk}, follow=True
+    )
     assert response.status_code == 200
     clerk = User.objects.get(username="clerk-9")
     assert clerk.role == Role.UNIT_CLERK and clerk.handling_unit == unit
@@ -130,10 +134,50 @@ def test_the_deputy_list_shows_number_and_name_in_number_order(staff):
     """As on the other forms: "number name", ordered by number (not by name or by entry)."""
     later = DeputyFactory(code="D0300", name="王五")
     first = DeputyFactory(term=later.term, delegation=later.delegation, code="D0012", name="张三")
-    DeputyFactory(term=later.term, delegation=later.delegation, code="D0100", name="李四", in_office=False,
-                  left_office_on="2025-01-01")
+    DeputyFactory(
+        term=later.term,
+        delegation=later.delegation,
+        code="D0100",
+        name="李四",
+        in_office=False,
+        left_office_on="2025-01-01",
+    )
     field = staff.get(CREATE).context["form"]["deputy"]
     labels = [str(choice[1]) for choice in field.field.choices if choice[0]]
     assert labels == ["D0012 张三", "D0300 王五"]
     page = staff.get(CREATE).content.decode()
     assert f'value="{first.pk}">D0012 张三</option>' in page
+
+
+# --- the first password: handed over in person, shown once ------------------------------------
+
+LOOK_ALIKES = set("Il1O0o")
+
+
+def test_the_first_password_has_no_look_alike_characters_and_comes_in_groups(staff):
+    for n in range(5):
+        response = staff.post(CREATE, {"username": f"dep-{n}", "role": Role.DEPUTY}, follow=True)
+        password = response.context["password"]
+        assert not LOOK_ALIKES & set(password), password
+        assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", password), password
+        assert User.objects.get(username=f"dep-{n}").check_password(password)
+
+
+def test_the_first_password_is_shown_on_the_next_page_once(staff):
+    response = staff.post(CREATE, {"username": "dep-7", "role": Role.DEPUTY})
+    assert response.status_code == 302  # reloading the next page does not send the form again
+    target = response.headers["Location"]
+    assert target == "/accounts/users/created/"
+    shown = staff.get(target)
+    password = shown.context["password"]
+    assert password in shown.content.decode() and "dep-7" in shown.content.decode()
+    assert password not in target
+    again = staff.get(target)  # a reload
+    assert again.status_code == 302 and again.headers["Location"] == "/accounts/users/"
+    assert password not in staff.get("/accounts/users/").content.decode()
+    assert User.objects.filter(username="dep-7").count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.DEPUTY, Role.UNIT_CLERK, Role.CITIZEN, Role.PUBLIC])
+def test_nobody_else_opens_the_first_password_page(client_for, role):
+    assert client_for(role).get("/accounts/users/created/").status_code == 403

@@ -66,6 +66,14 @@ def test_the_clerk_gets_the_first_unit_of_the_current_congress_and_the_deputy_a_
 
 
 @override_settings(DEMO=True)
+def test_the_demo_deputy_is_shown_with_its_deputys_name():
+    """The header read "代表 (代表)": the role as a placeholder name, then the role."""
+    DeputyFactory(delegation__term=TermFactory(is_current=True), name="吕涛志")
+    run()
+    assert User.objects.get(username="demo-deputy").display_name == "吕涛志"
+
+
+@override_settings(DEMO=True)
 def test_a_placeholder_unit_is_made_only_when_there_is_none():
     run()
     assert HandlingUnit.objects.filter(is_demo=True).count() == 1

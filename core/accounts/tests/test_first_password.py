@@ -36,7 +36,9 @@ def office(users):
 @pytest.fixture
 def created(office):
     """A deputy account made on the account page, and the first password it was given."""
-    response = office.post("/accounts/users/new/", {"username": "new-deputy", "role": Role.DEPUTY})
+    response = office.post(
+        "/accounts/users/new/", {"username": "new-deputy", "role": Role.DEPUTY}, follow=True
+    )
     return User.objects.get(username="new-deputy"), response.context["password"]
 
 
@@ -149,8 +151,13 @@ def test_an_administrator_adding_an_account_in_the_admin_sets_the_requirement(us
     admin.force_login(users[Role.ADMINISTRATOR])
     admin.post(
         "/admin/accounts/user/add/",
-        {"username": "from-admin", "role": Role.CITIZEN, "usable_password": "true",
-         "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "username": "from-admin",
+            "role": Role.CITIZEN,
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     assert User.objects.get(username="from-admin").must_change_password is True
 
@@ -167,7 +174,9 @@ def test_existing_and_test_accounts_are_not_asked(users):
 
 
 def test_a_citizen_who_registered_chose_their_password(client):
-    client.post("/accounts/register/", {"username": "citizen-1", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post(
+        "/accounts/register/", {"username": "citizen-1", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert User.objects.get(username="citizen-1").must_change_password is False
     assert client.get("/").status_code == 200
 

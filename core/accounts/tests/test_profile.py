@@ -75,3 +75,75 @@ def test_password_change_needs_the_old_password(client_for, users):
     assert users[Role.CITIZEN].check_password("new-pass-2026-x")
     assert client.get("/accounts/profile/").status_code == 200  # still signed in
     assert AuditEntry.objects.filter(action="user.change_password").count() == 1
+
+
+CONTACT = "/accounts/profile/contact/"
+
+
+def test_the_profile_shows_the_telephone_given_at_registration(client):
+    client.post(
+        "/accounts/register/",
+        {
+            "username": "li-si",
+            "password1": "a-long-pass-2026",
+            "password2": "a-long-pass-2026",
+            "phone": "138 0000 0000",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = client.get("/accounts/profile/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "138 0000 0000" in page
+
+
+def test_the_holder_changes_their_e_mail_and_telephone(client_for, users):
+    client = client_for(Role.CITIZEN)
+    response = client.post(CONTACT, {"email": "new@example.org", "phone": "+86 351 1234567"})
+    assert response.status_code == 302 and response.headers["Location"] == "/accounts/profile/"
+    page = client.get("/accounts/profile/").content.decode()
+    assert "new@example.org" in page and "+86 351 1234567" in page
+    users[Role.CITIZEN].refresh_from_db()
+    assert (users[Role.CITIZEN].email, users[Role.CITIZEN].phone) == ("new@example.org", "+86 351 1234567")
+    entry = AuditEntry.objects.get(action="user.update_contact")
+    assert entry.target_id == str(users[Role.CITIZEN].pk)
+    assert entry.data == {"changed": ["email", "phone"]}
+    assert "new@example.org" not in str(entry.data)  # the log names the fields, keeps no copy
+
+
+def test_contact_details_can_be_emptied(client_for, users):
+    client = client_for(Role.STAFF)
+    client.post(CONTACT, {"email": "", "phone": ""})
+    users[Role.STAFF].refresh_from_db()
+    assert users[Role.STAFF].email == "" and users[Role.STAFF].phone == ""
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "reason"),
+    [
+        ({"email": "not-an-address", "phone": ""}, "email", "Enter a valid email address."),
+        ({"email": "", "phone": "call me"}, "phone", "Enter a telephone number"),
+    ],
+)
+def test_bad_contact_details_are_refused_with_the_reason(client_for, users, data, field, reason):
+    before = users[Role.CITIZEN].email
+    response = client_for(Role.CITIZEN).post(CONTACT, data)
+    assert response.status_code == 200
+    assert reason in " ".join(response.context["contact_form"].errors[field])
+    assert reason in response.content.decode()
+    users[Role.CITIZEN].refresh_from_db()
+    assert users[Role.CITIZEN].email == before
+    assert not AuditEntry.objects.filter(action="user.update_contact").exists()
+
+
+def test_saving_unchanged_details_writes_no_audit_entry(client_for, users):
+    citizen = users[Role.CITIZEN]
+    client_for(Role.CITIZEN).post(CONTACT, {"email": citizen.email, "phone": citizen.phone})
+    assert not AuditEntry.objects.filter(action="user.update_contact").exists()
+
+
+def test_a_visitor_cannot_change_contact_details(client):
+    response = client.post(CONTACT, {"email": "x@example.org", "phone": ""})
+    assert response.status_code == 302 and "/accounts/login/" in response.headers["Location"]
+
+
+def test_the_contact_page_takes_only_a_post(client_for):
+    assert client_for(Role.CITIZEN).get(CONTACT).status_code == 405

@@ -86,7 +86,29 @@ def test_signed_in_user_is_sent_to_the_profile(client_for):
 
 def test_every_password_error_is_in_chinese_on_the_chinese_page(client):
     """Django's zh_Hans catalogue lacks its own 5.2 password-length text (core.accounts.django_texts)."""
-    response = client.post(REGISTER, {**GOOD, "password1": "123", "password2": "123"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post(
+        REGISTER, {**GOOD, "password1": "123", "password2": "123"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     errors = " ".join(response.context["form"].errors["password1"])
     assert "密码长度太短" in errors and "10" in errors
     assert "This password" not in errors
+
+
+def test_the_password_rules_are_shown_before_the_first_try(client):
+    page = client.get(REGISTER).content.decode()
+    field = page.index('name="password1"')
+    rules_at = page.index("Your password must contain at least 10 characters.")
+    assert page.rindex('for="id_password1"', 0, field) < rules_at < field  # under the label, above the box
+    assert "can’t be entirely numeric" in page or "can't be entirely numeric" in page
+
+
+def test_every_broken_rule_is_reported_at_the_first_try_each_on_its_own_line(client):
+    """Before: the first try said only that the passwords differ; the second ran the rules'
+    messages together in one line."""
+    response = client.post(REGISTER, {**GOOD, "password1": "123", "password2": "1234"})
+    errors = response.context["form"].errors
+    assert len(errors["password1"]) >= 2
+    assert errors["password2"] == ["The two passwords differ."]
+    page = response.content.decode()
+    for message in errors["password1"]:
+        assert f"<li>{message}</li>".replace("'", "&#x27;") in page

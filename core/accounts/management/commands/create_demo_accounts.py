@@ -79,14 +79,17 @@ class Command(BaseCommand):
                         )
                     services.update_demo_account(user_id=existing.pk, password=password, handling_unit=unit)
                 else:
+                    deputy = _demo_deputy() if role == Role.DEPUTY else None
                     services.create_account(
                         by=None,
                         username=username,
                         role=role,
-                        first_name=str(Role(role).label),
+                        # A placeholder name (the role's), except for a deputy account linked to a
+                        # deputy: that one is shown with the deputy's own name.
+                        first_name="" if deputy is not None else str(Role(role).label),
                         password=password,
                         handling_unit=unit if role == Role.UNIT_CLERK else None,
-                        deputy=_demo_deputy() if role == Role.DEPUTY else None,
+                        deputy=deputy,
                         is_demo=True,
                     )
                 rows.append((role, username, password))
