@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import naming
+
 
 class Congress(models.Model):
     """A people's congress (人民代表大会) of one administrative area."""
@@ -101,7 +103,7 @@ class Term(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(congress)s, term %(number)s") % {"congress": self.congress, "number": self.number}
+        return naming.term_name(self)
 
 
 class Session(models.Model):
@@ -139,7 +141,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(term)s, session %(number)s") % {"term": self.term, "number": self.number}
+        return naming.session_name(self)
 
 
 class StandingCommittee(models.Model):
