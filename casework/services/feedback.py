@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.accounts.roles import Role
 from core.audit.services import record
 from core.errors import InvalidTransition, ValidationFailed
+from core.notify.services import mark_read_for
 from core.permissions import require
 from core.workcalendar import rules as time_rules
 from core.workcalendar import selectors as calendar
@@ -172,6 +173,10 @@ def rate_reply(*, by, reply: Reply, satisfaction: str, comment: str = "", recipi
                            locked=True)
         current = _lock(locked)
         state = _round_state(current)
+        # The filer has now rated every reply of the round: the notices asking for it are done.
+        if all(pair in state["ratings"] for pair in state["expected"] if pair[1] == rater.pk):
+            mark_read_for(user=rater.user or (rater.deputy.user if rater.deputy_id else None),
+                          url=kind_of(rater.source_case).url(rater.source_case), actions=[kind.code("reply")])
         outcome = rules.feedback_outcome(
             round_number=current.round, scale=state["scale"], expected=state["expected"], ratings=state["ratings"]
         )

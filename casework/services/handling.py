@@ -129,7 +129,10 @@ def assign_case(
         for a in created:
             _tell(
                 _clerks([a.unit_id]), action=code, case=current,
-                title=_L("New case for your unit: “%(title)s”, reply due %(due)s"),
+                # TIME-4: a date counted through a year without its official schedule is provisional.
+                title=_L("New case for your unit: “%(title)s”, reply due %(due)s (provisional: that year's "
+                         "official holiday schedule is not entered yet)") if a.due_provisional
+                else _L("New case for your unit: “%(title)s”, reply due %(due)s"),
                 params={"title": current.title, "due": a.due_on.isoformat()},
             )
         _tell_filers(

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from core.notify.services import notify
@@ -123,6 +124,7 @@ def flag_overdue(*, now=None) -> int:
                 action=kinds.get(kind_name).code("overdue"),
                 title=_L("%(count)s replies became overdue at %(units)s units"),
                 params={"count": len(rows), "units": units},
+                url=f"{reverse('casework:late-by-unit')}?kind={kind_name}",
             )
     return total
 

@@ -75,6 +75,13 @@ class TaskFailure(models.Model):
         return self.task_path.rsplit(".", 1)[-1]
 
     @property
+    def task_label(self) -> str:
+        """What the task page calls the task, in the reader's language (core.jobs.labels)."""
+        from .labels import has_label, label_for
+
+        return label_for(self.task_path) if has_label(self.task_path) else self.task_name
+
+    @property
     def state(self) -> str:
         if self.resolved:
             return self.State.RESOLVED

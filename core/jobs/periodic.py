@@ -54,11 +54,18 @@ _REGISTRY: dict[str, PeriodicJob] = {}
 _discovered = False
 
 
-def register(name: str, fn: Callable | str, *, every: timedelta, lease: timedelta = DEFAULT_LEASE) -> None:
-    """Register (or replace) the periodic job `name`, due every `every`."""
+def register(
+    name: str, fn: Callable | str, *, every: timedelta, lease: timedelta = DEFAULT_LEASE, label=None
+) -> None:
+    """Register (or replace) the periodic job `name`, due every `every`; `label` (lazy) is
+    what the task page calls it (core.jobs.labels)."""
     if every <= timedelta(0):
         raise ValueError("every must be positive")
     _REGISTRY[name] = PeriodicJob(name=name, fn=fn, every=every, lease=lease)
+    if label is not None:
+        from .labels import describe
+
+        describe(name, label)
 
 
 def unregister(name: str) -> None:

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from core.permissions import has_perm
 
+from .labels import has_label, label_for
 from .models import PeriodicRun, ProgressRecord, TaskFailure
 from .permissions import PROGRESS, VIEW
 
@@ -29,6 +30,13 @@ def failures_for(user, *, state: str = "open") -> QuerySet[TaskFailure]:
     return qs
 
 
+def state_counts(user) -> dict[str, int]:
+    """How many rows each tab of the task page lists ({state: count}; empty if not allowed)."""
+    if not has_perm(user, VIEW):
+        return {}
+    return {state: failures_for(user, state=state).count() for state in STATES}
+
+
 def failure_for(user, *, failure_id: int) -> TaskFailure | None:
     return failures_for(user, state="all").filter(pk=failure_id).first()
 
@@ -46,7 +54,13 @@ def periodic_runs_for(user) -> list[dict]:
         return []
     runs = {run.name: run for run in PeriodicRun.objects.all()}
     return [
-        {"name": job.name, "every": job.every, "run": runs.get(job.name)}
+        {
+            "name": job.name,
+            "label": label_for(job.name),
+            "has_label": has_label(job.name),
+            "every": job.every,
+            "run": runs.get(job.name),
+        }
         for job in periodic.registered_jobs()
     ]
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import InvalidTransition, NotAllowed, NotFound
@@ -16,6 +17,16 @@ from core.permissions import requires
 
 from . import selectors, services
 from .permissions import PROGRESS, RETRY, VIEW
+
+#: Each tab of the task page: its name, the heading of the list it shows, and what the list
+#: says when it is empty.
+STATE_TEXTS = {
+    "open": (gettext_lazy("Needing attention"), gettext_lazy("Tasks needing attention"), gettext_lazy("No task needs attention.")),
+    "failed": (gettext_lazy("Failed"), gettext_lazy("Failed tasks"), gettext_lazy("No failed tasks.")),
+    "retrying": (gettext_lazy("Retrying"), gettext_lazy("Tasks being retried"), gettext_lazy("No task is being retried.")),
+    "resolved": (gettext_lazy("Resolved"), gettext_lazy("Resolved tasks"), gettext_lazy("No resolved tasks.")),
+    "all": (gettext_lazy("Every attempt"), gettext_lazy("Every recorded attempt"), gettext_lazy("No task has failed.")),
+}
 
 
 @requires(VIEW)
@@ -27,12 +38,20 @@ def index(request):
         state = "open"
     failures = selectors.failures_for(request.user, state=state)
     page = Paginator(failures, 50).get_page(request.GET.get("page"))
+    counts = selectors.state_counts(request.user)
+    tabs = [
+        {"code": code, "label": STATE_TEXTS[code][0], "count": counts.get(code, 0), "current": code == state}
+        for code in selectors.STATES
+    ]
+    _tab, heading, empty = STATE_TEXTS[state]
     return render(
         request,
         "jobs/index.html",
         {
             "state": state,
-            "states": selectors.STATES,
+            "tabs": tabs,
+            "heading": heading,
+            "empty": empty,
             "page": page,
             "periodic_jobs": selectors.periodic_runs_for(request.user),
         },

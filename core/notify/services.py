@@ -180,3 +180,21 @@ def mark_all_read(*, by) -> int:
     return Notification.objects.filter(recipient_id=by.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def mark_read_for(*, user, url: str, actions: Iterable[str] = ()) -> int:
+    """Mark read the user's unread notifications that point at `url` (and, if `actions` are
+    given, were sent for one of them): what they asked the user to do is done, so they no
+    longer wait in the inbox. Returns how many.
+
+    Called by the service that did it (e.g. the rating of a reply), which has checked its own
+    permission; a notification is the user's own, so nothing else is touched. `user` may be
+    None (a filer without an account): nothing to do then.
+    """
+    if user is None or not url:
+        return 0
+    rows = Notification.objects.filter(recipient_id=user.pk, url=url, read_at__isnull=True)
+    actions = list(actions)
+    if actions:
+        rows = rows.filter(action__in=actions)
+    return rows.update(read_at=timezone.now())

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,9 +36,18 @@ def inbox(request):
 @require_POST
 def notification_read(request, notification_id: int):
     notification = _mark_read(request, notification_id)
+    unread_only = request.GET.get("show") == "unread"
     if request.htmx:
-        return render(request, "notify/inbox.html#notification", {"notification": notification})
-    return redirect("notify:inbox")
+        return render(
+            request,
+            "notify/_marked_read.html",
+            {
+                "notification": notification,
+                "unread": selectors.unread_count(request.user),
+                "unread_only": unread_only,
+            },
+        )
+    return redirect(reverse("notify:inbox") + ("?show=unread" if unread_only else ""))
 
 
 @requires(INBOX)

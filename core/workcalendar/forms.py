@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.errors import ValidationFailed
 from core.web.widgets import DateInput
@@ -16,8 +17,20 @@ from .models import Holiday
 MIN_YEAR, MAX_YEAR = 1949, 2999
 ISO_DATE = ["%Y-%m-%d"]
 
+NAME_REQUIRED = _("Give the name of the holiday.")
+
 UNITS = ("months", "days", "working_days")
-UNIT_LABELS = {"months": _("months"), "days": _("calendar days"), "working_days": _("working days")}
+# The unit as it reads after a number: plural-aware ("1 calendar day", "15 个工作日").
+UNIT_LABELS = {
+    "months": ngettext_lazy("month", "months", "count"),
+    "days": ngettext_lazy("calendar day", "calendar days", "count"),
+    "working_days": ngettext_lazy("working day", "working days", "count"),
+}
+
+
+def unit_label(unit: str, count: int) -> str:
+    """The unit's name for `count` of it, in the active language."""
+    return str(UNIT_LABELS[unit] % {"count": count})
 
 
 def _year_in_range(value: date) -> None:
@@ -75,8 +88,20 @@ class HolidayForm(forms.Form):
         widget=DateInput(),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Holiday.Kind.choices)
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("Required for a holiday, e.g. Spring Festival; optional for a make-up working day."),
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        # A holiday listed without its name tells the reader nothing (rules.holiday_needs_name).
+        if rules.holiday_needs_name(data.get("kind", ""), data.get("name", "")):
+            self.add_error("name", NAME_REQUIRED)
+        return data
 
 
 class ImportForm(forms.Form):

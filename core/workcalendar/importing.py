@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ValidationFailed
 
+from . import rules
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MAX_ROWS = 3000
 #: Unpacked size allowed per byte of upload (a guard against zip bombs).
@@ -187,7 +189,9 @@ def parse_holiday_workbook(upload) -> list[ImportRow]:
                 problems.append(gettext("the kind must be “holiday” or “workday”"))
             name = _cell_text(cell("name"))
             note = _cell_text(cell("note"))
-            if len(name) > 100:
+            if kind is not None and rules.holiday_needs_name(kind, name):
+                problems.append(gettext("a holiday needs its name"))
+            elif len(name) > 100:
                 problems.append(gettext("the name has more than 100 characters"))
             if len(note) > 300:
                 problems.append(gettext("the note has more than 300 characters"))

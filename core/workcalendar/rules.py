@@ -234,3 +234,10 @@ def min_more_than(total: int, numerator: int, denominator: int) -> int:
     """TIME-7: the smallest count meeting "超过 numerator/denominator" of `total` (过半数: 1/2)."""
     _check_fraction(total, numerator, denominator)
     return (total * numerator) // denominator + 1
+
+
+def holiday_needs_name(kind: str, name: str) -> bool:
+    """TIME-4 (param `holiday_table`): a holiday in the staff's table says which holiday it is,
+    as the State Council notice names it; a row without one would be listed blank. A make-up
+    working day may go without a name: its kind says what it is."""
+    return kind == "holiday" and not (name or "").strip()

@@ -21,7 +21,7 @@ from core.audit.services import record
 from core.errors import NotFound, ValidationFailed
 from core.permissions import require
 
-from . import selectors
+from . import rules, selectors
 from .importing import parse_holiday_workbook
 from .models import CalendarYear, Holiday
 
@@ -78,7 +78,9 @@ def _clean(*, day, kind, name, note) -> tuple[date, str, str, str]:
         errors["kind"] = _("The kind must be “holiday” or “workday”.")
     name = (name or "").strip()
     note = (note or "").strip()
-    if len(name) > 100:
+    if rules.holiday_needs_name(kind, name):
+        errors["name"] = _("Give the name of the holiday.")
+    elif len(name) > 100:
         errors["name"] = _("The name may have at most 100 characters.")
     if len(note) > 300:
         errors["note"] = _("The note may have at most 300 characters.")

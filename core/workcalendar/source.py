@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import chinese_calendar
+from django.utils.translation import pgettext_lazy
 
 HOLIDAY = "holiday"
 WORKDAY = "workday"
@@ -43,7 +44,8 @@ def library_years() -> range:
 
 
 def library_entries(year: int) -> list[tuple[date, str, str]]:
-    """chinese-calendar's own entries for `year`: (date, kind, name), sorted by date.
+    """chinese-calendar's own entries for `year`: (date, kind, name), sorted by date; the
+    name is translated when shown (a lazy string).
 
     Holidays on ordinary weekends are included (they are part of the holiday period).
     """
@@ -56,14 +58,33 @@ def library_entries(year: int) -> list[tuple[date, str, str]]:
     for day, name in chinese_calendar.workdays.items():
         if day.year == year and day.weekday() >= 5:
             rows.append((day, WORKDAY, _library_name(name)))
-    return sorted(rows)
+    return sorted(rows, key=lambda row: (row[0], row[1]))
 
 
-def _library_name(name) -> str:
-    """chinese-calendar names holidays in English; show the Chinese name beside it."""
+#: The names of the official holidays, in the reader's language (the library's data names
+#: them by their English name only).
+HOLIDAY_NAMES = {
+    "New Year's Day": pgettext_lazy("holiday", "New Year's Day"),
+    "Spring Festival": pgettext_lazy("holiday", "Spring Festival"),
+    "Tomb-sweeping Day": pgettext_lazy("holiday", "Qingming Festival"),
+    "Labour Day": pgettext_lazy("holiday", "Labour Day"),
+    "Dragon Boat Festival": pgettext_lazy("holiday", "Dragon Boat Festival"),
+    "National Day": pgettext_lazy("holiday", "National Day"),
+    "Mid-autumn Festival": pgettext_lazy("holiday", "Mid-Autumn Festival"),
+    "Anti-Fascist 70th Day": pgettext_lazy(
+        "holiday", "70th anniversary of the victory in the War of Resistance"
+    ),
+}
+
+
+def _library_name(name):
+    """The holiday's name in the reader's language (a lazy string); a name the table does not
+    know is shown in Chinese when the library has it, else as the library spells it."""
     english = str(getattr(name, "value", name) or "")
+    if english in HOLIDAY_NAMES:
+        return HOLIDAY_NAMES[english]
     try:
-        return f"{chinese_calendar.Holiday(english).chinese} / {english}"
+        return chinese_calendar.Holiday(english).chinese
     except ValueError:
         return english
 

@@ -136,11 +136,14 @@ def holiday_edit(request, holiday_id: int):
 
 
 @requires(EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def holiday_delete(request, holiday_id: int):
+    """GET asks to confirm (a page, so it works without script); POST removes the row."""
     holiday = selectors.holidays().filter(pk=holiday_id).first()
     if holiday is None:
         raise Http404
+    if request.method == "GET":
+        return render(request, "workcalendar/holiday_delete.html", {"holiday": holiday})
     try:
         services.holiday_delete(by=request.user, holiday_id=holiday.pk)
     except NotAllowed:

@@ -64,7 +64,7 @@ def test_deadline_bad_input_is_422_with_reasons(client_for, query, field):
 
 def test_holidays_list_is_paginated_and_filtered(client_for, users):
     for day in ("2026-04-20", "2027-01-01", "2027-02-06"):
-        services.holiday_add(by=users[Role.STAFF], date=D(day), kind="holiday")
+        services.holiday_add(by=users[Role.STAFF], date=D(day), kind="holiday", name="测试假日")
     client = client_for(Role.DEPUTY)
     everything = client.get(f"{API}/holidays", {"page_size": 2}).json()
     assert everything["count"] == 3 and len(everything["items"]) == 2
@@ -95,8 +95,10 @@ def test_bad_holiday_is_422(client_for):
     response = post_json(client, f"{API}/holidays", {"date": "2027-02-30", "kind": "nap"})
     assert response.status_code == 422
     assert set(response.json()["details"]) == {"date", "kind"}
-    post_json(client, f"{API}/holidays", {"date": "2027-01-02", "kind": "holiday"})
-    duplicate = post_json(client, f"{API}/holidays", {"date": "2027-01-02", "kind": "holiday"})
+    post_json(client, f"{API}/holidays", {"date": "2027-01-02", "kind": "holiday", "name": "测试假日"})
+    duplicate = post_json(
+        client, f"{API}/holidays", {"date": "2027-01-02", "kind": "holiday", "name": "测试假日"}
+    )
     assert duplicate.status_code == 422 and "date" in duplicate.json()["details"]
 
 
@@ -125,17 +127,17 @@ def test_import_through_the_api(client_for):
 
 
 WRITES = [
-    ("post", "/holidays", {"date": "2027-01-02", "kind": "holiday"}),
+    ("post", "/holidays", {"date": "2027-01-02", "kind": "holiday", "name": "测试假日"}),
     ("put", "/years/2027", {"is_complete": True}),
     ("delete", "/holidays/{id}", None),
-    ("put", "/holidays/{id}", {"date": "2027-01-05", "kind": "holiday"}),
+    ("put", "/holidays/{id}", {"date": "2027-01-05", "kind": "holiday", "name": "测试假日"}),
 ]
 
 
 @pytest.mark.parametrize("role", [Role.DEPUTY, Role.CITIZEN, Role.UNIT_CLERK, Role.PUBLIC, None])
 @pytest.mark.parametrize(("method", "path", "body"), WRITES)
 def test_calendar_edit_refused_in_the_api(client_for, users, role, method, path, body):
-    row = services.holiday_add(by=users[Role.STAFF], date=D("2027-03-01"), kind="holiday")
+    row = services.holiday_add(by=users[Role.STAFF], date=D("2027-03-01"), kind="holiday", name="测试假日")
     client = client_for(role)
     url = API + path.format(id=row.pk)
     if body is None:

@@ -87,7 +87,9 @@ def test_bad_holiday_form_is_shown_again_with_reasons(client_for):
     services_page = staff.post(reverse("workcalendar:holiday_add"), {"date": "2027-02-30", "kind": "holiday"})
     assert services_page.status_code == 422
     assert not Holiday.objects.exists()
-    staff.post(reverse("workcalendar:holiday_add"), {"date": "2027-01-02", "kind": "holiday"})
+    staff.post(
+        reverse("workcalendar:holiday_add"), {"date": "2027-01-02", "kind": "holiday", "name": "测试假日"}
+    )
     duplicate = staff.post(reverse("workcalendar:holiday_add"), {"date": "2027-01-02", "kind": "workday"})
     assert duplicate.status_code == 422
     assert "already in the table" in duplicate.content.decode()
@@ -119,7 +121,7 @@ def test_import_page_refuses_a_non_workbook(client_for):
 
 
 EDIT_PAGES = [
-    ("post", "workcalendar:holiday_add", [], {"date": "2027-01-02", "kind": "holiday"}),
+    ("post", "workcalendar:holiday_add", [], {"date": "2027-01-02", "kind": "holiday", "name": "测试假日"}),
     ("post", "workcalendar:import", [], {}),
     ("post", "workcalendar:year_complete", [2027], {"complete": "1"}),
 ]
@@ -135,7 +137,7 @@ def test_calendar_edit_pages_refused_for_other_roles(client_for, role, method, n
 
 @pytest.mark.parametrize("role", [Role.DEPUTY, Role.CITIZEN, Role.UNIT_CLERK, Role.PUBLIC, None])
 def test_edit_and_delete_of_a_row_refused_for_other_roles(client_for, users, role):
-    row = services.holiday_add(by=users[Role.STAFF], date=D("2027-01-02"), kind="holiday")
+    row = services.holiday_add(by=users[Role.STAFF], date=D("2027-01-02"), kind="holiday", name="测试假日")
     client = client_for(role)
     assert client.get(reverse("workcalendar:holiday_edit", args=[row.pk])).status_code in (302, 403)
     assert client.post(reverse("workcalendar:holiday_delete", args=[row.pk])).status_code in (302, 403)

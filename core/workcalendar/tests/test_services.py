@@ -41,7 +41,7 @@ def test_time_4_workday_row_overrides_a_weekend(staff):
 
 
 def test_time_4_deleting_the_row_restores_chinese_calendar(staff):
-    row = services.holiday_add(by=staff, date=D("2026-04-20"), kind="holiday")
+    row = services.holiday_add(by=staff, date=D("2026-04-20"), kind="holiday", name="测试假日")
     services.holiday_delete(by=staff, holiday_id=row.pk)
     assert selectors.is_working_day(D("2026-04-20")) is True
     assert not Holiday.objects.exists()
@@ -81,7 +81,7 @@ def test_time_4_warning_years_ahead():
 
 def test_time_6_listeners_hear_the_changed_years(staff, heard, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        row = services.holiday_add(by=staff, date=D("2027-02-10"), kind="holiday")
+        row = services.holiday_add(by=staff, date=D("2027-02-10"), kind="holiday", name="测试假日")
     assert heard == [frozenset({2027})]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,12 +102,12 @@ def test_time_6_listeners_wait_for_commit_and_ignore_rollbacks(
     staff, heard, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.holiday_add(by=staff, date=D("2027-03-01"), kind="holiday")
+        services.holiday_add(by=staff, date=D("2027-03-01"), kind="holiday", name="测试假日")
     assert heard == []  # not before commit
     assert callbacks
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        services.holiday_add(by=staff, date=D("2027-03-02"), kind="holiday")
+        services.holiday_add(by=staff, date=D("2027-03-02"), kind="holiday", name="测试假日")
         raise RuntimeError("rolled back")
     assert heard == []
 
@@ -119,7 +119,7 @@ def test_time_6_a_failing_listener_does_not_stop_the_others(staff, heard, django
     services.on_calendar_changed(broken)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.holiday_add(by=staff, date=D("2027-03-03"), kind="holiday")
+            services.holiday_add(by=staff, date=D("2027-03-03"), kind="holiday", name="测试假日")
     finally:
         services.remove_calendar_listener(broken)
     assert heard == [frozenset({2027})]
@@ -144,14 +144,14 @@ def test_every_change_is_audited(staff):
 @pytest.mark.parametrize("role", [Role.DEPUTY, Role.CITIZEN, Role.UNIT_CLERK, Role.PUBLIC])
 def test_only_staff_and_administrators_change_the_calendar(users, role):
     with pytest.raises(NotAllowed):
-        services.holiday_add(by=users[role], date=D("2027-01-02"), kind="holiday")
+        services.holiday_add(by=users[role], date=D("2027-01-02"), kind="holiday", name="测试假日")
     with pytest.raises(NotAllowed):
         services.year_set_complete(by=users[role], year=2027)
     assert not Holiday.objects.exists() and not CalendarYear.objects.exists()
 
 
 def test_administrator_may_change_the_calendar(users):
-    services.holiday_add(by=users[Role.ADMINISTRATOR], date=D("2027-01-02"), kind="holiday")
+    services.holiday_add(by=users[Role.ADMINISTRATOR], date=D("2027-01-02"), kind="holiday", name="测试假日")
     assert Holiday.objects.count() == 1
 
 
@@ -159,7 +159,7 @@ def test_bad_input_is_refused_with_reasons(staff):
     with pytest.raises(ValidationFailed) as bad:
         services.holiday_add(by=staff, date="2027-01-02", kind="rest", name="x" * 101)
     assert set(bad.value.details) == {"date", "kind", "name"}
-    services.holiday_add(by=staff, date=D("2027-01-02"), kind="holiday")
+    services.holiday_add(by=staff, date=D("2027-01-02"), kind="holiday", name="测试假日")
     with pytest.raises(ValidationFailed) as duplicate:
         services.holiday_add(by=staff, date=D("2027-01-02"), kind="workday")
     assert "date" in duplicate.value.details
@@ -176,13 +176,13 @@ def test_cached_calendar_is_dropped_on_change(staff):
     stale = selectors.current_calendar()
     cache.set(selectors.CACHE_KEY, stale)
     assert selectors.current_calendar() is not None
-    services.holiday_add(by=staff, date=D("2026-04-20"), kind="holiday")
+    services.holiday_add(by=staff, date=D("2026-04-20"), kind="holiday", name="测试假日")
     assert cache.get(selectors.CACHE_KEY) is None
     assert selectors.is_working_day(D("2026-04-20")) is False
 
 
 def test_uncommitted_calendar_is_not_cached(staff):
-    services.holiday_add(by=staff, date=D("2026-04-20"), kind="holiday")
+    services.holiday_add(by=staff, date=D("2026-04-20"), kind="holiday", name="测试假日")
     selectors.current_calendar()
     from django.core.cache import cache
 
