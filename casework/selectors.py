@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.accounts.roles import Role
 from core.errors import NotFound
+from core.organisation.models import HandlingUnit
 from core.permissions import has_perm, role_of
 from core.workcalendar import rules as time_rules
 
@@ -371,37 +372,55 @@ def unit_statistics(cases: QuerySet, *, now: datetime | None = None) -> list[Uni
     classes = standing.values("unit_id", "unit__name", "reply_class").annotate(n=Count("pk")).order_by()
     for r in classes:
         row(r["unit_id"], r["unit__name"]).reply_classes[r["reply_class"]] += r["n"]
-    ratings = (
-        Feedback.objects.filter(reply__in=standing.values("pk"))
-        .values("reply__unit_id", "reply__unit__name", "satisfaction")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in ratings:
-        row(r["reply__unit_id"], r["reply__unit__name"]).satisfaction[r["satisfaction"]] += r["n"]
+    for unit_id, counter in satisfaction_counts(cases).items():
+        if unit_id not in stats:  # a reply always follows an assignment; a name just in case
+            row(unit_id, HandlingUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or "")
+        stats[unit_id].satisfaction.update(counter)
     return sorted(stats.values(), key=lambda s: s.unit_name)
+
+
+def satisfaction_counts(cases: QuerySet, *, unit_id: int | None = None, since: date | None = None,
+                        until: date | None = None) -> dict[int, Counter]:
+    """SUGG-7 / SUGG-8: the ratings that count, per unit: {unit id: Counter(satisfaction →
+    count)}. The one source of every satisfaction figure (the oversight page, its export and
+    chart, the handling report), so that they agree.
+
+    A rating counts when it rates a reply that stands (`latest_replies`: in each case, each
+    replying unit's latest reply to the filer). After a re-handling (SUGG-7: the filer was
+    dissatisfied, the unit handled the suggestion again and replied again) the rating of the
+    new reply counts and the rating of the reply it replaced does not: the case is counted
+    once for the unit, with its final rating. While the new reply is not in, the first reply
+    stands with its rating; once it is in and not yet rated, the unit has no rating in that
+    case. Each rater's rating counts once (joint suggestions, SUGG-11).
+
+    Unscoped: callers pass the cases (and unit) the user may see. `since` / `until` keep the
+    ratings given in those days (legal dates, TIME-5)."""
+    ratings = Feedback.objects.filter(reply__in=latest_replies(cases).values("pk"))
+    if unit_id is not None:
+        ratings = ratings.filter(reply__unit_id=unit_id)
+    if since:
+        ratings = ratings.filter(rated_at__gte=_start_of(since))
+    if until:
+        ratings = ratings.filter(rated_at__lt=_start_of(until + timedelta(days=1)))
+    result: dict[int, Counter] = {}
+    for r in ratings.values("reply__unit_id", "satisfaction").annotate(n=Count("pk")).order_by():
+        result.setdefault(r["reply__unit_id"], Counter())[r["satisfaction"]] += r["n"]
+    return result
 
 
 def satisfaction_by_unit(user, *, kind: str | None = None, since: date | None = None,
                          until: date | None = None) -> dict[int, Counter]:
-    """Ratings per unit (SUGG-7): {unit id: Counter(satisfaction → count)}. Staff: every
-    unit; a clerk: their own."""
+    """Ratings per unit (SUGG-7): {unit id: Counter(satisfaction → count)}, the ratings that
+    count (`satisfaction_counts`: each case's final rating per unit, as in the handling
+    report, SUGG-8). Staff: every unit; a clerk: their own."""
     role = role_of(user)
-    queryset = Feedback.objects.all()
-    if kind:
-        queryset = queryset.filter(case__kind=kind)
+    unit_id = None
     if role == Role.UNIT_CLERK and user.handling_unit_id:
-        queryset = queryset.filter(reply__unit_id=user.handling_unit_id)
+        unit_id = user.handling_unit_id
     elif role != Role.STAFF:
         return {}
-    if since:
-        queryset = queryset.filter(rated_at__gte=_start_of(since))
-    if until:
-        queryset = queryset.filter(rated_at__lt=_start_of(until + timedelta(days=1)))
-    result: dict[int, Counter] = {}
-    for r in queryset.values("reply__unit_id", "satisfaction").annotate(n=Count("pk")):
-        result.setdefault(r["reply__unit_id"], Counter())[r["satisfaction"]] = r["n"]
-    return result
+    cases = Case.objects.filter(kind=kind) if kind else Case.objects.all()
+    return satisfaction_counts(cases, unit_id=unit_id, since=since, until=until)
 
 
 def _start_of(day: date) -> datetime:
@@ -411,3 +430,95 @@ def _start_of(day: date) -> datetime:
 def is_overdue(assignment: Assignment, now: datetime | None = None) -> bool:
     """TIME-6 for one assignment: no reply and past 24:00 of its due date."""
     return assignment.status == rules.PENDING and rules.is_overdue(assignment.due_on, now or timezone.now())
+
+
+# --- the handling flow as a unit and a filer meet it (SUGG-4/5/7, TIME-4/6) --------------------
+# (kept apart from the figures above: reads for one case's pages)
+
+
+def assignment_state(assignment: Assignment, case: Case) -> str:
+    """The assignment's state as shown (`rules.assignment_state`: a view ended by the
+    closing is not "withdrawn")."""
+    return rules.assignment_state(assignment.status, case.status)
+
+
+def assignment_state_label(assignment: Assignment, case: Case) -> str:
+    state = assignment_state(assignment, case)
+    return str(rules.ASSIGNMENT_STATE_LABELS.get(state, state))
+
+
+def outstanding_views(user, case: Case) -> list[Assignment]:
+    """SUGG-5: the assisting units whose view to the lead unit is still owed (any round),
+    oldest due first, for the lead unit deciding when to reply."""
+    if not has_perm(user, kinds.get(case.kind).code("view"), case):
+        return []
+    return list(
+        Assignment.objects.filter(case=case, role=rules.ASSISTING, status=rules.PENDING)
+        .select_related("unit").order_by("due_on", "pk")
+    )
+
+
+def earlier_feedback(user, case: Case) -> list[Feedback]:
+    """SUGG-7: the filers' ratings of the earlier rounds' replies (what a re-handling unit
+    must answer), with the reply and its unit; only for those who may read the case's
+    feedback (`feedback_for`)."""
+    return [f for f in feedback_for(user, case) if f.round < case.round]
+
+
+def rating_open(user, reply: Reply) -> bool:
+    """SUGG-7: may `user` still give (or, staff, enter) a rating of `reply`? The case waits
+    for ratings of this round's reply to the filer, and a filer is left to rate: the user
+    themselves, or for staff any filer whose form is not entered yet. The service decides
+    again."""
+    case = reply.case
+    if case.status != rules.REPLIED or reply.round != case.round or not reply.to_filer:
+        return False
+    filers = Recipient.objects.filter(case=case, is_lead=True, withdrawn_at__isnull=True)
+    if role_of(user) != Role.STAFF:
+        filers = filers.filter(_mine(user))
+    return filers.exclude(pk__in=Feedback.objects.filter(reply=reply).values("recipient_id")).exists()
+
+
+def ratings_of(user, reply: Reply) -> list[Feedback]:
+    """The ratings given to `reply`, oldest first: staff and the case's units see every
+    filer's, a filer their own."""
+    queryset = Feedback.objects.filter(reply=reply).select_related("recipient__deputy", "recipient__user")
+    if not has_perm(user, kinds.get(reply.case.kind).code("view"), reply.case):
+        return []
+    if role_of(user) not in (Role.STAFF, Role.UNIT_CLERK):
+        queryset = queryset.filter(recipient__in=Recipient.objects.filter(_mine(user)))
+    return list(queryset.order_by("rated_at", "pk"))
+
+
+OVERDUE = "overdue"
+DUE_TODAY = "today"
+DAYS_LEFT = "left"
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    """How long a unit has left to reply: OVERDUE (TIME-6), DUE_TODAY, or DAYS_LEFT with
+    `working_days` after today up to and including the due date (TIME-4)."""
+
+    state: str
+    working_days: int = 0
+
+
+def time_left(due_on: date, *, now: datetime | None = None, calendar=None) -> TimeLeft:
+    """TIME-4/6: the working days left to `due_on`, counted over the working-day calendar
+    (holidays and make-up working days), today not counted."""
+    from core.workcalendar import selectors as workcalendar
+
+    now = now or timezone.now()
+    if time_rules.is_overdue(due_on, now):
+        return TimeLeft(OVERDUE)
+    today = time_rules.local_date(now)
+    if due_on <= today:
+        return TimeLeft(DUE_TODAY)
+    calendar = calendar or workcalendar.current_calendar()
+    day, count = today, 0
+    while day < due_on:
+        day += timedelta(days=1)
+        if workcalendar.is_working_day(day, calendar=calendar):
+            count += 1
+    return TimeLeft(DAYS_LEFT, count)

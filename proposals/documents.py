@@ -43,6 +43,7 @@ from casework.models import Case, Recipient, Reply
 from core.accounts.roles import Role
 from core.errors import NotFound
 from core.organisation.models import StandingCommittee
+from core.organisation.rules import effective_parameters
 from core.permissions import has_perm, register, role_of
 from core.workcalendar import rules as time_rules
 
@@ -149,8 +150,16 @@ def _new_document(title: str):
     return document
 
 
-def _paragraph(document, text: str = "", *, align=None, font: str = BODY_FONT, size=BODY_SIZE, indent=False,
-               right_indent=None):
+def _paragraph(
+    document,
+    text: str = "",
+    *,
+    align=None,
+    font: str = BODY_FONT,
+    size=BODY_SIZE,
+    indent=False,
+    right_indent=None,
+):
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align
@@ -273,7 +282,7 @@ def _day(value) -> str:
         return ""
     if not isinstance(value, date) or hasattr(value, "hour"):
         value = time_rules.local_date(value)
-    return formats.date_format(value, "DATE_FORMAT")
+    return formats.date_format(value, "Y年n月j日")  # not the house Y-m-d of the pages (config.formats)
 
 
 def document_number(*, year: int | None, serial: int | str | None, prefix: str = "") -> str:
@@ -350,45 +359,154 @@ def reply_letter_number(reply: Reply, suggestion: Suggestion | None) -> str:
     """The letter's number: the unit's short name as 机关代字, the suggestion's year and
     serial (so each unit's letter on a suggestion has its own)."""
     if suggestion is None or not suggestion.serial:
-        return document_number(year=time_rules.local_date(reply.submitted_at).year, serial=reply.pk,
-                               prefix=reply.unit.short_name)
+        return document_number(
+            year=time_rules.local_date(reply.submitted_at).year, serial=reply.pk, prefix=reply.unit.short_name
+        )
     return document_number(year=suggestion.year, serial=suggestion.serial, prefix=reply.unit.short_name)
+
+
+#: Words that end a subject naming itself as a document (《关于…的建议》).
+_SELF_NAMING_ENDINGS = ("建议", "意见", "批评", "议案")
+#: Words by which the clerk's own text already opens (收悉) or thanks the deputy.
+_OPENING_WORDS = ("收悉",)
+_THANKS_WORDS = ("感谢", "谢谢", "致谢")
+_FEEDBACK_WORDS = ("征询意见表", "意见反馈表", "测评表")
+
+
+def names_itself(subject: str) -> bool:
+    """SUGG-6: a subject such as 关于…的建议 is the document's own title, so the letter
+    quotes it in 《》 and does not add 的建议 after it."""
+    return (subject or "").strip().rstrip("。．.").endswith(_SELF_NAMING_ENDINGS)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def opens_with_salutation(text: str, names: Sequence[str] = ()) -> bool:
+    """Whether the clerk's reply text begins with its own salutation (张三代表： or
+    尊敬的…代表：), so that the letter does not add another."""
+    lines = _lines(text)
+    if not lines:
+        return False
+    first = lines[0]
+    return (
+        len(first) <= 60
+        and first.endswith(("：", ":"))
+        and ("代表" in first or any(n in first for n in names))
+    )
+
+
+def _letter_parts(text: str, names: Sequence[str]) -> dict[str, bool]:
+    """What the clerk's reply text already says, so the letter does not say it twice
+    (SUGG-6): its salutation, the opening (…收悉), the closing thanks, the request to fill
+    in the feedback form (SUGG-7)."""
+    lines = _lines(text)
+    salutation = opens_with_salutation(text, names)
+    body = lines[1:] if salutation else lines
+    return {
+        "salutation": salutation,
+        "opening": any(word in line for line in body[:2] for word in _OPENING_WORDS),
+        "thanks": _closing_start(body) < len(body),
+        "feedback": any(word in line for line in body for word in _FEEDBACK_WORDS),
+    }
+
+
+def _closing_start(lines: Sequence[str]) -> int:
+    """Where the text's own closing (its thanks, in the last three lines) begins; the
+    length of `lines` if it has none."""
+    for index in range(max(0, len(lines) - 3), len(lines)):
+        if any(word in lines[index] for word in _THANKS_WORDS):
+            return index
+    return len(lines)
+
+
+def _class_line(reply_class: str) -> str:
+    """办理结果分类：B类（正在解决或列入计划逐步解决）: the class letter, then its meaning
+    from the class's label ("B: being solved or planned"), without a second colon."""
+    label = str(rules.REPLY_CLASS_LABELS.get(reply_class, ""))
+    meaning = ""
+    for separator in ("：", ":"):
+        head, found, tail = label.partition(separator)
+        if found and head.strip() == reply_class:
+            meaning = tail.strip()
+            break
+    if meaning:
+        return _("Reply class: %(class)s (%(meaning)s)") % {"class": reply_class, "meaning": meaning}
+    return _("Reply class: %(class)s") % {"class": reply_class}
+
+
+def reply_letter_title(number: str, subject: str) -> str:
+    """The letter's title: 对第2026-0001号建议《关于…的建议》的答复."""
+    quoted = f"《{subject}》" if names_itself(subject) else f"“{subject}”"
+    if number:
+        return _("Reply to suggestion No. %(number)s %(title)s") % {"number": number, "title": quoted}
+    return _("Reply to the suggestion %(title)s") % {"title": quoted}
+
+
+def _opening(number: str, subject: str) -> str:
+    """您提出的《关于…的建议》（第2026-0001号）收悉。经认真研究，现答复如下："""
+    if names_itself(subject):
+        title = f"《{subject}》"
+        if number:
+            return _(
+                "We have received your suggestion %(title)s (No. %(number)s). Having studied it carefully, "
+                "we reply as follows:"
+            ) % {"title": title, "number": number}
+        return _(
+            "We have received your suggestion %(title)s. Having studied it carefully, we reply as follows:"
+        ) % {"title": title}
+    if number:
+        return _(
+            "We have received your suggestion on “%(subject)s” (No. %(number)s). Having studied it "
+            "carefully, we reply as follows:"
+        ) % {"subject": subject, "number": number}
+    return _(
+        "We have received your suggestion on “%(subject)s”. Having studied it carefully, we reply as follows:"
+    ) % {"subject": subject}
 
 
 def reply_letter_docx(reply: Reply) -> bytes:
     """The unit's reply letter to the deputies: mark (the unit), number, title (the
     suggestion's number and subject), addressees, body, reply class (SUGG-6) with its
-    reason, signature, date, and the copy line for co-signers sent a copy (SUGG-11)."""
+    reason, signature, date, and the copy line for co-signers sent a copy (SUGG-11).
+
+    The letter frames the clerk's reply text: it adds the salutation (…代表：), the opening
+    (您提出的《…》收悉。经认真研究，现答复如下：), the closing thanks and the request to
+    give a view on the feedback form (SUGG-7), each only when the text does not already
+    have it (`_letter_parts`), so a text typed as a complete letter is not framed twice."""
     suggestion = _suggestion_of(reply.case)
     owed, copies = _addressees(reply.case)
     with translation.override(DOCUMENT_LANGUAGE):
         number = suggestion.number if suggestion is not None and suggestion.number else ""
-        subject = suggestion.subject if suggestion is not None else reply.case.title
-        title = (
-            _("Reply to suggestion No. %(number)s: %(subject)s") % {"number": number, "subject": subject}
-            if number else _("Reply to the suggestion: %(subject)s") % {"subject": subject}
-        )
+        subject = (suggestion.subject if suggestion is not None else reply.case.title).strip()
+        title = reply_letter_title(number, subject)
+        has = _letter_parts(reply.body, [*owed, *copies])
         document = _new_document(title)
         _head(document, issuer=reply.unit.name, number=reply_letter_number(reply, suggestion))
         _title(document, title)
-        if owed:
+        if owed and not has["salutation"]:
             _addressee(document, _("Deputy %(names)s:") % {"names": "、".join(owed)})
-        _paragraph(
-            document,
-            _("Your suggestion “%(subject)s” has been studied carefully. Our reply follows.") % {"subject": subject},
-            indent=True,
-        )
-        _body(document, reply.body)
+        lines = _lines(reply.body)
+        if has["salutation"]:
+            _addressee(document, lines.pop(0))
+        if not has["opening"]:
+            _paragraph(document, _opening(number, subject), indent=True)
+        closing = _closing_start(lines)
+        _body(document, "\n".join(lines[:closing]))
         if reply.reply_class:
-            label = rules.REPLY_CLASS_LABELS.get(reply.reply_class, reply.reply_class)
-            _paragraph(document, _("Reply class: %(label)s") % {"label": label}, indent=True)
+            _paragraph(document, _class_line(reply.reply_class), indent=True)
         if reply.class_reason:
             _paragraph(document, _("Reason: %(reason)s") % {"reason": reply.class_reason}, indent=True)
-        _paragraph(
-            document,
-            _("Thank you for your concern for our work. Please give us your view of this reply on the feedback form."),
-            indent=True,
-        )
+        _body(document, "\n".join(lines[closing:]))
+        if not has["thanks"]:
+            _paragraph(document, _("Thank you for your concern for and support of our work."), indent=True)
+        if not has["feedback"]:
+            _paragraph(
+                document,
+                _("Please give us your view of this reply on the enclosed feedback form."),
+                indent=True,
+            )
         written_on = _day(reply.submitted_at)
         signed = _("Signed by %(name)s") % {"name": reply.signed_by} if reply.signed_by else ""
         _signature(document, reply.unit.name, written_on, signed_by=signed)
@@ -425,8 +543,31 @@ def _issuer(report: HandlingReport) -> str:
     return committee.name if committee is not None else report.congress.name
 
 
+def short_organ_name(name: str) -> str:
+    """The usual short form of a congress body's name: 人民代表大会常务委员会 → 人大常委会,
+    人民代表大会 → 人大 (测试市人民代表大会常务委员会 → 测试市人大常委会)."""
+    name = (name or "").strip()
+    for full, short in (("人民代表大会常务委员会", "人大常委会"), ("人民代表大会", "人大")):
+        if full in name:
+            return name.replace(full, short)
+    return name
+
+
+def report_number_prefix(report: HandlingReport) -> str:
+    """SUGG-8 / GB/T 9704 7.2.4: the 机关代字 of the report's document number: the
+    congress's `report_number_prefix` parameter, or else the issuing standing committee's
+    short name (测试市人大常委会)."""
+    configured = str(effective_parameters(report.congress).get("report_number_prefix") or "").strip()
+    return configured or short_organ_name(_issuer(report))
+
+
 def report_number(report: HandlingReport) -> str:
-    return document_number(year=time_rules.local_date(report.prepared_at).year, serial=report.pk)
+    """测试市人大常委会〔2026〕2号: the prefix, the year it was prepared, the report's serial."""
+    return document_number(
+        year=time_rules.local_date(report.prepared_at).year,
+        serial=report.pk,
+        prefix=report_number_prefix(report),
+    )
 
 
 def report_filename(report: HandlingReport, *, published: bool = False) -> str:
@@ -446,6 +587,42 @@ def _counts(mapping, counts: dict) -> list[list]:
     return [[_label(mapping, k) or "—", counts[k]] for k in ordered]
 
 
+def _report_scope(report: HandlingReport, data: dict) -> list[str]:
+    """The report's opening: whose suggestions it covers (the session's, or the term's),
+    the dates of filing if limited, as at when; and that it names no one (SEC-6). The
+    names of the term and session are their own (`str`), in the document's language."""
+    prepared_on = _day(report.prepared_at)
+    if report.session_id:
+        lines = [
+            _(
+                "This report sets out how the suggestions made by deputies at %(session)s have been handled, "
+                "as at %(date)s."
+            )
+            % {"session": report.session, "date": prepared_on}
+        ]
+    else:
+        lines = [
+            _(
+                "This report sets out how the suggestions made by the deputies of %(term)s have been "
+                "handled, as at %(date)s."
+            )
+            % {"term": report.term, "date": prepared_on}
+        ]
+    since = date.fromisoformat(data["since"]) if data.get("since") else None
+    until = date.fromisoformat(data["until"]) if data.get("until") else None
+    if since and until:
+        lines.append(
+            _("It covers the suggestions filed from %(since)s to %(until)s.")
+            % {"since": _day(since), "until": _day(until)}
+        )
+    elif since:
+        lines.append(_("It covers the suggestions filed from %(since)s on.") % {"since": _day(since)})
+    elif until:
+        lines.append(_("It covers the suggestions filed up to %(until)s.") % {"until": _day(until)})
+    lines.append(_("The report names no deputy and holds no personal data."))
+    return lines
+
+
 def report_docx(report: HandlingReport) -> bytes:
     """The report on the handling of suggestions (SUGG-8): totals, reply classes (SUGG-6),
     satisfaction (SUGG-7), each unit's figures, and the list of items with their number
@@ -461,22 +638,8 @@ def report_docx(report: HandlingReport) -> bytes:
             _addressee(document, _("To the deputies of %(session)s:") % {"session": report.for_session})
         else:
             _addressee(document, _("To the standing committee:"))
-        scope = (
-            _("Term %(term)s, session %(session)s") % {"term": data.get("term"), "session": data.get("session")}
-            if data.get("session") else _("Term %(term)s") % {"term": data.get("term")}
-        )
-        if data.get("since") or data.get("until"):
-            scope += _(", filed from %(since)s to %(until)s") % {
-                "since": data.get("since") or "…", "until": data.get("until") or "…"
-            }
-        _paragraph(
-            document,
-            _(
-                "This report sets out the handling of the deputies' suggestions (%(scope)s), as figures "
-                "prepared on %(date)s. It names no deputy and holds no personal data."
-            ) % {"scope": scope, "date": _day(report.prepared_at)},
-            indent=True,
-        )
+        for line in _report_scope(report, data):
+            _paragraph(document, line, indent=True)
         _heading(document, _("1. Overview"))
         _paragraph(
             document,
@@ -498,22 +661,55 @@ def report_docx(report: HandlingReport) -> bytes:
             indent=True,
         )
         if data.get("by_handling_status"):
-            _table(document, [_("State of handling"), _("Suggestions")],
-                   _counts(_STATUS_LABELS, data["by_handling_status"]), widths=[Mm(106), Mm(50)])
+            _table(
+                document,
+                [_("State of handling"), _("Suggestions")],
+                _counts(_STATUS_LABELS, data["by_handling_status"]),
+                widths=[Mm(106), Mm(50)],
+            )
         if data.get("by_category"):
-            _table(document, [_("Category"), _("Suggestions")],
-                   [[k or _("(none)"), v] for k, v in sorted(data["by_category"].items())],
-                   widths=[Mm(106), Mm(50)])
+            _table(
+                document,
+                [_("Category"), _("Suggestions")],
+                [[k or _("(none)"), v] for k, v in sorted(data["by_category"].items())],
+                widths=[Mm(106), Mm(50)],
+            )
         _heading(document, _("2. Reply classes"))
         if data.get("reply_classes"):
-            _table(document, [_("Reply class"), _("Replies")], _counts(rules.REPLY_CLASS_LABELS, data["reply_classes"]),
-                   widths=[Mm(106), Mm(50)])
+            _table(
+                document,
+                [_("Reply class"), _("Replies")],
+                _counts(rules.REPLY_CLASS_LABELS, data["reply_classes"]),
+                widths=[Mm(106), Mm(50)],
+            )
         else:
             _paragraph(document, _("No reply yet."), indent=True)
         _heading(document, _("3. Deputies' satisfaction"))
         if data.get("satisfaction"):
-            _table(document, [_("Rating"), _("Ratings")], _counts(rules.SATISFACTION_LABELS, data["satisfaction"]),
-                   widths=[Mm(106), Mm(50)])
+            _paragraph(
+                document,
+                _(
+                    "Each suggestion counts once for each unit that replied to it: the deputy's "
+                    "rating of the unit's final reply (after any re-handling)."
+                ),
+                indent=True,
+            )
+            _table(
+                document,
+                [_("Rating"), _("Ratings")],
+                _counts(rules.SATISFACTION_LABELS, data["satisfaction"]),
+                widths=[Mm(106), Mm(50)],
+            )
+            rated = [u for u in data.get("units") or [] if u.get("satisfaction")]
+            scale = [k for k in rules.SATISFACTION_LABELS if k in data["satisfaction"]]
+            scale += sorted(k for k in data["satisfaction"] if k not in scale)
+            width = Mm(round(96 / len(scale), 1))
+            _table(
+                document,
+                [_("Handling unit"), *[_label(rules.SATISFACTION_LABELS, k) for k in scale]],
+                [[u.get("unit"), *[u["satisfaction"].get(k, 0) for k in scale]] for u in rated],
+                widths=[Mm(60), *[width] * len(scale)],
+            )
         else:
             _paragraph(document, _("No rating yet."), indent=True)
         _heading(document, _("4. Handling units"))
@@ -521,10 +717,27 @@ def report_docx(report: HandlingReport) -> bytes:
         if units:
             _table(
                 document,
-                [_("Handling unit"), _("Lead"), _("Assisting"), _("Separate"), _("Replied"), _("On time"),
-                 _("Overdue")],
-                [[u.get("unit"), u.get("lead", 0), u.get("assisting", 0), u.get("separate", 0),
-                  u.get("replied", 0), u.get("replied_on_time", 0), u.get("overdue", 0)] for u in units],
+                [
+                    _("Handling unit"),
+                    _("Lead"),
+                    _("Assisting"),
+                    _("Separate"),
+                    _("Replied"),
+                    _("On time"),
+                    _("Overdue"),
+                ],
+                [
+                    [
+                        u.get("unit"),
+                        u.get("lead", 0),
+                        u.get("assisting", 0),
+                        u.get("separate", 0),
+                        u.get("replied", 0),
+                        u.get("replied_on_time", 0),
+                        u.get("overdue", 0),
+                    ]
+                    for u in units
+                ],
                 widths=[Mm(44), *[Mm(18.6)] * 6],
             )
         else:
@@ -534,10 +747,28 @@ def report_docx(report: HandlingReport) -> bytes:
         if items:
             _table(
                 document,
-                [_("No."), _("Subject"), _("Category"), _("Handling units"), _("State"), _("Class")],
-                [[i.get("number"), i.get("subject"), i.get("category"), "、".join(i.get("units") or []),
-                  _label(_STATUS_LABELS, i.get("status")), i.get("reply_class")] for i in items],
-                widths=[Mm(24), Mm(46), Mm(18), Mm(28), Mm(24), Mm(16)],
+                [
+                    _("No."),
+                    _("Suggestion number"),
+                    _("Subject"),
+                    _("Category"),
+                    _("Handling units"),
+                    _("State"),
+                    _("Class"),
+                ],
+                [
+                    [
+                        position,
+                        i.get("number"),
+                        i.get("subject"),
+                        i.get("category"),
+                        "、".join(i.get("units") or []),
+                        _label(_STATUS_LABELS, i.get("status")),
+                        i.get("reply_class"),
+                    ]
+                    for position, i in enumerate(items, start=1)
+                ],
+                widths=[Mm(11), Mm(23), Mm(42), Mm(18), Mm(26), Mm(22), Mm(14)],
             )
         else:
             _paragraph(document, _("No suggestion has been registered yet."), indent=True)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report-list"),
     path("reports/prepare/", views.report_prepare, name="report-prepare"),
     path("reports/published/", published_report_list, name="published-report-list"),
+    path("reports/<int:report_id>/publish/", views.report_publish, name="report-publish"),
     path("reports/<int:report_id>/report.docx", views.report_download, name="report-download"),
     path("reports/<int:report_id>/published.docx", views.report_published, name="report-published"),
 ]

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.documents.import_pages import ImportPages
 from core.errors import DatongError, NotAllowed, NotFound
 from core.organisation.models import Session
-from core.permissions import public, requires
+from core.permissions import has_perm, public, requires
 
 from . import documents, importing, selectors, services, tasks
 from .documents import REPLY_LETTER, REPORT
 from .importing import IMPORT
+from .permissions import PUBLISH_REPORT
 
 _L = gettext_lazy
 
@@ -47,9 +48,12 @@ def _refused(exc: DatongError):
 
 
 IMPORT_PAGES = ImportPages(
-    importing=importing, task=tasks.import_suggestions,
-    upload_template="proposals/documents/import.html", result_template="proposals/documents/import_result.html",
-    heading=_L("Import suggestions"), result_heading=_L("Import of suggestions"),
+    importing=importing,
+    task=tasks.import_suggestions,
+    upload_template="proposals/documents/import.html",
+    result_template="proposals/documents/import_result.html",
+    heading=_L("Import suggestions"),
+    result_heading=_L("Import of suggestions"),
     template_filename=_L("suggestions-template"),
     upload_url_name="proposal_documents:suggestion-import",
     template_url_name="proposal_documents:suggestion-import-template",
@@ -97,11 +101,15 @@ def reply_letter(request: HttpRequest, reply_id: int) -> HttpResponse:
 class PrepareForm(forms.Form):
     title = forms.CharField(label=_L("Title"), max_length=200, required=False)
     session = forms.ModelChoiceField(
-        label=_L("Suggestions of the session"), queryset=Session.objects.none(), required=False,
+        label=_L("Suggestions of the session"),
+        queryset=Session.objects.none(),
+        required=False,
         empty_label=_L("The whole term"),
     )
     for_session = forms.ModelChoiceField(
-        label=_L("Reported to the session"), queryset=Session.objects.none(), required=False,
+        label=_L("Reported to the session"),
+        queryset=Session.objects.none(),
+        required=False,
         empty_label=_L("(not yet fixed)"),
     )
 
@@ -124,6 +132,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "reports": selectors.reports_for(request.user)[:50],
             "form": PrepareForm(term=term),
             "term": term,
+            "may_publish": has_perm(request.user, PUBLISH_REPORT),
         },
     )
 
@@ -139,8 +148,11 @@ def report_prepare(request: HttpRequest) -> HttpResponse:
         return redirect("proposal_documents:report-list")
     try:
         report = services.prepare_handling_report(
-            by=request.user, term=term, session=form.cleaned_data["session"],
-            for_session=form.cleaned_data["for_session"], title=form.cleaned_data["title"],
+            by=request.user,
+            term=term,
+            session=form.cleaned_data["session"],
+            for_session=form.cleaned_data["for_session"],
+            title=form.cleaned_data["title"],
         )
     except DatongError as exc:
         refusal = _refused(exc)
@@ -161,6 +173,30 @@ def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     return _docx(documents.report_docx(report), documents.report_filename(report))
+
+
+@requires(PUBLISH_REPORT)
+@require_http_methods(["GET", "POST"])
+def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
+    """SUGG-8: publish a prepared report (staff). GET asks to confirm (publishing puts the
+    report on the public site for anyone, and cannot be undone); POST publishes it through
+    the service, which checks the permission and records it in the audit log."""
+    try:
+        report = documents.report_for(request.user, report_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "GET":
+        return render(request, "proposals/documents/report_publish.html", {"report": report})
+    try:
+        report = services.publish_handling_report(by=request.user, report=report)
+    except DatongError as exc:
+        refusal = _refused(exc)
+        if refusal is not None:
+            raise refusal from exc
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The report “%(title)s” was published.") % {"title": report.title})
+    return redirect("proposal_documents:report-list")
 
 
 @public

@@ -181,6 +181,10 @@ PARAMETERS: tuple[Parameter, ...] = (
               default=["satisfied", "basically_satisfied", "dissatisfied"]),
     Parameter("rehandle_months", "SUGG-7", INT, _L("Months to re-handle after dissatisfaction"),
               default=1, minimum=1, maximum=6),
+    # SUGG-8: 机关代字 of the handling report's document number (GB/T 9704 7.2.4); empty:
+    # the standing committee's short name (人大常委会).
+    Parameter("report_number_prefix", "SUGG-8", TEXT, _L("Prefix of the handling report's document number"),
+              default=""),
     Parameter("joint_reply_to", "SUGG-11", CHOICE, _L("Who receives the reply to a joint suggestion"),
               default="all", choices=("all", "lead")),
     Parameter("sugg_exclusions", "SUGG-10", LIST, _L("Items not accepted as suggestions"),
