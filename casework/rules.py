@@ -182,6 +182,32 @@ def assignment_open(assignment_status: str, case_status: str) -> bool:
     return assignment_status == PENDING and case_status in HANDLING_STATES
 
 
+#: How an assignment's state is shown when it differs from the stored one (SUGG-5/7): an
+#: assisting unit's view still outstanding when the case closes is no longer owed, so it is
+#: stored as cancelled, but nobody withdrew it.
+ENDED = "ended"
+
+ASSIGNMENT_STATE_LABELS: Mapping[str, str] = {
+    PENDING: _L("Handling"),
+    DONE: _L("Replied"),
+    CANCELLED: _L("Withdrawn"),
+    ENDED: _L("No view sent: ended with the case"),
+}
+
+
+def assignment_state(assignment_status: str, case_status: str) -> str:
+    """SUGG-5/7: the state of an assignment as people are told it.
+
+    Closing a case (SUGG-7) ends any view an assisting unit had not sent (SUGG-5): ENDED,
+    not "withdrawn". An assignment is otherwise cancelled only when its case is withdrawn
+    (SUGG-10) or merged (SUGG-11), so a cancelled assignment of a closed case was ended by
+    the closing.
+    """
+    if assignment_status == CANCELLED and case_status == CLOSED:
+        return ENDED
+    return assignment_status
+
+
 def on_time(replied_on: date, due_on: date) -> bool:
     """A reply on its due date is on time (the period ends at 24:00, TIME-3)."""
     return replied_on <= due_on

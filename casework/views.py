@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from core.accounts.roles import Role
 from core.documents import write_xlsx, xlsx_response
 from core.permissions import requires, role_of
+from core.workcalendar import selectors as workcalendar
 
-from . import desk_selectors
+from . import desk_selectors, rules, selectors
 from .desk_permissions import ASSIGNMENTS, OVERSIGHT
 from .forms import AssignmentFilterForm, UnitTableFilterForm
 
@@ -50,13 +51,21 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     """A unit's desk: the replies it owes, overdue first (TIME-6), with links to write them."""
     form, rows = _assignments(request)
     page = _page(request, rows)
+    calendar = workcalendar.current_calendar()
+    any_provisional = False
     for row in page.object_list:
         row.deadline = desk_selectors.deadline_of(row)
         row.url = desk_selectors.case_url(row.case)
         row.kind_label = desk_selectors.kind_label(row.case)
+        # SUGG-5/7: a view ended by the closing is not shown as withdrawn.
+        row.state_label = selectors.assignment_state_label(row, row.case)
+        # TIME-4/6: the working days left to a reply still owed.
+        owed = rules.assignment_open(row.status, row.case.status)
+        row.time_left = selectors.time_left(row.due_on, calendar=calendar) if owed else None
+        any_provisional = any_provisional or (owed and row.due_provisional)
     clerk = role_of(request.user) == Role.UNIT_CLERK
     return _render_list(request, "casework/assignment_list.html", {
-        "filter_form": form, "page": page, "query": _query(request),
+        "filter_form": form, "page": page, "query": _query(request), "any_provisional": any_provisional,
         "title": _("What is due for my unit") if clerk else _("Replies owed by the units"),
         "unit": request.user.handling_unit if clerk else None,
     })
@@ -72,7 +81,7 @@ def assignment_export(request: HttpRequest) -> HttpResponse:
     lines = (
         [
             a.case.title, desk_selectors.kind_label(a.case), a.unit.name, str(roles.get(a.role, a.role)), a.round,
-            a.assigned_at.date(), a.due_on, yes if a.due_provisional else "", a.get_status_display(),
+            a.assigned_at.date(), a.due_on, yes if a.due_provisional else "", selectors.assignment_state_label(a, a.case),
             yes if a.is_overdue else no, yes if a.case.is_key_supervised else no, a.replied_on,
         ]
         for a in rows.iterator(chunk_size=500)

@@ -556,6 +556,9 @@ class Event:
     at: datetime
     text: str
     detail: str = ""
+    #: Where the step comes in a suggestion's handling: events written at the same instant
+    #: (a dissatisfied rating and the re-handling it causes, SUGG-7) keep cause before effect.
+    step: int = 0
 
 
 def _due(assignment: Assignment) -> str:
@@ -570,9 +573,9 @@ def timeline(user, suggestion: Suggestion, handling: Handling | None) -> list[Ev
     (the audit log holds the same steps with who did them, for staff)."""
     events: list[Event] = []
 
-    def add(at, text, detail=""):
+    def add(at, text, detail="", step=0):
         if at is not None:
-            events.append(Event(at, str(text), str(detail)))
+            events.append(Event(at, str(text), str(detail), step))
 
     add(suggestion.created_at, _("Drafted"))
     for c in selectors.cosignatures_of(user, suggestion):
@@ -601,18 +604,18 @@ def timeline(user, suggestion: Suggestion, handling: Handling | None) -> list[Ev
                 _("Assigned to %(unit)s") if a.round == 1
                 else _("Sent back to %(unit)s for re-handling")
             ) % {"unit": a.unit.name}
-            add(a.assigned_at, text, detail)
+            add(a.assigned_at, text, detail, step=1 if a.round == 1 else 5)
             if a.extension_approved_at:
                 add(a.extension_approved_at, _("Longer period approved for %(unit)s") % {"unit": a.unit.name},
-                    _("reply due %(due)s") % {"due": _due(a)})
+                    _("reply due %(due)s") % {"due": _due(a)}, step=2)
         for r in handling.replies:
             text = (
                 _("%(unit)s replied") if r.to_filer else _("%(unit)s sent its view to the lead unit")
             ) % {"unit": r.unit.name}
-            add(r.submitted_at, text, reply_class_label(r.reply_class))
+            add(r.submitted_at, text, reply_class_label(r.reply_class), step=3)
         for f in handling.feedback:
             add(f.rated_at, _("The reply of %(unit)s was rated") % {"unit": f.reply.unit.name},
-                satisfaction_label(f.satisfaction))
+                satisfaction_label(f.satisfaction), step=4)
         if case.is_key_supervised:
             add(case.supervised_at, _("Made a key supervised item"), case.supervision_note)
         if handling.merged_into is not None:
@@ -620,9 +623,9 @@ def timeline(user, suggestion: Suggestion, handling: Handling | None) -> list[Ev
         for other in handling.merged_here:
             if other.case_id and other.case.ended_at:
                 add(other.case.ended_at, _("No. %(number)s was merged into it") % {"number": other.number})
-        add(case.closed_at, _("Closed"))
+        add(case.closed_at, _("Closed"), step=6)
     add(suggestion.withdrawn_at, _("Withdrawn"))
-    return sorted(events, key=lambda e: e.at)
+    return sorted(events, key=lambda e: (e.at, e.step))
 
 
 # --- desks -------------------------------------------------------------------------------------

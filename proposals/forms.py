@@ -250,6 +250,12 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         if to_filer:
             self.fields["reply_class"].choices = list(classes or [])
+            # SUGG-6: the reply to the filer is a signed letter: the service refuses one
+            # without it (the field stays optional here so that its reason is the service's).
+            self.fields["signed_by"].label = _("Signed by (head of the unit, required)")
+            self.fields["letter"].label = _("Signed reply letter (required)")
+            for name in ("signed_by", "letter"):
+                self.fields[name].widget.attrs["aria-required"] = "true"
         else:
             for name in ("reply_class", "class_reason", "signed_by"):
                 del self.fields[name]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from casework import desk_selectors as case_desk
 from casework import rules as case_rules
+from casework import selectors as case_selectors
 from core.accounts.roles import Role
 from core.permissions import require, requires, role_of
 
@@ -148,10 +149,21 @@ def assignment_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     )
     if done:
         return done
+    earlier = case_selectors.earlier_feedback(request.user, case)
+    for rating in earlier:
+        rating.label = desk_selectors.satisfaction_label(rating.satisfaction)
     return render(request, "proposals/reply_form.html", {
         "form": form, "suggestion": suggestion, "assignment": assignment, "to_filer": to_filer,
         "deadline": case_desk.deadline_of(assignment),
         "back": detail_url(suggestion), "hint": forms.SECRECY_HINT,
+        # SUGG-5: the lead unit replies after the assisting units' views; it is told which
+        # are still outstanding (it may still reply: the rule sets no bar).
+        "outstanding": case_selectors.outstanding_views(request.user, case) if assignment.role == case_rules.LEAD
+        else [],
+        # SUGG-7: a re-handling unit answers what the filer found unsatisfactory.
+        "earlier_feedback": earlier,
+        # A browser never keeps a chosen file when a refused form comes back.
+        "letter_dropped": request.method == "POST" and bool(form.errors) and bool(request.FILES.get("letter")),
     }, status=status_for(request, form))
 
 
@@ -170,6 +182,15 @@ def reply_rate(request: HttpRequest, reply_id: int) -> HttpResponse:
     require(request.user, RATE, reply)
     suggestion = desk_selectors.suggestion_of_case(reply.case)
     staff = role_of(request.user) == Role.STAFF
+    if not case_selectors.rating_open(request.user, reply):
+        # SUGG-7: rated already, or no longer waiting for a rating: what was given, no form.
+        ratings = case_selectors.ratings_of(request.user, reply)
+        for rating in ratings:
+            rating.label = desk_selectors.satisfaction_label(rating.satisfaction)
+        return render(request, "proposals/rate.html", {
+            "suggestion": suggestion, "reply": reply, "ratings": ratings, "staff": staff,
+            "reply_class": desk_selectors.reply_class_label(reply.reply_class), "back": detail_url(suggestion),
+        }, status=409 if request.method == "POST" else 200)
     form = forms.RateForm(
         posted(request), scale=selectors.satisfaction_choices(reply.case.congress),
         recipients=desk_selectors.rating_recipients(reply) if staff else None,

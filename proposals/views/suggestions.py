@@ -8,14 +8,18 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework import rules as case_rules
+from casework import selectors as case_selectors
 from core.accounts.roles import Role
 from core.audit.permissions import VIEW as AUDIT_VIEW
 from core.documents import write_xlsx, xlsx_response
 from core.errors import DatongError, NotAllowed, NotFound
 from core.permissions import has_perm, require, requires, role_of
+from core.workcalendar import selectors as workcalendar
 
 from .. import desk_selectors, forms, permissions, rules, selectors, services
 from ..models import Cosignature
@@ -111,6 +115,8 @@ def suggestion_detail(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     suggestion = desk_selectors.suggestion_for(user, suggestion_id)
     handling = desk_selectors.handling_of(user, suggestion)
     actions = desk_selectors.actions_for(user, suggestion, handling)
+    if handling is not None:
+        _show_assignments(user, handling)
     return render(request, "proposals/suggestion_detail.html", {
         "suggestion": suggestion,
         "status": desk_selectors.status_of(suggestion),
@@ -126,6 +132,32 @@ def suggestion_detail(request: HttpRequest, suggestion_id: int) -> HttpResponse:
         "can_audit": has_perm(user, AUDIT_VIEW),
         "audit_query": f"target_type=proposals.suggestion&target_id={suggestion.pk}",
     })
+
+
+def _show_assignments(user, handling) -> None:
+    """What each assignment shows beyond its row: its state as people are told it (a view
+    ended by the closing is not "withdrawn", SUGG-5/7), for a reply still owed the working
+    days left (TIME-4/6), and for the unit's own clerk how a longer period is obtained when
+    they may not approve it themselves (SUGG-4)."""
+    case = handling.case
+    calendar = workcalendar.current_calendar()
+    clerk_unit = user.handling_unit_id if role_of(user) == Role.UNIT_CLERK else None
+    handling.any_provisional = False
+    for assignment in handling.assignments:
+        assignment.state_label = case_selectors.assignment_state_label(assignment, case)
+        owed = assignment.status == case_rules.PENDING and case.status in case_rules.HANDLING_STATES
+        assignment.time_left = case_selectors.time_left(assignment.due_on, calendar=calendar) if owed else None
+        handling.any_provisional = handling.any_provisional or (owed and assignment.due_provisional)
+        assignment.extension_hint = None
+        if (
+            owed and clerk_unit == assignment.unit_id and not getattr(assignment, "can_extend", False)
+            and case.status == case_rules.ASSIGNED
+            and case_rules.extension_allowed(
+                now=timezone.now(), due_on=assignment.due_on, role=assignment.role,
+                round_number=assignment.round, extended=assignment.is_extended,
+            )
+        ):
+            assignment.extension_hint = desk_selectors.extension_preview(assignment)
 
 
 # --- drafting ----------------------------------------------------------------------------------
