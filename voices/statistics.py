@@ -1,4 +1,4 @@
-""""What people worry about most" (issue 5, item 5): counts of messages by category, by
+""" "What people worry about most" (issue 5, item 5): counts of messages by category, by
 district and by week over a period, the categories rising fastest, and the hot topics.
 
 Reads only, scoped to the user: staff see the whole congress; a deputy sees the messages of
@@ -70,7 +70,9 @@ class Period:
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
         zone = timezone.get_current_timezone()
         start = datetime.datetime.combine(self.since, datetime.time(0, 0), tzinfo=zone)
-        end = datetime.datetime.combine(self.until + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=zone)
+        end = datetime.datetime.combine(
+            self.until + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=zone
+        )
         return start, end
 
     def previous(self) -> Period:
@@ -127,7 +129,9 @@ def messages_in(scope: Scope, period: Period) -> QuerySet[Message]:
     if scope.empty:
         return Message.objects.none()
     start, end = period.bounds()
-    messages = Message.objects.filter(congress_id=scope.congress_id, received_at__gte=start, received_at__lt=end)
+    messages = Message.objects.filter(
+        congress_id=scope.congress_id, received_at__gte=start, received_at__lt=end
+    )
     if scope.district_id is not None:
         messages = messages.filter(district_id=scope.district_id)
     return messages.order_by()
@@ -141,7 +145,10 @@ class Count_:
 
 
 def _labelled(counts: dict[Any, int], labels: dict[Any, str], none_label: str) -> list[Count_]:
-    rows = [Count_(key, labels.get(key, none_label) if key is not None else none_label, n) for key, n in counts.items()]
+    rows = [
+        Count_(key, labels.get(key, none_label) if key is not None else none_label, n)
+        for key, n in counts.items()
+    ]
     return sorted(rows, key=lambda r: (-r.count, r.label))
 
 
@@ -235,14 +242,22 @@ def rising_categories(user, period: Period, *, limit: int = 5) -> list[Rising]:
     """The categories that grew most against the period of the same length just before:
     by the number of messages more, then by the rise in per cent; only those that grew."""
     scope = scope_for(user)
-    return _rising(_category_counts(scope, period), _category_counts(scope, period.previous()),
-                   _category_labels(scope), limit)
+    return _rising(
+        _category_counts(scope, period),
+        _category_counts(scope, period.previous()),
+        _category_labels(scope),
+        limit,
+    )
 
 
 def _rising(now_counts: dict, before_counts: dict, labels: dict, limit: int) -> list[Rising]:
     rows = [
-        Rising(key, labels.get(key, _("Not categorised")) if key is not None else _("Not categorised"),
-               n, before_counts.get(key, 0))
+        Rising(
+            key,
+            labels.get(key, _("Not categorised")) if key is not None else _("Not categorised"),
+            n,
+            before_counts.get(key, 0),
+        )
         for key, n in now_counts.items()
     ]
     rows = [r for r in rows if r.change > 0]
@@ -258,6 +273,9 @@ class Overview:
     by_district: list[Count_]
     by_week: list[Count_]
     rising: list[Rising]
+    #: The one district a reader limited to it sees (a deputy's), else "": the page then names
+    #: it instead of drawing a chart of one bar.
+    district: str = ""
 
 
 def overview(user, period: Period, *, rising_limit: int = 5) -> Overview:
@@ -272,10 +290,14 @@ def overview(user, period: Period, *, rising_limit: int = 5) -> Overview:
     now_by_district: dict = {}
     if not scope.empty:
         since = period.since
-        rows = (buckets_in(scope, Period(period.previous().since, period.until))
-                .values_list("category_id", "district_id")
-                .annotate(now=Sum("count", filter=Q(day__gte=since)), before=Sum("count", filter=Q(day__lt=since)))
-                .values_list("category_id", "district_id", "now", "before"))
+        rows = (
+            buckets_in(scope, Period(period.previous().since, period.until))
+            .values_list("category_id", "district_id")
+            .annotate(
+                now=Sum("count", filter=Q(day__gte=since)), before=Sum("count", filter=Q(day__lt=since))
+            )
+            .values_list("category_id", "district_id", "now", "before")
+        )
         for category, district, now, before in rows:
             if now:
                 now_by_category[category] = now_by_category.get(category, 0) + now
@@ -283,11 +305,13 @@ def overview(user, period: Period, *, rising_limit: int = 5) -> Overview:
             if before:
                 before_by_category[category] = before_by_category.get(category, 0) + before
     category_labels = _category_labels(scope)
+    district_labels = _district_labels(scope)
     return Overview(
         by_category=_labelled(now_by_category, category_labels, _("Not categorised")),
-        by_district=_labelled(now_by_district, _district_labels(scope), _("District not known")),
+        by_district=_labelled(now_by_district, district_labels, _("District not known")),
         by_week=_weeks(_counts_by(scope, period, "day"), period),
         rising=_rising(now_by_category, before_by_category, category_labels, rising_limit),
+        district=district_labels.get(scope.district_id, "") if scope.district_id is not None else "",
     )
 
 
@@ -306,8 +330,14 @@ def _bar(title: str, labels: list[str], values: list[int], *, horizontal: bool =
         options["xAxis"], options["yAxis"] = value_axis, {**category_axis, "inverse": True}
     else:
         options["xAxis"], options["yAxis"] = category_axis, value_axis
-    options["series"] = [{"type": "bar", "name": _("Messages"), "data": values,
-                          "label": {"show": True, "position": "right" if horizontal else "top"}}]
+    options["series"] = [
+        {
+            "type": "bar",
+            "name": _("Messages"),
+            "data": values,
+            "label": {"show": True, "position": "right" if horizontal else "top"},
+        }
+    ]
     return options
 
 
@@ -321,7 +351,9 @@ def chart_options(user, chart: str, period: Period) -> dict:
         return _bar(_("Messages per district"), [r.label for r in rows], [r.count for r in rows])
     if chart == "week":
         rows = by_week(user, period)
-        options = _bar(_("Messages per week"), [r.label for r in rows], [r.count for r in rows], horizontal=False)
+        options = _bar(
+            _("Messages per week"), [r.label for r in rows], [r.count for r in rows], horizontal=False
+        )
         options["series"][0].update({"type": "line", "smooth": False, "areaStyle": {}})
         options["series"][0]["label"] = {"show": False}
         return options
@@ -338,7 +370,10 @@ class TopicResult:
     state: str  # ready, running, unavailable (the topic model is not installed)
     topics: list[dict] = field(default_factory=list)
     computed_at: str = ""
+    #: the messages read (ready), or being read (running)
     messages: int = 0
+    #: running: when the background task was asked for (ISO time), for the page's progress line
+    started_at: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -348,10 +383,18 @@ class TopicResult:
         """When they were worked out, as a time the page shows in the congress's time zone."""
         return datetime.datetime.fromisoformat(self.computed_at) if self.computed_at else None
 
+    @property
+    def started_time(self):
+        """When the background work was asked for (running), as a time."""
+        return datetime.datetime.fromisoformat(self.started_at) if self.started_at else None
+
 
 #: Changed whenever the cached topics' shape or meaning changes, so none computed before is shown
-#: (2: the trend's weeks are the counts page's, from Monday).
-TOPICS_FORMAT = 2
+#: (2: the trend's weeks are the counts page's, from Monday; 3: labels without filler words,
+#: representatives with different titles, the last weeks' counts for the trend's summary).
+TOPICS_FORMAT = 3
+#: How many of the last weeks the trend's one-line summary names.
+RECENT_WEEKS = 4
 
 
 def _topics_key(scope: Scope, period: Period, version: int | None) -> str:
@@ -363,9 +406,14 @@ def topics_cache_key(user, period: Period) -> tuple[Scope, str]:
     """The scope and the cache key of its topics for the period. The key changes when a
     message is added to the period: messages are never deleted, so the number of the
     period's messages (from the daily counts, not a scan of the messages) only grows."""
+    scope, key, _received = _topics_scope_key(user, period)
+    return scope, key
+
+
+def _topics_scope_key(user, period: Period) -> tuple[Scope, str, int]:
     scope = scope_for(user)
     received = buckets_in(scope, period).aggregate(n=Sum("count"))["n"] or 0
-    return scope, _topics_key(scope, period, received)
+    return scope, _topics_key(scope, period, received), received
 
 
 def _hot_topics(items: list[tuple], previous: list[tuple], period: Period, place_names: list[str]) -> list:
@@ -375,8 +423,14 @@ def _hot_topics(items: list[tuple], previous: list[tuple], period: Period, place
 
     start, end = period.bounds()
     return list(
-        topics.hot_topics(items, period_start=start, period_end=end, previous=previous, place_names=place_names,
-                          week_start=week_start)
+        topics.hot_topics(
+            items,
+            period_start=start,
+            period_end=end,
+            previous=previous,
+            place_names=place_names,
+            week_start=week_start,
+        )
     )
 
 
@@ -390,9 +444,13 @@ def _topic_dict(topic: Any, subjects: dict[int, str]) -> dict:
         "previous_count": topic.previous_count,
         "change": topic.change,
         "weekly": [[day.isoformat(), n] for day, n in topic.weekly],
+        # the trend's summary line: the messages of the last RECENT_WEEKS weeks, oldest first
+        "recent": [n for _day, n in topic.weekly[-RECENT_WEEKS:]],
         "message_ids": ids,
         "representatives": [
-            {"id": int(pk), "subject": subjects[int(pk)]} for pk in topic.representative_ids if int(pk) in subjects
+            {"id": int(pk), "subject": subjects[int(pk)]}
+            for pk in topic.representative_ids
+            if int(pk) in subjects
         ],
     }
 
@@ -415,10 +473,16 @@ def compute_topics(scope: Scope, period: Period, key: str) -> TopicResult:
     subjects = {pk: subject for pk, subject, _text, _at in current}
     # The congress's own district names are cut as whole words (one estate, one spelling).
     places = list(District.objects.filter(congress_id=scope.congress_id).values_list("name", flat=True))
-    found = _hot_topics(
-        [(pk, text, at) for pk, _s, text, at in current], [(pk, text, at) for pk, _s, text, at in previous], period,
-        places,
-    ) if current else []
+    found = (
+        _hot_topics(
+            [(pk, text, at) for pk, _s, text, at in current],
+            [(pk, text, at) for pk, _s, text, at in previous],
+            period,
+            places,
+        )
+        if current
+        else []
+    )
     topics = [_topic_dict(t, subjects) for t in found]
     result = TopicResult("ready", topics, timezone.now().isoformat(timespec="seconds"), len(current))
     results_cache().set(key, result.as_dict(), TOPICS_CACHE_SECONDS)
@@ -437,7 +501,7 @@ def topics_for(user, period: Period, *, enqueue=None) -> TopicResult:
     """The hot topics the user may see for the period: from the cache, computed now for a
     short period, or (a long one) handed to `enqueue(scope, period, key)` and reported as
     running."""
-    scope, key = topics_cache_key(user, period)
+    scope, key, received = _topics_scope_key(user, period)
     if not topics_available():
         return TopicResult("unavailable")
     cached = results_cache().get(key)
@@ -446,6 +510,13 @@ def topics_for(user, period: Period, *, enqueue=None) -> TopicResult:
     if period.days <= INLINE_TOPIC_DAYS or enqueue is None:
         return compute_topics(scope, period, key)
     running_key = key + "-running"
-    if results_cache().add(running_key, True, 600):
+    asked = timezone.now().isoformat(timespec="seconds")
+    if results_cache().add(running_key, asked, 600):
         enqueue(scope, period, key)
-    return TopicResult("running")
+    else:
+        asked = results_cache().get(running_key)
+    return TopicResult(
+        "running",
+        messages=min(received, MAX_TOPIC_MESSAGES),
+        started_at=asked if isinstance(asked, str) else "",
+    )

@@ -1,4 +1,4 @@
-""""What people worry about most": the counts page with its charts, the charts' ECharts
+""" "What people worry about most": the counts page with its charts, the charts' ECharts
 options as JSON, and the hot topics page (voices/statistics.py computes; these render)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from core.errors import NotAllowed, ValidationFailed
@@ -63,6 +63,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "by_district": counts.by_district,
             "by_week": counts.by_week,
             "rising": counts.rising,
+            "district": counts.district,
             "scope": statistics.scope_for(request.user),
         }
     except NotAllowed as exc:
@@ -104,8 +105,22 @@ def topics_page(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
         return response
+    topics = [{**topic, "recent_text": _counts_list(topic.get("recent", []))} for topic in result.topics]
     return render(
-        request, "voices/topics.html",
-        {"form": form, "period": period, "problems": problems, "result": result, "query": _query(period)},
+        request,
+        "voices/topics.html",
+        {
+            "form": form,
+            "period": period,
+            "problems": problems,
+            "result": result,
+            "topics": topics,
+            "query": _query(period),
+        },
         status=422 if problems else 200,
     )
+
+
+def _counts_list(counts: list[int]) -> str:
+    """Weekly counts as the trend's summary writes them: "3, 5, 9, 12" (Chinese: 3、5、9、12)."""
+    return pgettext("list separator", ", ").join(str(n) for n in counts)

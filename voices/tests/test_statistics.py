@@ -1,4 +1,4 @@
-""""What people worry about most": counts by category, district and week, rising categories,
+""" "What people worry about most": counts by category, district and week, rising categories,
 the charts and the hot topics; staff see all, a deputy only their district, others nothing."""
 
 from __future__ import annotations
@@ -32,14 +32,20 @@ def city(db, users):
     statistics.results_cache().clear()
     congress = CongressFactory()
     term = TermFactory(congress=congress, is_current=True)
-    east, west = DistrictFactory(congress=congress, name="东区"), DistrictFactory(congress=congress, name="西区")
+    east, west = (
+        DistrictFactory(congress=congress, name="东区"),
+        DistrictFactory(congress=congress, name="西区"),
+    )
     roads = MessageCategory.objects.create(congress=congress, code="roads", name="城市道路")
     noise = MessageCategory.objects.create(congress=congress, code="noise", name="噪声扰民")
     # In the period: roads 3 (east 2, west 1), noise 2 (west), none 1 (east).
     for day, category, district in [
-        (datetime.date(2026, 11, 2), roads, east), (datetime.date(2026, 11, 3), roads, east),
-        (datetime.date(2026, 11, 18), roads, west), (datetime.date(2026, 11, 18), noise, west),
-        (datetime.date(2026, 11, 19), noise, west), (datetime.date(2026, 11, 20), None, east),
+        (datetime.date(2026, 11, 2), roads, east),
+        (datetime.date(2026, 11, 3), roads, east),
+        (datetime.date(2026, 11, 18), roads, west),
+        (datetime.date(2026, 11, 18), noise, west),
+        (datetime.date(2026, 11, 19), noise, west),
+        (datetime.date(2026, 11, 20), None, east),
     ]:
         make_message(congress, category=category, district=district, received_at=at(day))
     # The period before (Oct 13 - Oct 31): roads 4, noise 1; and one out of every period.
@@ -48,7 +54,14 @@ def city(db, users):
     make_message(congress, category=noise, district=west, received_at=at(datetime.date(2026, 10, 25)))
     make_message(congress, category=noise, district=west, received_at=at(datetime.date(2026, 11, 21)))
     deputy = DeputyFactory(delegation__term=term, delegation__district=east, user=users[Role.DEPUTY])
-    return {"congress": congress, "east": east, "west": west, "roads": roads, "noise": noise, "deputy": deputy}
+    return {
+        "congress": congress,
+        "east": east,
+        "west": west,
+        "roads": roads,
+        "noise": noise,
+        "deputy": deputy,
+    }
 
 
 def counts(rows) -> dict:
@@ -100,7 +113,10 @@ def test_the_pages_overview_gives_what_each_count_gives_from_two_reads(city, use
     assert seen.by_week == statistics.by_week(user, PERIOD)
     assert seen.rising == statistics.rising_categories(user, PERIOD)
     if role == Role.STAFF:
-        assert [(r.label, r.count, r.before) for r in seen.rising] == [("Not categorised", 1, 0), ("噪声扰民", 2, 1)]
+        assert [(r.label, r.count, r.before) for r in seen.rising] == [
+            ("Not categorised", 1, 0),
+            ("噪声扰民", 2, 1),
+        ]
         assert counts(seen.by_district) == {"东区": 3, "西区": 3}
 
 
@@ -149,7 +165,10 @@ def test_the_page_renders_with_its_charts_for_staff_and_deputies(city, client_fo
     assert response.status_code == 200
     text = response.content.decode()
     assert "城市道路" in text
-    assert 'data-chart-url="/voices/statistics/charts/category.json?since=2026-11-01&amp;until=2026-11-20"' in text
+    assert (
+        'data-chart-url="/voices/statistics/charts/category.json?since=2026-11-01&amp;until=2026-11-20"'
+        in text
+    )
     assert "vendor/echarts/echarts.min.js" in text
     assert ("西区" in text) is (role == Role.STAFF)
 
@@ -158,6 +177,17 @@ def test_the_weeks_table_writes_its_days_as_the_topics_trend_does(city, client_f
     page = client_for(Role.STAFF).get(URL + QUERY).content.decode()
     assert '<th scope="row">2026-10-26</th><td class="number">0</td>' in page
     assert "10/26/2026" not in page
+
+
+def test_a_deputy_sees_their_district_named_and_no_chart_of_one_bar(city, client_for):
+    """A deputy counts their own district only: a "by district" chart was one bar. The page names
+    the district instead; the charts by category and by week are the district's."""
+    text = client_for(Role.DEPUTY).get(URL + QUERY).content.decode()
+    assert "Your district only: 东区." in text
+    assert "By district" not in text and "charts/district.json" not in text
+    assert "charts/category.json" in text and "charts/week.json" in text
+    staff = client_for(Role.STAFF).get(URL + QUERY).content.decode()
+    assert "By district" in staff and "charts/district.json" in staff and "Your district only" not in staff
 
 
 @pytest.mark.parametrize("role", [Role.CITIZEN, Role.UNIT_CLERK, Role.ADMINISTRATOR])
@@ -214,7 +244,9 @@ def topic_calls(monkeypatch):
     real = statistics._hot_topics
 
     def recording(items, previous, period, place_names):
-        calls.append(([pk for pk, _text, _at in items], [pk for pk, _text, _at in previous], sorted(place_names)))
+        calls.append(
+            ([pk for pk, _text, _at in items], [pk for pk, _text, _at in previous], sorted(place_names))
+        )
         return real(items, previous, period, place_names)
 
     monkeypatch.setattr(statistics, "_hot_topics", recording)
@@ -240,7 +272,49 @@ def test_topics_page_lists_each_topic_with_links_to_its_messages(city, users, cl
     local = date_format(timezone.localtime(computed), "Y-m-d H:i")  # as every voices page writes a time
     assert computed.utcoffset() is not None and "+00:00" not in text
     assert f"Worked out from 6 messages at {local};" in text
-    assert text.count('href="/voices/') >= 6 + 3  # its 6 messages and 3 representatives
+    assert text.count('href="/voices/') >= 6 + 1  # its 6 messages and its representative
+
+
+def test_a_topics_representatives_show_each_title_once(city, client_for, topic_calls):
+    """All six messages are titled 路灯不亮: the representatives list it once, not three times."""
+    text = client_for(Role.STAFF).get(URL + "topics/" + QUERY).content.decode()
+    representatives = text.split("Representative messages")[1].split("</ul>")[0]
+    assert representatives.count("<li>") == 1 and representatives.count("路灯不亮") == 1
+
+
+def test_a_topics_trend_is_a_small_line_and_a_sentence_with_the_weeks_folded_away(
+    city, client_for, topic_calls
+):
+    """The trend was a table of a row a week for every topic (the page ran to 10,000 px): now a
+    line drawn from the page's own figures, a sentence saying the last weeks' counts, and the
+    table behind a fold for whoever wants every week (and for readers without script)."""
+    text = client_for(Role.STAFF).get(URL + "topics/" + QUERY).content.decode()
+    assert "vendor/echarts/echarts.min.js" in text and "voices/sparklines.js" in text
+    assert 'data-values="0,2,0,4"' in text
+    assert 'data-weeks="2026-10-26,2026-11-02,2026-11-09,2026-11-16"' in text
+    assert "Messages in the last 4 weeks: 0, 2, 0, 4" in text
+    fold = text.split("Show the figures as a table")[0].rsplit("<details", 1)[1]
+    assert 'class="chart-table"' in fold and "open" not in fold  # folded
+    assert text.index("Show the figures as a table") < text.index("Trend: messages per week")
+
+
+def test_the_trends_sentence_names_only_the_weeks_there_are(city, client_for, topic_calls):
+    text = client_for(Role.STAFF).get(URL + "topics/?since=2026-11-16&until=2026-11-20").content.decode()
+    assert "Messages in the last week: 4" in text
+
+
+def test_a_long_periods_topics_show_what_is_being_done_while_they_are_worked_out(
+    city, client_for, topic_calls
+):
+    """While the background task works, the page shows a progress bar saying what is done, how
+    many messages, and since when (it refreshes itself until the topics are ready)."""
+    response = client_for(Role.STAFF).get(URL + "topics/?since=2026-01-01&until=2026-11-20")
+    text = response.content.decode()
+    assert response.status_code == 200 and topic_calls == []
+    assert '<div class="panel progress-bar topics-progress" role="status"' in text
+    assert "<progress>" in text and "Analysing…" in text
+    assert "Grouping the period's 11 messages by the matters they are about" in text
+    assert "Started at " in text and 'hx-trigger="every 3s"' in text
 
 
 def test_topics_are_cached_and_the_same_for_the_same_period(city, users, topic_calls):
@@ -250,7 +324,9 @@ def test_topics_are_cached_and_the_same_for_the_same_period(city, users, topic_c
     assert len(topic_calls) == 1  # the second came from the cache
     statistics.results_cache().clear()
     third = statistics.topics_for(users[Role.STAFF], PERIOD)
-    assert [t["message_ids"] for t in third.topics] == [t["message_ids"] for t in first.topics]  # reproducible
+    assert [t["message_ids"] for t in third.topics] == [
+        t["message_ids"] for t in first.topics
+    ]  # reproducible
     [topic] = first.topics
     assert topic["count"] == 6 and topic["previous_count"] == 5
 
